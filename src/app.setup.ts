@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import hbs from 'hbs';
+import type { Logger } from 'pino';
+import { requestContext } from './common/http/request-context.middleware';
+import { viewHelpers } from './common/views/view-helpers';
+import { AppConfig } from './config/app.config';
+
+export const ROOT_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+export const VIEWS_DIR = path.join(ROOT_DIR, 'views');
+export const PUBLIC_DIR = path.join(ROOT_DIR, 'public');
+
+let helpersRegistered = false;
+
+/** Registers views/partials/**.hbs synchronously (hbs's own registerPartials is asynchronous). */
+function registerPartials(dir: string, prefix = ''): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) registerPartials(full, `${prefix}${entry.name}/`);
+    else if (entry.name.endsWith('.hbs')) hbs.registerPartial(`${prefix}${entry.name.slice(0, -4)}`, fs.readFileSync(full, 'utf8'));
+  }
+}
+
+/** Express-level setup shared by main.ts and the tests, so both serve the same app. */
+export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+  app.disable('x-powered-by');
+  app.set('trust proxy', process.env.TRUST_PROXY === '1' ? 1 : false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.env === 'production' ? [] : null,
+        },
+      },
+      hsts: config.env === 'production',
+    }),
+  );
+  app.use(compression());
+  app.use(cookieParser());
+  app.use(requestContext(logger));
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { extended: true, limit: '1mb' });
+  app.useStaticAssets(PUBLIC_DIR, { prefix: '/assets/', maxAge: config.env === 'production' ? '1d' : 0 });
+  app.setBaseViewsDir(VIEWS_DIR);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/main' });
+  if (!helpersRegistered) {
+    registerPartials(path.join(VIEWS_DIR, 'partials'));
+    for (const [name, helper] of Object.entries(viewHelpers())) hbs.registerHelper(name, helper);
+    helpersRegistered = true;
+  }
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Community services marketplace API')
+      .setDescription('Purchase of community public services from social organisations. Money is in fen (integer minor units).')
+      .setVersion('1')
+      .build(),
+    { include: [] },
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}

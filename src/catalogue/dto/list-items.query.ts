@@ -1,0 +1,42 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class ListItemsQuery {
+  @ApiPropertyOptional({ description: 'Substring of the Chinese or English name or description, e.g. 助餐 or meal', maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'Category code', example: 'C01' })
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^C\d{2}$/, { message: 'validation.categoryCode' })
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Unit code', example: 'person-visit' })
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'validation.unitCode' })
+  unit?: string;
+
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize: number = 20;
+}

@@ -1,0 +1,26 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig } from '../config/app.config';
+import { APP_LOGGER } from './http/http-exception.filter';
+import { FormContextRegistry } from './http/form-context.registry';
+import { Clock, SystemClock } from './clock/clock';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Cross-cutting services every module may inject: config, logger, clock, form contexts. */
+@Global()
+@Module({})
+export class CommonModule {
+  static register(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_LOGGER, useValue: logger },
+        { provide: Clock, useClass: SystemClock },
+        FormContextRegistry,
+      ],
+      exports: [APP_CONFIG, APP_LOGGER, Clock, FormContextRegistry],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import type {} from 'passport';
+import type { Locale } from '../../i18n/i18n';
+
+declare global {
+  namespace Express {
+    interface User {
+      id: string;
+      roles: string[];
+      organisationId: string | null;
+    }
+    interface Request {
+      id: string;
+      locale: Locale;
+      /** Set by @FormView(): the template to re-render with field errors on bad input. */
+      formView?: string;
+    }
+  }
+}
+
+export {};

@@ -1,0 +1,118 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { translate } from '../../i18n/i18n';
+import { DomainError, FieldErrors, HTTP_STATUS_BY_KIND } from '../errors/domain.error';
+import { FormContextRegistry } from './form-context.registry';
+import { isApiRequest } from './request-context.middleware';
+import { parseFieldMessage } from './validation';
+
+export const APP_LOGGER = Symbol('APP_LOGGER');
+
+/** Form fields never echoed back into a re-rendered form. */
+const SECRET_FIELDS = /password|secret|token|_csrf/i;
+
+interface Mapped {
+  status: number;
+  code: string;
+  message: string;
+  messageKey?: string;
+  fields?: FieldErrors;
+}
+
+/**
+ * The edge where errors become HTTP: DomainError kinds map to statuses; JSON requests get
+ * `{ error: { code, message, fields }, requestId }`; pages get the form re-rendered (see
+ * @FormView) or an error page with the request id and nothing internal.
+ */
+@Catch()
+@Injectable()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly forms: FormContextRegistry,
+  ) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const mapped = this.map(exception);
+    if (mapped.status >= 500) {
+      this.logger.error({ reqId: req.id, err: exception }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    const locale = req.locale ?? 'zh-CN';
+    const fields = mapped.fields ? this.translateFields(mapped.fields, locale) : undefined;
+    const message = mapped.messageKey ? translate(locale, mapped.messageKey) : mapped.message;
+
+    if (isApiRequest(req) || (!req.accepts('html') && req.accepts('json'))) {
+      res.status(mapped.status).json({ error: { code: mapped.code, message, ...(fields ? { fields } : {}) }, requestId: req.id });
+      return;
+    }
+    if (mapped.status === 401 && req.method === 'GET') {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (req.formView && (mapped.status === 400 || mapped.status === 422 || mapped.status === 409)) {
+      const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => !SECRET_FIELDS.test(k)));
+      const context = await this.forms.contextFor(req.formView, req).catch(() => ({}));
+      res.status(mapped.status).render(req.formView, {
+        ...context,
+        values: { ...((context as { values?: object }).values ?? {}), ...values },
+        errors: fields ?? {},
+        formError: fields ? translate(locale, 'errors.formInvalid') : message,
+        csrfToken: res.locals.csrfToken,
+      });
+      return;
+    }
+    const template = mapped.status === 404 ? 'errors/404' : 'errors/error';
+    res.status(mapped.status).render(template, {
+      titleKey: mapped.status === 404 ? 'errors.notFoundTitle' : 'errors.errorTitle',
+      status: mapped.status,
+      message: mapped.status >= 500 ? translate(locale, 'errors.internal') : message,
+      code: mapped.code,
+    });
+  }
+
+  private map(exception: unknown): Mapped {
+    if (exception instanceof DomainError) {
+      return { status: HTTP_STATUS_BY_KIND[exception.kind], code: exception.code, message: exception.message, messageKey: exception.messageKey, fields: exception.fields };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      return {
+        status,
+        code: status === 404 ? 'HTTP.NOT_FOUND' : status === 403 ? 'HTTP.FORBIDDEN' : status === 413 ? 'HTTP.PAYLOAD_TOO_LARGE' : `HTTP.${status}`,
+        message: Array.isArray(message) ? message.join('; ') : String(message),
+        messageKey: status === 404 ? 'errors.notFound' : undefined,
+      };
+    }
+    // body-parser and other Express-level errors carry a 4xx status.
+    const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = (exception as { type?: string }).type;
+      return {
+        status,
+        code: type === 'entity.parse.failed' ? 'HTTP.MALFORMED_BODY' : type === 'entity.too.large' ? 'HTTP.PAYLOAD_TOO_LARGE' : `HTTP.${status}`,
+        message: type === 'entity.parse.failed' ? 'The request body is not valid JSON' : String((exception as Error).message ?? 'Bad request'),
+      };
+    }
+    return { status: 500, code: 'INTERNAL', message: 'Internal error' };
+  }
+
+  private translateFields(fields: FieldErrors, locale: Request['locale']): FieldErrors {
+    return Object.fromEntries(
+      Object.entries(fields).map(([name, messages]) => [
+        name,
+        messages.map((m) => {
+          const parsed = parseFieldMessage(m);
+          if (!parsed) return m;
+          const text = translate(locale, parsed.key, { property: name, ...parsed.params });
+          return text === parsed.key && typeof parsed.params.fallback === 'string' ? parsed.params.fallback : text;
+        }),
+      ]),
+    );
+  }
+}

@@ -1,0 +1,38 @@
+import { allocateMinor, formatMinor, parseMinor, parseYuanToMinor } from './money';
+
+describe('money', () => {
+  it('formats fen as yuan with grouping', () => {
+    expect(formatMinor(123456789)).toBe('¥1,234,567.89');
+    expect(formatMinor(8000000, { trimZeros: true })).toBe('¥80,000');
+    expect(formatMinor(5)).toBe('¥0.05');
+    expect(formatMinor(-150)).toBe('-¥1.50');
+  });
+
+  it('parses user yuan amounts without floating point error', () => {
+    expect(parseYuanToMinor('0.29')).toBe(29);
+    expect(parseYuanToMinor('1,234.5')).toBe(123450);
+    expect(parseYuanToMinor('¥3000')).toBe(300000);
+    expect(parseYuanToMinor('1.234')).toBeNull();
+    expect(parseYuanToMinor('-1')).toBeNull();
+    expect(parseYuanToMinor('abc')).toBeNull();
+  });
+
+  it('parses bigint strings and refuses unsafe values', () => {
+    expect(parseMinor('9007199254740991')).toBe(9007199254740991);
+    expect(() => parseMinor('9007199254740993')).toThrow(/safe integer/);
+    expect(parseMinor(null)).toBeNull();
+  });
+
+  it('allocates with largest remainders so the parts sum exactly', () => {
+    expect(allocateMinor(100, [1, 1, 1])).toEqual([34, 33, 33]);
+    expect(allocateMinor(1000001, [30, 30, 40])).toEqual([300000, 300000, 400001]);
+    const parts = allocateMinor(9999999, [17, 29, 54]);
+    expect(parts.reduce((a, b) => a + b, 0)).toBe(9999999);
+  });
+
+  it('refuses weights that cannot allocate', () => {
+    expect(() => allocateMinor(100, [])).toThrow();
+    expect(() => allocateMinor(100, [0, 0])).toThrow();
+    expect(() => allocateMinor(100, [1.5])).toThrow();
+  });
+});

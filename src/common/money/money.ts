@@ -1,0 +1,65 @@
+/**
+ * Money is integer minor units (fen) everywhere. These helpers are pure and never use floats
+ * for arithmetic on amounts; formatting happens only in views.
+ */
+export type Minor = number;
+
+export class MoneyError extends Error {}
+
+export function assertMinor(value: number, what = 'amount'): Minor {
+  if (!Number.isSafeInteger(value)) throw new MoneyError(`${what} must be a whole number of fen, got ${value}`);
+  return value;
+}
+
+/** Parses a bigint column value (pg returns strings) into a safe integer. */
+export function parseMinor(raw: string | number | bigint | null | undefined): Minor | null {
+  if (raw === null || raw === undefined) return null;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isSafeInteger(value)) throw new MoneyError(`bigint ${String(raw)} is outside the safe integer range`);
+  return value;
+}
+
+/** Parses a user-entered yuan amount ("1,234.5", "¥80", "3000") into fen; null when malformed. */
+export function parseYuanToMinor(input: string): Minor | null {
+  const cleaned = input.replace(/[¥￥,\s]/g, '');
+  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(cleaned);
+  if (!match) return null;
+  const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  return Number.isSafeInteger(fen) ? fen : null;
+}
+
+/** Formats fen as "¥1,234.56" (or "¥1,234" when whole yuan and `trimZeros`). */
+export function formatMinor(minor: Minor, options: { trimZeros?: boolean } = {}): string {
+  assertMinor(minor);
+  const negative = minor < 0;
+  const abs = Math.abs(minor);
+  const yuan = Math.floor(abs / 100);
+  const fen = abs % 100;
+  const grouped = yuan.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = options.trimZeros && fen === 0 ? '' : `.${fen.toString().padStart(2, '0')}`;
+  return `${negative ? '-' : ''}¥${grouped}${fraction}`;
+}
+
+/**
+ * Largest-remainder allocation: splits `total` by integer `weights` so that the parts are whole fen
+ * and sum exactly to `total`. Ties in remainders go to the earlier part.
+ */
+export function allocateMinor(total: Minor, weights: number[]): Minor[] {
+  assertMinor(total, 'total');
+  if (weights.length === 0) throw new MoneyError('at least one weight is required');
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new MoneyError('weights must be non-negative integers');
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0) throw new MoneyError('weights must not all be zero');
+  const big = BigInt(total);
+  const bigSum = BigInt(sum);
+  const parts = weights.map((w) => (big * BigInt(w)) / bigSum);
+  const remainders = weights.map((w, i) => ({ i, r: (big * BigInt(w)) % bigSum }));
+  let left = Number(big - parts.reduce((a, b) => a + b, 0n));
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of remainders) {
+    if (left <= 0) break;
+    parts[i] += 1n;
+    left -= 1;
+  }
+  return parts.map((p) => Number(p));
+}

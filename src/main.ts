@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { PinoNestLogger, createLogger } from './common/logging/logger';
+import { loadAppConfig } from './config/app.config';
+import { resolveDatabase } from './database/database-url';
+import { runMigrations } from './database/migrate';
+
+async function bootstrap(): Promise<void> {
+  const config = loadAppConfig();
+  const logger = createLogger(config.logLevel);
+  const started = Date.now();
+  const database = await resolveDatabase(config, (message) => logger.debug({ context: 'postgres' }, message));
+  logger.info({ embedded: Boolean(database.embedded), dataDir: database.embedded ? config.dataDir : undefined }, 'database ready');
+
+  let app: NestExpressApplication | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await app?.close();
+    } finally {
+      await database.embedded?.stop();
+      logger.info('stopped');
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    if (config.migrationsRun) {
+      const applied = await runMigrations(database.url);
+      logger.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
+    }
+    app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, databaseUrl: database.url, logger }), {
+      logger: new PinoNestLogger(logger),
+      bodyParser: false,
+    });
+    configureApp(app, config, logger);
+    await app.listen(config.port, config.host);
+    logger.info({ url: config.publicUrl, ms: Date.now() - started }, `marketplace listening on ${config.publicUrl}`);
+  } catch (error) {
+    logger.error({ err: error }, 'start-up failed');
+    await database.embedded?.stop();
+    process.exit(1);
+  }
+}
+
+void bootstrap();

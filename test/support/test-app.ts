@@ -1,0 +1,52 @@
+import { Test } from '@nestjs/testing';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { Clock, SystemClock } from '../../src/common/clock/clock';
+import { createLogger } from '../../src/common/logging/logger';
+import { loadAppConfig } from '../../src/config/app.config';
+import { createTestDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  dataSource: DataSource;
+  databaseUrl: string;
+  clock: SystemClock;
+  http: () => ReturnType<typeof request>;
+  /** Listens on a random port (for browser tests); returns the base URL. */
+  listen: () => Promise<string>;
+  close: () => Promise<void>;
+}
+
+/** The whole application on a fresh clone of the migrated template database. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
+  const logger = createLogger(config.logLevel);
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.register({ config, databaseUrl: database.url, logger })],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  configureApp(app, config, logger);
+  await app.init();
+  let server: { close: () => void } | undefined;
+  return {
+    app,
+    dataSource: app.get<DataSource>(getDataSourceToken()),
+    databaseUrl: database.url,
+    clock: app.get(Clock) as SystemClock,
+    http: () => request(app.getHttpServer()),
+    async listen() {
+      server = await app.listen(0, '127.0.0.1');
+      const address = app.getHttpServer().address() as { port: number };
+      return `http://127.0.0.1:${address.port}`;
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
