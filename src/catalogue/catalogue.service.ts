@@ -69,7 +69,14 @@ export class CatalogueService {
 
   async listItems(query: ListItemsQuery): Promise<Page<CatalogueItem>> {
     const qb = this.items.createQueryBuilder('i').where('i.is_active');
-    if (query.q) qb.andWhere(`i.search_text LIKE :pattern ESCAPE '\\'`, { pattern: likePattern(query.q) });
+    if (query.q) {
+      // An item matches on its own text or on its category's name (养老 finds all elderly care).
+      qb.andWhere(
+        `(i.search_text LIKE :pattern ESCAPE '\\' OR i.category_code IN (
+            SELECT c.code FROM catalogue_categories c WHERE lower(c.name_zh || ' ' || c.name_en) LIKE :pattern ESCAPE '\\'))`,
+        { pattern: likePattern(query.q) },
+      );
+    }
     if (query.category) qb.andWhere('i.category_code = :category', { category: query.category });
     if (query.unit) qb.andWhere('i.unit_code = :unit', { unit: query.unit });
     const [data, total] = await qb

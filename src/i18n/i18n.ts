@@ -1,8 +1,9 @@
-import en from './locales/en.json';
-import zhCN from './locales/zh-CN.json';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /**
- * UI strings live in ./locales/<locale>.json (nested objects, dotted keys). Templates call
+ * UI strings live in ./locales/<locale>/<module>.json (nested objects, dotted keys; each file
+ * owns its top-level namespaces, so modules never edit each other's files). Templates call
  * `{{t "catalogue.title"}}`; code calls `translate(locale, key, params)`. zh-CN is the default.
  */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -11,7 +12,22 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 export const LOCALE_COOKIE = 'lang';
 
 type Tree = { [key: string]: string | Tree };
-const DICTIONARIES: Record<Locale, Map<string, string>> = { 'zh-CN': flatten(zhCN as Tree), en: flatten(en as Tree) };
+export const LOCALES_DIR = path.join(__dirname, 'locales');
+
+function loadLocale(locale: Locale): Map<string, string> {
+  const dir = path.join(LOCALES_DIR, locale);
+  const merged: Tree = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const tree = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Tree;
+    for (const [namespace, value] of Object.entries(tree)) {
+      if (namespace in merged) throw new Error(`i18n: namespace "${namespace}" is defined twice (${locale}/${file})`);
+      merged[namespace] = value;
+    }
+  }
+  return flatten(merged);
+}
+
+const DICTIONARIES: Record<Locale, Map<string, string>> = { 'zh-CN': loadLocale('zh-CN'), en: loadLocale('en') };
 
 function flatten(tree: Tree, prefix = '', into = new Map<string, string>()): Map<string, string> {
   for (const [key, value] of Object.entries(tree)) {

@@ -98,3 +98,25 @@ describe('catalogue API', () => {
     await t.http().get('/api/docs').expect(200).expect('Content-Type', /html/);
   });
 });
+
+describe('catalogue search semantics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('treats blank filters (a form left on "all") as no filter', async () => {
+    const res = await t.http().get('/api/v1/catalogue/items?q=&category=&unit=').expect(200);
+    expect(res.body.meta.total).toBe(137);
+  });
+
+  it('matches a category name, so 养老 finds every elderly-care item', async () => {
+    const res = await t.http().get('/api/v1/catalogue/items').query({ q: '养老', pageSize: 100 }).expect(200);
+    const codes: string[] = res.body.data.map((i: { code: string }) => i.code);
+    expect(codes.filter((c) => c.startsWith('C01'))).toHaveLength(18);
+    expect(codes).toContain('C04-015');
+  });
+});

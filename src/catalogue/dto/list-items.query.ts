@@ -2,7 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Trims text; an empty field (a form's blank select) means "no filter". */
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
 
 export class ListItemsQuery {
   @ApiPropertyOptional({ description: 'Substring of the Chinese or English name or description, e.g. 助餐 or meal', maxLength: 100 })
