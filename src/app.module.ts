@@ -1,16 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { AuditModule } from './audit/audit.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CommonModule } from './common/common.module';
-import { FormViewInterceptor } from './common/http/form-view';
+import { FormViewGuard } from './common/http/form-view';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app.config';
 import { dataSourceOptions } from './database/data-source';
+import { DocumentsModule } from './documents/documents.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
+import { AccessGuard } from './identity/access.guard';
+import { CsrfGuard } from './identity/csrf.guard';
+import { IdentityModule } from './identity/identity.module';
 
 @Module({})
 export class AppModule {
@@ -20,14 +25,20 @@ export class AppModule {
       imports: [
         CommonModule.register(options.config, options.logger),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), autoLoadEntities: false }),
+        AuditModule,
+        IdentityModule,
         HealthModule,
         HomeModule,
         CatalogueModule,
+        DocumentsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: APP_INTERCEPTOR, useClass: FormViewInterceptor },
+        // Global guards run in this order: remember the form, then access, then CSRF.
+        { provide: APP_GUARD, useClass: FormViewGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: CsrfGuard },
       ],
     };
   }

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { requestContext } from './common/http/request-context.middleware';
 import { viewHelpers } from './common/views/view-helpers';
 import { AppConfig } from './config/app.config';
+import { configureSessions } from './identity/session.setup';
 
 export const ROOT_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 export const VIEWS_DIR = path.join(ROOT_DIR, 'views');
@@ -52,6 +53,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { extended: true, limit: '1mb' });
   app.useStaticAssets(PUBLIC_DIR, { prefix: '/assets/', maxAge: config.env === 'production' ? '1d' : 0 });
+  configureSessions(app, config);
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });

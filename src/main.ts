@@ -7,6 +7,8 @@ import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { loadAppConfig } from './config/app.config';
 import { resolveDatabase } from './database/database-url';
 import { runMigrations } from './database/migrate';
+import { SYSTEM_ACTOR } from './audit/actor';
+import { IdentityService } from './identity/identity.service';
 
 async function bootstrap(): Promise<void> {
   const config = loadAppConfig();
@@ -42,6 +44,12 @@ async function bootstrap(): Promise<void> {
       bodyParser: false,
     });
     configureApp(app, config, logger);
+    if (config.bootstrapAdmin) {
+      const created = await app
+        .get(IdentityService)
+        .ensureBootstrapAdmin({ ...SYSTEM_ACTOR, roles: ['system:bootstrap'] }, config.bootstrapAdmin.email, config.bootstrapAdmin.password);
+      logger.info({ email: config.bootstrapAdmin.email }, created ? 'bootstrap admin created' : 'an admin already exists; ADMIN_EMAIL ignored');
+    }
     await app.listen(config.port, config.host);
     logger.info({ url: config.publicUrl, ms: Date.now() - started }, `marketplace listening on ${config.publicUrl}`);
   } catch (error) {

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app.config';
 import { APP_LOGGER } from './http/http-exception.filter';
 import { FormContextRegistry } from './http/form-context.registry';
 import { Clock, SystemClock } from './clock/clock';
+import { DashboardRegistry } from './views/dashboard.registry';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -19,8 +20,9 @@ export class CommonModule {
         { provide: APP_LOGGER, useValue: logger },
         { provide: Clock, useClass: SystemClock },
         FormContextRegistry,
+        DashboardRegistry,
       ],
-      exports: [APP_CONFIG, APP_LOGGER, Clock, FormContextRegistry],
+      exports: [APP_CONFIG, APP_LOGGER, Clock, FormContextRegistry, DashboardRegistry],
     };
   }
 }

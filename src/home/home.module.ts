@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
+import { DashboardController } from './dashboard.controller';
 import { HomeController } from './home.controller';
 
-@Module({ imports: [CatalogueModule], controllers: [HomeController] })
+@Module({ imports: [CatalogueModule], controllers: [HomeController, DashboardController] })
 export class HomeModule {}

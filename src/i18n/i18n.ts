@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * UI strings live in ./locales/<locale>/<module>.json (nested objects, dotted keys; each file
- * owns its top-level namespaces, so modules never edit each other's files). Templates call
+ * UI strings live in ./locales/<locale>/<module>.json (nested objects, dotted keys). Files are
+ * merged, so a module may add keys under a shared namespace (e.g. `validation`) in its own file;
+ * a key defined twice is an error at start-up. Templates call
  * `{{t "catalogue.title"}}`; code calls `translate(locale, key, params)`. zh-CN is the default.
  */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -16,15 +17,15 @@ export const LOCALES_DIR = path.join(__dirname, 'locales');
 
 function loadLocale(locale: Locale): Map<string, string> {
   const dir = path.join(LOCALES_DIR, locale);
-  const merged: Tree = {};
+  const merged = new Map<string, string>();
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const tree = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Tree;
-    for (const [namespace, value] of Object.entries(tree)) {
-      if (namespace in merged) throw new Error(`i18n: namespace "${namespace}" is defined twice (${locale}/${file})`);
-      merged[namespace] = value;
+    for (const [key, value] of flatten(tree)) {
+      if (merged.has(key)) throw new Error(`i18n: "${key}" is defined twice (${locale}/${file})`);
+      merged.set(key, value);
     }
   }
-  return flatten(merged);
+  return merged;
 }
 
 const DICTIONARIES: Record<Locale, Map<string, string>> = { 'zh-CN': loadLocale('zh-CN'), en: loadLocale('en') };

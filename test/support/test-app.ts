@@ -14,6 +14,7 @@ export interface TestApp {
   app: NestExpressApplication;
   dataSource: DataSource;
   databaseUrl: string;
+  database: { url: string; drop: () => Promise<void> };
   clock: SystemClock;
   http: () => ReturnType<typeof request>;
   /** Listens on a random port (for browser tests); returns the base URL. */
@@ -22,8 +23,11 @@ export interface TestApp {
 }
 
 /** The whole application on a fresh clone of the migrated template database. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { database?: { url: string; drop: () => Promise<void> }; keepDatabase?: boolean } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const config = loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
   const logger = createLogger(config.logLevel);
   const moduleRef = await Test.createTestingModule({
@@ -37,6 +41,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     app,
     dataSource: app.get<DataSource>(getDataSourceToken()),
     databaseUrl: database.url,
+    database,
     clock: app.get(Clock) as SystemClock,
     http: () => request(app.getHttpServer()),
     async listen() {
@@ -46,7 +51,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     async close() {
       await app.close();
-      await database.drop();
+      if (!options.keepDatabase) await database.drop();
     },
   };
 }

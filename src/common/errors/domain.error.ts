@@ -14,6 +14,7 @@ export class DomainError extends Error {
     readonly fields?: FieldErrors,
     /** i18n key for the message shown on pages; falls back to `message`. */
     readonly messageKey?: string,
+    readonly messageParams?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;

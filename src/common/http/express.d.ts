@@ -12,7 +12,7 @@ declare global {
       id: string;
       locale: Locale;
       /** Set by @FormView(): the template to re-render with field errors on bad input. */
-      formView?: string;
+      formView?: { template: string; titleKey?: string };
     }
   }
 }

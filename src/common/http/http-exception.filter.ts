@@ -17,6 +17,7 @@ interface Mapped {
   code: string;
   message: string;
   messageKey?: string;
+  messageParams?: Record<string, unknown>;
   fields?: FieldErrors;
 }
 
@@ -43,7 +44,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const locale = req.locale ?? 'zh-CN';
     const fields = mapped.fields ? this.translateFields(mapped.fields, locale) : undefined;
-    const message = mapped.messageKey ? translate(locale, mapped.messageKey) : mapped.message;
+    const message = mapped.messageKey ? translate(locale, mapped.messageKey, mapped.messageParams) : mapped.message;
 
     if (isApiRequest(req) || (!req.accepts('html') && req.accepts('json'))) {
       res.status(mapped.status).json({ error: { code: mapped.code, message, ...(fields ? { fields } : {}) }, requestId: req.id });
@@ -53,10 +54,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
-    if (req.formView && (mapped.status === 400 || mapped.status === 422 || mapped.status === 409)) {
+    if (req.formView && req.method === 'POST' && [400, 401, 403, 409, 422, 429].includes(mapped.status)) {
       const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => !SECRET_FIELDS.test(k)));
-      const context = await this.forms.contextFor(req.formView, req).catch(() => ({}));
-      res.status(mapped.status).render(req.formView, {
+      const { template, titleKey } = req.formView;
+      const context = await this.forms.contextFor(template, req).catch(() => ({}));
+      res.status(mapped.status).render(template, {
+        titleKey,
         ...context,
         values: { ...((context as { values?: object }).values ?? {}), ...values },
         errors: fields ?? {},
@@ -76,7 +79,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private map(exception: unknown): Mapped {
     if (exception instanceof DomainError) {
-      return { status: HTTP_STATUS_BY_KIND[exception.kind], code: exception.code, message: exception.message, messageKey: exception.messageKey, fields: exception.fields };
+      return {
+        status: HTTP_STATUS_BY_KIND[exception.kind],
+        code: exception.code,
+        message: exception.message,
+        messageKey: exception.messageKey,
+        messageParams: exception.messageParams,
+        fields: exception.fields,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
