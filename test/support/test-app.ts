@@ -5,7 +5,6 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
-import { Clock, SystemClock } from '../../src/common/clock/clock';
 import { createLogger } from '../../src/common/logging/logger';
 import { loadAppConfig } from '../../src/config/app.config';
 import { createTestDatabase } from './test-database';
@@ -15,7 +14,6 @@ export interface TestApp {
   dataSource: DataSource;
   databaseUrl: string;
   database: { url: string; drop: () => Promise<void> };
-  clock: SystemClock;
   http: () => ReturnType<typeof request>;
   /** Listens on a random port (for browser tests); returns the base URL. */
   listen: () => Promise<string>;
@@ -42,7 +40,6 @@ export async function createTestApp(
     dataSource: app.get<DataSource>(getDataSourceToken()),
     databaseUrl: database.url,
     database,
-    clock: app.get(Clock) as SystemClock,
     http: () => request(app.getHttpServer()),
     async listen() {
       server = await app.listen(0, '127.0.0.1');

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 /**
- * Deadlines are decided by the database clock. `Clock.now(manager)` reads it inside the caller's
- * transaction; tests shift it with `offsetMs` (test/support/clock.ts) to make time pass.
+ * Deadlines are decided by the database clock: `app_now()` (migration CreateDatabaseClock) is
+ * clock_timestamp() plus an offset that only tests move (test/support/clock.ts). `now(manager)`
+ * reads it inside the caller's transaction.
  */
 export abstract class Clock {
   abstract now(manager: EntityManager): Promise<Date>;
@@ -11,11 +12,8 @@ export abstract class Clock {
 
 @Injectable()
 export class SystemClock extends Clock {
-  /** Milliseconds added to the database time; only tests change it. */
-  offsetMs = 0;
-
   async now(manager: EntityManager): Promise<Date> {
-    const [{ now }] = (await manager.query(`SELECT (clock_timestamp() + ($1::bigint * interval '1 millisecond')) AS now`, [this.offsetMs])) as { now: Date }[];
+    const [{ now }] = (await manager.query(`SELECT app_now() AS now`)) as { now: Date }[];
     return now;
   }
 }
