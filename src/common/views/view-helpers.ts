@@ -29,8 +29,11 @@ export function formatDate(value: Date | string | null | undefined): string {
 /** Handlebars helpers: every UI string comes from translation files through `t`. */
 export function viewHelpers(): Record<string, (...args: any[]) => unknown> {
   return {
-    t(key: string, options: HelperOptions) {
-      return translate(localeOf(options), key, options.hash ?? {});
+    /** {{t "key" name=value}} or {{t key paramsObject}} (stored notification parameters). */
+    t(key: string, ...rest: unknown[]) {
+      const options = rest.pop() as HelperOptions;
+      const params = rest[0] && typeof rest[0] === 'object' ? (rest[0] as Record<string, unknown>) : {};
+      return translate(localeOf(options), key, { ...params, ...(options.hash ?? {}) });
     },
     /** Picks the `<field>Zh` / `<field>En` property for the current locale, falling back to Chinese. */
     l10n(record: Record<string, unknown> | undefined, field: string, options: HelperOptions) {
