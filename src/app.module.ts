@@ -13,6 +13,7 @@ import { dataSourceOptions } from './database/data-source';
 import { DocumentsModule } from './documents/documents.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { AccessGuard } from './identity/access.guard';
 import { CsrfGuard } from './identity/csrf.guard';
 import { IdentityModule } from './identity/identity.module';
@@ -27,6 +28,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), autoLoadEntities: false }),
         AuditModule,
         IdentityModule,
+        NotificationsModule,
         HealthModule,
         HomeModule,
         CatalogueModule,
