@@ -4,7 +4,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
-import { loadAppConfig } from './config/app.config';
+import { Client } from 'pg';
+import { AppConfig, loadAppConfig } from './config/app.config';
 import { resolveDatabase } from './database/database-url';
 import { runMigrations } from './database/migrate';
 import { SYSTEM_ACTOR } from './audit/actor';
@@ -12,6 +13,7 @@ import { IdentityService } from './identity/identity.service';
 
 async function bootstrap(): Promise<void> {
   const config = loadAppConfig();
+  if (process.argv.includes('--demo')) config.demo = true;
   const logger = createLogger(config.logLevel);
   const started = Date.now();
   const database = await resolveDatabase(config, (message) => logger.debug({ context: 'postgres' }, message));
@@ -39,6 +41,7 @@ async function bootstrap(): Promise<void> {
       const applied = await runMigrations(database.url);
       logger.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
     }
+    await refuseShiftedClockInProduction(config, database.url);
     app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, databaseUrl: database.url, logger }), {
       logger: new PinoNestLogger(logger),
       bodyParser: false,
@@ -56,6 +59,21 @@ async function bootstrap(): Promise<void> {
     logger.error({ err: error }, 'start-up failed');
     await database.embedded?.stop();
     process.exit(1);
+  }
+}
+
+/** Only tests move the database clock; a production database with an offset is refused. */
+async function refuseShiftedClockInProduction(config: AppConfig, url: string): Promise<void> {
+  if (config.env !== 'production') return;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ offset_ms: string }>(`SELECT offset_ms FROM clock_settings WHERE id = 1`);
+    if (rows.length && Number(rows[0].offset_ms) !== 0) {
+      throw new Error(`clock_settings.offset_ms is ${rows[0].offset_ms}: the database clock is shifted; refusing to start in production`);
+    }
+  } finally {
+    await client.end();
   }
 }
 
