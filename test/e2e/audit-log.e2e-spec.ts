@@ -216,6 +216,10 @@ describe('audit log: recording', () => {
     expect(byActor.data.map((e) => e.id)).toEqual([...ids].reverse());
     const byAction = await audit.list({ actorId: actor.userId!, action: 'organisation.submitted', page: 1, pageSize: 50 });
     expect(byAction.data.map((e) => e.id)).toEqual([ids[2], ids[0]]);
+    const upperCase = await audit.list({ actorId: actor.userId!.toUpperCase(), page: 1, pageSize: 50 });
+    expect(upperCase.meta.total).toBe(4);
+    const notAUuid = await audit.list({ actorId: 'someone', page: 1, pageSize: 50 });
+    expect(notAUuid.meta.total).toBe(0);
     const none = await audit.list({ entityType: 'project', entityId, page: 1, pageSize: 50 });
     expect(none).toEqual({ data: [], meta: { page: 1, pageSize: 50, total: 0 } });
   });

@@ -1,6 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { fieldMessage } from '../../common/http/validation';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** Trims text; an empty field (a form left blank) means "no filter". */
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
@@ -19,9 +18,11 @@ export class ListAuditEventsQuery {
   @MaxLength(200)
   entityId?: string;
 
+  /** Any text: an id that is not a UUID simply matches no event. */
   @IsOptional()
   @Transform(trim)
-  @IsUUID('all', { message: fieldMessage('audit.validation.actorId') })
+  @IsString()
+  @MaxLength(100)
   actorId?: string;
 
   @IsOptional()
