@@ -30,8 +30,9 @@ export function formatDate(value: Date | string | null | undefined): string {
 export function viewHelpers(): Record<string, (...args: any[]) => unknown> {
   return {
     /** {{t "key" name=value}} or {{t key paramsObject}} (stored notification parameters). */
-    t(key: string, ...rest: unknown[]) {
+    t(key: unknown, ...rest: unknown[]) {
       const options = rest.pop() as HelperOptions;
+      if (typeof key !== 'string' || key === '') return '';
       const params = rest[0] && typeof rest[0] === 'object' ? (rest[0] as Record<string, unknown>) : {};
       return translate(localeOf(options), key, { ...params, ...(options.hash ?? {}) });
     },

@@ -1,0 +1,617 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { CatalogueService } from '../catalogue/catalogue.service';
+import { ListItemsQuery } from '../catalogue/dto/list-items.query';
+import { Clock } from '../common/clock/clock';
+import { NotificationsService } from '../notifications/notifications.service';
+import { AmendmentDeadlineNote, StoredDeadlineExplanation } from './deadline.presenter';
+import { AmendmentChanges, amendmentDeadline, checkAmendmentChanges } from './domain/amendment';
+import { Criterion } from './domain/criteria';
+import { EligibilityOrganisation, EligibilityProblem, EligibilityProject, eligibilityProblems } from './domain/eligibility';
+import { localDateOf, localDateTimeOf, parseLocalDateTime } from './domain/local-time';
+import { MethodRule, ProcurementMethod, minValidBids } from './domain/method-rules';
+import { Milestone, formatBp } from './domain/milestones';
+import { addProblem, charLength, hasProblems, mergeProblems, Problems, text } from './domain/problems';
+import { CatalogueEntry, DraftContext, ProjectDraft, ProjectFormInput, checkProjectDraft } from './domain/project-draft';
+import { ProjectAction, ProjectStatus, checkTransition } from './domain/project-lifecycle';
+import { availableMinor } from './fund.entity';
+import { FundsService } from './funds.service';
+import { loadOrganisationFacts } from './organisation-facts';
+import { ProcurementRulesService } from './procurement-rules.service';
+import {
+  BidDeadlinePassedError,
+  InvalidTransitionError,
+  ProcurementValidationError,
+  ProjectNotFoundError,
+  ProjectNotPublishableError,
+} from './procurement.errors';
+import { Project, ProjectAmendment, ProjectCriterionRecord, ProjectInvitation, ProjectItemRecord, ProjectMilestoneRecord } from './project.entity';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the bidding module needs of a project, loaded under a row lock in its transaction. */
+export interface BiddingProject extends EligibilityProject {
+  id: string;
+  reference: string;
+  title: string;
+  purchaserName: string;
+  status: ProjectStatus;
+  method: ProcurementMethod;
+  publishedAt: Date | null;
+  questionDeadlineAt: Date | null;
+  bidDeadlineAt: Date | null;
+  budgetCeilingMinor: number;
+  currency: string;
+  priceWeight: number;
+  rule: MethodRule;
+  criteria: Criterion[];
+  milestones: Milestone[];
+  /** Every project on this platform purchases services (the services exception of minValidBids applies). */
+  purchasesServices: true;
+}
+
+export interface ProjectChildren {
+  items: ProjectItemRecord[];
+  criteria: Criterion[];
+  milestones: Milestone[];
+  invitedOrganisationIds: string[];
+}
+
+export interface AmendmentInput {
+  kind: 'clarification' | 'amendment';
+  title: string;
+  body: string;
+  changesSubmission: boolean;
+  description?: string;
+  bidDeadline?: string;
+  criteria?: Array<{ name?: string; description?: string } | undefined>;
+  milestones?: Array<{ dueDate?: string; deliverables?: string } | undefined>;
+}
+
+/** Yuan as typed in a form: 1234 or 1234.5. */
+export function minorToYuanInput(minor: number | null | undefined): string {
+  if (minor === null || minor === undefined) return '';
+  const yuan = Math.floor(minor / 100);
+  const fen = minor % 100;
+  return fen === 0 ? String(yuan) : `${yuan}.${String(fen).padStart(2, '0').replace(/0$/, '')}`;
+}
+
+/** The stored project in the shape of the form, for editing and for re-checking at publication. */
+export function formInputOf(p: Project, children: ProjectChildren): ProjectFormInput {
+  return {
+    purchaserLevel: p.purchaserLevel,
+    purchaserName: p.purchaserName,
+    title: p.title,
+    description: p.description,
+    serviceArea: p.serviceArea.join('、'),
+    serviceStart: p.serviceStart,
+    serviceEnd: p.serviceEnd,
+    longPeriodJustification: p.longPeriodJustification ?? '',
+    budgetCeiling: minorToYuanInput(p.budgetCeilingMinor),
+    fundId: p.fundId,
+    reservation: minorToYuanInput(p.plannedReservationMinor ?? p.budgetCeilingMinor),
+    method: p.method,
+    invitedOrganisationId: children.invitedOrganisationIds[0] ?? '',
+    eligibilityCategories: p.eligibilityCategories,
+    eligibilityMinSocialWorkers: p.eligibilityMinSocialWorkers === null ? '' : String(p.eligibilityMinSocialWorkers),
+    eligibilityMinGrade: p.eligibilityMinGrade ?? '',
+    priceWeight: String(p.priceWeight),
+    items: children.items.map((i) => ({ code: i.itemCode, quantity: String(i.quantity), notes: i.notes ?? '' })),
+    criteria: children.criteria.map((c) => ({ name: c.name, description: c.description, weight: String(c.weight) })),
+    milestones: children.milestones.map((m) => ({ name: m.name, dueDate: m.dueDate, deliverables: m.deliverables, share: formatBp(m.paymentShareBp) })),
+    questionDeadline: p.questionDeadlineAt ? localDateTimeOf(p.questionDeadlineAt) : '',
+    bidDeadline: p.bidDeadlineAt ? localDateTimeOf(p.bidDeadlineAt) : '',
+  };
+}
+
+/** A small audit snapshot of a draft (long texts by length and hash only). */
+function auditSnapshot(d: ProjectDraft) {
+  return {
+    title: d.title,
+    purchaser: `${d.purchaserLevel}:${d.purchaserName}`,
+    descriptionSha256: createHash('sha256').update(d.description).digest('hex'),
+    serviceArea: d.serviceArea,
+    servicePeriod: `${d.serviceStart}..${d.serviceEnd}`,
+    budgetCeilingMinor: d.budgetCeilingMinor,
+    fundId: d.fundId,
+    plannedReservationMinor: d.reservationMinor,
+    method: d.method,
+    methodRuleId: d.rule.id,
+    invitedOrganisationId: d.invitedOrganisationId,
+    eligibility: { categories: d.eligibilityCategories, minSocialWorkers: d.eligibilityMinSocialWorkers, minGrade: d.eligibilityMinGrade },
+    priceWeight: d.priceWeight,
+    items: d.items.map((i) => `${i.itemCode}×${i.quantity}`),
+    criteria: d.criteria.map((c) => `${c.name}:${c.weight}`),
+    milestones: d.milestones.map((m) => `${m.dueDate}:${m.paymentShareBp}bp`),
+    questionDeadline: d.questionDeadline.toISOString(),
+    bidDeadline: d.bidDeadline.toISOString(),
+  };
+}
+
+/**
+ * Procurement projects: drafts, publication (with the fund reservation), amendments and
+ * clarifications, cancellation and failure. One use case per method, each in one transaction
+ * with its audit event. Exported to the bidding module: getProjectForBidding, markFailed,
+ * minValidBids, eligibilityProblems.
+ */
+@Injectable()
+export class ProjectsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly funds: FundsService,
+    private readonly rules: ProcurementRulesService,
+    private readonly catalogue: CatalogueService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  // ── For the bidding module ──────────────────────────────────────────────────────────────────
+
+  /**
+   * The project row locked FOR SHARE (submissions) or FOR UPDATE (opening) until the caller
+   * commits. Drafts do not exist outside the bureau: ProjectNotFoundError.
+   */
+  async getProjectForBidding(manager: EntityManager, projectId: string, options: { lock: 'share' | 'update' }): Promise<BiddingProject> {
+    const project = await this.lockProject(manager, projectId, options.lock);
+    if (project.status === 'draft') throw new ProjectNotFoundError();
+    const children = await this.loadChildren(manager, project.id);
+    const rule = await this.rules.getRule(project.methodRuleId, manager);
+    if (!rule) throw new Error(`project ${project.id} cites unknown rule ${project.methodRuleId}`);
+    const categoryCodes = await this.categoriesOf(manager, project.id);
+    return {
+      id: project.id,
+      reference: project.reference,
+      title: project.title,
+      purchaserName: project.purchaserName,
+      status: project.status,
+      method: project.method,
+      publishedAt: project.publishedAt,
+      questionDeadlineAt: project.questionDeadlineAt,
+      bidDeadlineAt: project.bidDeadlineAt,
+      budgetCeilingMinor: project.budgetCeilingMinor,
+      currency: project.currency,
+      priceWeight: project.priceWeight,
+      eligibilityCategories: project.eligibilityCategories,
+      categoryCodes,
+      eligibilityMinSocialWorkers: project.eligibilityMinSocialWorkers,
+      eligibilityMinGrade: project.eligibilityMinGrade,
+      invitedOrganisationIds: children.invitedOrganisationIds,
+      invitedOnly: rule.invitedOnly,
+      rule,
+      criteria: children.criteria,
+      milestones: children.milestones,
+      purchasesServices: true,
+    };
+  }
+
+  /** The id of the published (non-draft) project with this public reference. */
+  async findProjectIdByReference(manager: EntityManager, reference: string): Promise<string> {
+    const rows = (await manager.query(`SELECT id FROM projects WHERE reference = $1 AND status <> 'draft'`, [reference])) as Array<{ id: string }>;
+    if (!rows[0]) throw new ProjectNotFoundError();
+    return rows[0].id;
+  }
+
+  /** Valid bids the project needs (its method rule, with the purchased-services exception). */
+  minValidBids(project: { rule: Pick<MethodRule, 'minValidBids' | 'minValidBidsServices'>; purchasesServices?: boolean }): number {
+    return minValidBids(project);
+  }
+
+  eligibilityProblems(organisation: EligibilityOrganisation, project: EligibilityProject): EligibilityProblem[] {
+    return eligibilityProblems(organisation, project);
+  }
+
+  /**
+   * Fails the project (流标) in the caller's transaction: releases the reservation, records why,
+   * tells bidders. From published, closed, opened or evaluation.
+   */
+  async markFailed(manager: EntityManager, actor: Actor, projectId: string, reason: string): Promise<void> {
+    const project = await this.lockProject(manager, projectId, 'update');
+    this.assertCan('fail', project);
+    const cleaned = text(reason);
+    if (charLength(cleaned) < 2 || charLength(cleaned) > 2000) {
+      const problems: Problems = {};
+      addProblem(problems, 'reason', 'textLength', { min: 2, max: 2000 });
+      throw new ProcurementValidationError(problems);
+    }
+    const now = await this.clock.now(manager);
+    await this.end(manager, actor, project, 'failed', cleaned, now);
+  }
+
+  // ── Drafts ──────────────────────────────────────────────────────────────────────────────────
+
+  async createDraft(actor: Actor, input: ProjectFormInput): Promise<{ id: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const now = await this.clock.now(manager);
+      const draft = await this.checkDraft(manager, input, now);
+      const id = randomUUID();
+      await manager.insert(Project, {
+        id,
+        reference: `DRAFT-${id}`,
+        ...this.columnsOf(draft),
+        currency: 'CNY',
+        reservedMinor: 0,
+        status: 'draft',
+        createdBy: actor.userId!,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.writeChildren(manager, id, draft);
+      await this.audit.record(manager, actor, { action: 'project.created', entityType: 'project', entityId: id, after: auditSnapshot(draft) });
+      return { id };
+    });
+  }
+
+  async updateDraft(actor: Actor, projectId: string, input: ProjectFormInput): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const project = await this.lockProject(manager, projectId, 'update');
+      this.assertCan('edit', project);
+      const now = await this.clock.now(manager);
+      const before = formInputOf(project, await this.loadChildren(manager, project.id));
+      const draft = await this.checkDraft(manager, input, now);
+      await manager.update(Project, { id: project.id }, { ...this.columnsOf(draft), updatedAt: now });
+      for (const table of [ProjectItemRecord, ProjectCriterionRecord, ProjectMilestoneRecord, ProjectInvitation]) await manager.delete(table, { projectId: project.id });
+      await this.writeChildren(manager, project.id, draft);
+      await this.audit.record(manager, actor, {
+        action: 'project.updated',
+        entityType: 'project',
+        entityId: project.id,
+        before: { title: before.title, budgetCeiling: before.budgetCeiling, method: before.method, bidDeadline: before.bidDeadline },
+        after: auditSnapshot(draft),
+      });
+    });
+  }
+
+  // ── Publication ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Checks everything again against the database time, the rules in force today and the fund;
+   * reserves the fund; assigns the reference (WH-<year>-<nnnn>); stores how the earliest deadline
+   * was found. All or nothing.
+   */
+  async publish(actor: Actor, projectId: string): Promise<{ id: string; reference: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.lockProject(manager, projectId, 'update');
+      this.assertCan('publish', project);
+      const now = await this.clock.now(manager);
+      const children = await this.loadChildren(manager, project.id);
+      const input = formInputOf(project, children);
+      const context = await this.draftContext(manager, input, now);
+      const { draft, problems } = checkProjectDraft(input, context);
+      if (!draft) throw new ProjectNotPublishableError(problems);
+
+      await this.funds.reserve(manager, actor, draft.fundId, draft.reservationMinor, project.id);
+      // The number is drawn only once the reservation holds, so refusals leave no gaps.
+      const [{ n }] = (await manager.query(`SELECT nextval('project_reference_seq')::int AS n`)) as { n: number }[];
+      const reference = `WH-${localDateOf(now).slice(0, 4)}-${String(n).padStart(4, '0')}`;
+      const explanation: StoredDeadlineExplanation = { publication: draft.deadlineExplanation, amendments: [] };
+      await manager.update(
+        Project,
+        { id: project.id },
+        { status: 'published', reference, reservedMinor: draft.reservationMinor, publishedAt: now, methodRuleId: draft.rule.id, deadlineExplanation: explanation, updatedAt: now },
+      );
+      await this.audit.record(manager, actor, {
+        action: 'project.published',
+        entityType: 'project',
+        entityId: project.id,
+        before: { status: 'draft' },
+        after: { status: 'published', reference, reservedMinor: draft.reservationMinor, publishedAt: now.toISOString(), methodRuleId: draft.rule.id },
+        details: { fundId: draft.fundId, earliestDeadline: draft.deadlineExplanation.earliest, bidDeadline: draft.bidDeadline.toISOString() },
+      });
+      const categories = [...new Set(draft.items.map((i) => i.categoryCode))];
+      const invited = draft.invitedOrganisationId ? [draft.invitedOrganisationId] : await this.organisationsFor(manager, categories, draft.eligibilityCategories);
+      await this.notifications.notify(manager, {
+        recipients: { organisationIds: invited },
+        kind: draft.invitedOrganisationId ? 'project.invited' : 'project.published',
+        titleKey: draft.invitedOrganisationId ? 'procurement.notifications.invited' : 'procurement.notifications.published',
+        params: { reference, title: draft.title },
+        link: `/projects/${project.id}`,
+      });
+      return { id: project.id, reference };
+    });
+  }
+
+  // ── After publication: clarifications and amendments ────────────────────────────────────────
+
+  async amend(actor: Actor, projectId: string, input: AmendmentInput): Promise<{ sequence: number; deadline: Date; extended: boolean; bidsFlagged: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.lockProject(manager, projectId, 'update');
+      this.assertCan('amend', project);
+      const now = await this.clock.now(manager);
+      if (!project.bidDeadlineAt || now.getTime() >= project.bidDeadlineAt.getTime()) throw new BidDeadlinePassedError();
+      const children = await this.loadChildren(manager, project.id);
+      const rule = (await this.rules.getRule(project.methodRuleId, manager))!;
+
+      const problems: Problems = {};
+      const title = text(input.title);
+      const body = text(input.body);
+      if (charLength(title) < 2 || charLength(title) > 200) addProblem(problems, 'title', 'textLength', { min: 2, max: 200 });
+      if (charLength(body) < 2 || charLength(body) > 20000) addProblem(problems, 'body', 'textLength', { min: 2, max: 20000 });
+      const isAmendment = input.kind === 'amendment';
+      const checked = isAmendment
+        ? checkAmendmentChanges({ description: project.description, criteria: children.criteria, milestones: children.milestones, serviceStart: project.serviceStart, serviceEnd: project.serviceEnd }, input)
+        : { changes: {} as AmendmentChanges, criteria: children.criteria, milestones: children.milestones, problems: {} };
+      mergeProblems(problems, checked.problems);
+      const changes = checked.changes;
+      const changesSubmission = isAmendment && (input.changesSubmission || Boolean(changes.criteria) || Boolean(changes.milestones));
+
+      let requestedDeadline: Date | null = null;
+      const rawDeadline = text(input.bidDeadline);
+      if (isAmendment && rawDeadline && rawDeadline !== localDateTimeOf(project.bidDeadlineAt)) {
+        requestedDeadline = parseLocalDateTime(rawDeadline);
+        if (!requestedDeadline) addProblem(problems, 'bidDeadline', 'dateTime');
+      }
+      const calendar = await this.rules.loadCalendar(manager, localDateOf(project.publishedAt!));
+      const deadline = amendmentDeadline({
+        amendedAt: now,
+        publishedAt: project.publishedAt!,
+        currentDeadline: project.bidDeadlineAt,
+        requestedDeadline,
+        questionDeadline: project.questionDeadlineAt!,
+        changesSubmission,
+        rule,
+        calendar,
+      });
+      if (!deadline.ok) addProblem(problems, 'bidDeadline', deadline.problem, deadline.explanation ? { explanation: deadline.explanation } : undefined);
+      if (isAmendment && !changes.description && !changes.criteria && !changes.milestones && !requestedDeadline && !input.changesSubmission && !hasProblems(problems)) {
+        addProblem(problems, 'kind', 'amendmentWithoutChanges');
+      }
+      if (hasProblems(problems) || !deadline.ok) throw new ProcurementValidationError(problems, 'The amendment has problems', 'PROCUREMENT.AMENDMENT_INVALID');
+
+      const moved = deadline.deadline.getTime() !== project.bidDeadlineAt.getTime();
+      if (moved) changes.bidDeadline = { before: project.bidDeadlineAt.toISOString(), after: deadline.deadline.toISOString(), extended: deadline.extended };
+      const [{ next }] = (await manager.query(`SELECT coalesce(max(sequence), 0) + 1 AS next FROM project_amendments WHERE project_id = $1`, [project.id])) as { next: number }[];
+      const amendmentId = randomUUID();
+      await manager.insert(ProjectAmendment, {
+        id: amendmentId,
+        projectId: project.id,
+        sequence: next,
+        kind: input.kind,
+        title,
+        body,
+        changesSubmission,
+        previousDeadlineAt: moved ? project.bidDeadlineAt : null,
+        newDeadlineAt: moved ? deadline.deadline : null,
+        changes,
+        publishedAt: now,
+        publishedBy: actor.userId!,
+      });
+
+      const stored: StoredDeadlineExplanation = project.deadlineExplanation ?? { publication: null as never, amendments: [] };
+      if (moved || deadline.amendmentExplanation) {
+        const note: AmendmentDeadlineNote = {
+          sequence: next,
+          previousDeadline: project.bidDeadlineAt.toISOString(),
+          newDeadline: deadline.deadline.toISOString(),
+          extended: deadline.extended,
+          explanation: deadline.extended ? deadline.amendmentExplanation : null,
+        };
+        stored.amendments = [...(stored.amendments ?? []), note];
+      }
+      await manager.update(
+        Project,
+        { id: project.id },
+        { description: changes.description?.after ?? project.description, bidDeadlineAt: deadline.deadline, deadlineExplanation: stored, updatedAt: now },
+      );
+      for (const c of changes.criteria ?? []) {
+        await manager.update(ProjectCriterionRecord, { projectId: project.id, position: c.position }, { name: c.name.after, description: c.description.after });
+      }
+      for (const m of changes.milestones ?? []) {
+        await manager.update(ProjectMilestoneRecord, { projectId: project.id, position: m.position }, { dueDate: m.dueDate.after, deliverables: m.deliverables.after });
+      }
+
+      // Bidders who already submitted must look again when what they submit has changed.
+      let flagged: string[] = [];
+      if (changesSubmission) {
+        const result = (await manager.query(
+          `UPDATE bids SET needs_review = true WHERE project_id = $1 AND status = 'submitted' RETURNING organisation_id`,
+          [project.id],
+        )) as unknown[];
+        flagged = ((Array.isArray(result[0]) ? result[0] : result) as Array<{ organisation_id: string }>).map((r) => r.organisation_id);
+      }
+      await this.audit.record(manager, actor, {
+        action: isAmendment ? 'project.amended' : 'project.clarified',
+        entityType: 'project',
+        entityId: project.id,
+        before: moved ? { bidDeadlineAt: project.bidDeadlineAt.toISOString() } : undefined,
+        after: moved ? { bidDeadlineAt: deadline.deadline.toISOString() } : undefined,
+        details: {
+          amendmentId,
+          sequence: next,
+          kind: input.kind,
+          changesSubmission,
+          changed: Object.keys(changes),
+          extended: deadline.extended,
+          bidsFlaggedForReview: flagged.length,
+        },
+      });
+      const params = { reference: project.reference, title: project.title, sequence: next };
+      if (flagged.length) {
+        await this.notifications.notify(manager, {
+          recipients: { organisationIds: flagged },
+          kind: 'bid.needs_review',
+          titleKey: 'procurement.notifications.reviewBid',
+          params,
+          link: `/projects/${project.id}`,
+        });
+      }
+      const others = (await this.bidderOrganisations(manager, project.id)).filter((id) => !flagged.includes(id));
+      await this.notifications.notify(manager, {
+        recipients: { organisationIds: [...new Set([...others, ...children.invitedOrganisationIds.filter((id) => !flagged.includes(id))])] },
+        kind: isAmendment ? 'project.amended' : 'project.clarified',
+        titleKey: isAmendment ? 'procurement.notifications.amended' : 'procurement.notifications.clarified',
+        params,
+        link: `/projects/${project.id}`,
+      });
+      return { sequence: next, deadline: deadline.deadline, extended: deadline.extended, bidsFlagged: flagged.length };
+    });
+  }
+
+  // ── Cancellation ────────────────────────────────────────────────────────────────────────────
+
+  /** Cancels before the opening with a public reason; the reservation goes back to the fund. */
+  async cancel(actor: Actor, projectId: string, reason: string): Promise<void> {
+    const cleaned = text(reason);
+    if (charLength(cleaned) < 5 || charLength(cleaned) > 2000) {
+      const problems: Problems = {};
+      addProblem(problems, 'reason', 'textLength', { min: 5, max: 2000 });
+      throw new ProcurementValidationError(problems);
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const project = await this.lockProject(manager, projectId, 'update');
+      this.assertCan('cancel', project);
+      const now = await this.clock.now(manager);
+      await this.end(manager, actor, project, 'cancelled', cleaned, now);
+    });
+  }
+
+  // ── Internals ───────────────────────────────────────────────────────────────────────────────
+
+  private async end(manager: EntityManager, actor: Actor, project: Project, status: 'cancelled' | 'failed', reason: string, now: Date): Promise<void> {
+    const releasing = project.reservedMinor > 0 && project.reservationReleasedAt === null;
+    if (releasing) await this.funds.release(manager, actor, project.fundId, project.reservedMinor, project.id, status);
+    await manager.update(
+      Project,
+      { id: project.id },
+      status === 'cancelled'
+        ? { status, cancelledAt: now, cancelReason: reason, reservationReleasedAt: releasing ? now : project.reservationReleasedAt, updatedAt: now }
+        : { status, failedAt: now, failedReason: reason, reservationReleasedAt: releasing ? now : project.reservationReleasedAt, updatedAt: now },
+    );
+    await this.audit.record(manager, actor, {
+      action: status === 'cancelled' ? 'project.cancelled' : 'project.failed',
+      entityType: 'project',
+      entityId: project.id,
+      before: { status: project.status },
+      after: { status },
+      details: { reason, releasedMinor: releasing ? project.reservedMinor : 0, fundId: project.fundId },
+    });
+    const invited = (await manager.find(ProjectInvitation, { where: { projectId: project.id } })).map((i) => i.organisationId);
+    await this.notifications.notify(manager, {
+      recipients: { organisationIds: [...new Set([...(await this.bidderOrganisations(manager, project.id)), ...invited])] },
+      kind: `project.${status}`,
+      titleKey: `procurement.notifications.${status}`,
+      params: { reference: project.reference, title: project.title, reason },
+      link: `/notices/projects/${project.reference}`,
+    });
+  }
+
+  private assertCan(action: ProjectAction, project: Project): void {
+    const check = checkTransition(action, project.status);
+    if (!check.ok) throw new InvalidTransitionError(action, project.status);
+  }
+
+  async lockProject(manager: EntityManager, projectId: string, lock: 'share' | 'update'): Promise<Project> {
+    const project = UUID.test(projectId)
+      ? await manager.findOne(Project, { where: { id: projectId }, lock: { mode: lock === 'share' ? 'pessimistic_read' : 'pessimistic_write' } })
+      : null;
+    if (!project) throw new ProjectNotFoundError();
+    return project;
+  }
+
+  async loadChildren(manager: EntityManager, projectId: string): Promise<ProjectChildren> {
+    // One after the other: a transaction's connection runs one query at a time.
+    const items = await manager.find(ProjectItemRecord, { where: { projectId }, order: { position: 'ASC' } });
+    const criteria = await manager.find(ProjectCriterionRecord, { where: { projectId }, order: { position: 'ASC' } });
+    const milestones = await manager.find(ProjectMilestoneRecord, { where: { projectId }, order: { position: 'ASC' } });
+    const invitations = await manager.find(ProjectInvitation, { where: { projectId } });
+    return {
+      items,
+      criteria: criteria.map((c) => ({ position: c.position, name: c.name, description: c.description, weight: c.weight })),
+      milestones: milestones.map((m) => ({ position: m.position, name: m.name, dueDate: m.dueDate, deliverables: m.deliverables, paymentShareBp: m.paymentShareBp })),
+      invitedOrganisationIds: invitations.map((i) => i.organisationId),
+    };
+  }
+
+  async categoriesOf(manager: EntityManager, projectId: string): Promise<string[]> {
+    const rows = (await manager.query(
+      `SELECT DISTINCT c.category_code FROM project_items pi JOIN catalogue_items c ON c.code = pi.item_code WHERE pi.project_id = $1 ORDER BY 1`,
+      [projectId],
+    )) as Array<{ category_code: string }>;
+    return rows.map((r) => r.category_code);
+  }
+
+  async catalogueEntries(): Promise<Map<string, CatalogueEntry>> {
+    const page = await this.catalogue.listItems(Object.assign(new ListItemsQuery(), { page: 1, pageSize: 10_000 }));
+    return new Map(page.data.map((i) => [i.code, { categoryCode: i.categoryCode, unitCode: i.unitCode }]));
+  }
+
+  private async draftContext(manager: EntityManager, input: ProjectFormInput, now: Date): Promise<DraftContext> {
+    const fundId = text(input.fundId);
+    const invitedId = text(input.invitedOrganisationId);
+    const catalogue = await this.catalogueEntries();
+    const rules = await this.rules.listRules(manager);
+    const fund = await this.funds.find(fundId, manager);
+    const invited = invitedId ? await loadOrganisationFacts(manager, invitedId) : null;
+    const calendar = await this.rules.loadCalendar(manager, localDateOf(now));
+    return {
+      catalogue,
+      rules,
+      fund: fund ? { id: fund.id, availableMinor: availableMinor(fund), isActive: fund.isActive } : null,
+      invited: invited ? { id: invited.id, status: invited.status } : null,
+      calendar,
+      now,
+    };
+  }
+
+  private async checkDraft(manager: EntityManager, input: ProjectFormInput, now: Date): Promise<ProjectDraft> {
+    const { draft, problems } = checkProjectDraft(input, await this.draftContext(manager, input, now));
+    if (!draft) throw new ProcurementValidationError(problems, 'The project has problems', 'PROCUREMENT.PROJECT_INVALID');
+    return draft;
+  }
+
+  private columnsOf(d: ProjectDraft): Partial<Project> {
+    return {
+      purchaserLevel: d.purchaserLevel,
+      purchaserName: d.purchaserName,
+      title: d.title,
+      description: d.description,
+      serviceArea: d.serviceArea,
+      serviceStart: d.serviceStart,
+      serviceEnd: d.serviceEnd,
+      longPeriodJustification: d.longPeriodJustification,
+      budgetCeilingMinor: d.budgetCeilingMinor,
+      fundId: d.fundId,
+      plannedReservationMinor: d.reservationMinor,
+      method: d.method,
+      methodRuleId: d.rule.id,
+      priceWeight: d.priceWeight,
+      eligibilityCategories: d.eligibilityCategories,
+      eligibilityMinSocialWorkers: d.eligibilityMinSocialWorkers,
+      eligibilityMinGrade: d.eligibilityMinGrade,
+      questionDeadlineAt: d.questionDeadline,
+      bidDeadlineAt: d.bidDeadline,
+    };
+  }
+
+  private async writeChildren(manager: EntityManager, projectId: string, d: ProjectDraft): Promise<void> {
+    if (d.items.length) {
+      await manager.insert(
+        ProjectItemRecord,
+        d.items.map((i) => ({ projectId, position: i.position, itemCode: i.itemCode, quantity: i.quantity, unitCode: i.unitCode, notes: i.notes })),
+      );
+    }
+    if (d.criteria.length) await manager.insert(ProjectCriterionRecord, d.criteria.map((c) => ({ projectId, ...c })));
+    if (d.milestones.length) await manager.insert(ProjectMilestoneRecord, d.milestones.map((m) => ({ projectId, ...m })));
+    if (d.invitedOrganisationId) await manager.insert(ProjectInvitation, { projectId, organisationId: d.invitedOrganisationId });
+  }
+
+  private async bidderOrganisations(manager: EntityManager, projectId: string): Promise<string[]> {
+    const rows = (await manager.query(`SELECT organisation_id FROM bids WHERE project_id = $1`, [projectId])) as Array<{ organisation_id: string }>;
+    return rows.map((r) => r.organisation_id);
+  }
+
+  /** Approved organisations registered for the project's categories (told about a new project). */
+  private async organisationsFor(manager: EntityManager, categories: string[], mustMatch: boolean): Promise<string[]> {
+    const rows = (await manager.query(
+      mustMatch
+        ? `SELECT id FROM organisations WHERE status = 'approved' AND service_categories @> $1::text[]`
+        : `SELECT id FROM organisations WHERE status = 'approved' AND service_categories && $1::text[]`,
+      [categories],
+    )) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
+}
