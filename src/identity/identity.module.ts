@@ -5,6 +5,8 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../common/common.module';
 import { AppConfig } from '../config/app.config';
+import { AdminUsersController } from './admin-users.controller';
+import { AdminUsersService } from './admin-users.service';
 import { AuthApiController } from './auth-api.controller';
 import { AuthPagesController } from './auth-pages.controller';
 import { IdentityService } from './identity.service';
@@ -26,8 +28,8 @@ import { User } from './user.entity';
       }),
     }),
   ],
-  controllers: [AuthPagesController, AuthApiController],
-  providers: [IdentityService, LocalStrategy, SessionSerializer, PgThrottlerStorage],
+  controllers: [AuthPagesController, AuthApiController, AdminUsersController],
+  providers: [IdentityService, LocalStrategy, SessionSerializer, PgThrottlerStorage, AdminUsersService],
   exports: [IdentityService, PgThrottlerStorage],
 })
 export class IdentityModule {}

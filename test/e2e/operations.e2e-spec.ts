@@ -44,3 +44,11 @@ describe('operations', () => {
     expect(res.text).toContain(res.headers['x-request-id']);
   });
 });
+
+describe('request logging', () => {
+  it('redacts one-time tokens from logged URLs', async () => {
+    const { redactUrl } = await import('../../src/common/http/request-context.middleware');
+    expect(redactUrl('/password-reset/abcDEF123_-x?next=/')).toBe('/password-reset/[redacted]?next=/');
+    expect(redactUrl('/organisation/documents?_csrf=deadbeef&x=1')).toBe('/organisation/documents?_csrf=[redacted]&x=1');
+  });
+});

@@ -9,6 +9,18 @@ import { parseFieldMessage } from './validation';
 
 export const APP_LOGGER = Symbol('APP_LOGGER');
 
+/**
+ * Which refusals re-render the submitted form: bad input, conflicts, rule violations, throttling,
+ * a wrong password and an expired CSRF token. Never a missing sign-in or role: the form's
+ * context may hold data that user must not see.
+ */
+function rerendersForm(mapped: { status: number; code: string }): boolean {
+  if ([400, 409, 422, 429].includes(mapped.status)) return true;
+  if (mapped.status === 401) return mapped.code === 'IDENTITY.INVALID_CREDENTIALS';
+  if (mapped.status === 403) return mapped.code === 'SECURITY.CSRF_TOKEN_INVALID';
+  return false;
+}
+
 /** Form fields never echoed back into a re-rendered form. */
 const SECRET_FIELDS = /password|secret|token|_csrf/i;
 
@@ -54,7 +66,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
-    if (req.formView && req.method === 'POST' && [400, 401, 403, 409, 422, 429].includes(mapped.status)) {
+    if (req.formView && req.method === 'POST' && rerendersForm(mapped)) {
       const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => !SECRET_FIELDS.test(k)));
       const { template, titleKey } = req.formView;
       const context = await this.forms.contextFor(template, req).catch(() => ({}));

@@ -5,6 +5,11 @@ import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, localeFromAcceptLanguage } fro
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+/** One-time tokens in paths (password reset links) never reach the logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/password-reset\/)[^/?#]+/g, '$1[redacted]').replace(/([?&]_csrf=)[^&#]+/g, '$1[redacted]');
+}
+
 export function isApiRequest(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path === '/health' || req.path.startsWith('/webhooks/');
 }
@@ -32,7 +37,7 @@ export function requestContext(logger: Logger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
-        { reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: req.user?.id },
+        { reqId: req.id, method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: req.user?.id },
         'request completed',
       );
     });
