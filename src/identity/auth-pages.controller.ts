@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, OnModuleInit, Param, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
+import { FormContextRegistry } from '../common/http/form-context.registry';
 import { FormView } from '../common/http/form-view';
 import { safeNext } from '../home/home.controller';
 import { AnySignedIn, Public } from './access.decorators';
@@ -17,8 +18,16 @@ export function landingFor(user: SessionUser): string {
 
 @ApiExcludeController()
 @Controller()
-export class AuthPagesController {
-  constructor(private readonly identity: IdentityService) {}
+export class AuthPagesController implements OnModuleInit {
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly forms: FormContextRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    // A refused new password re-renders the form for the same link.
+    this.forms.register('identity/reset-password', (req) => ({ valid: true, token: req.params.token }));
+  }
 
   @Get('login')
   @Public()

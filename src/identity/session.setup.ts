@@ -76,6 +76,13 @@ export function configureSessions(app: NestExpressApplication, config: AppConfig
   app.use(passport.initialize());
   app.use(passport.session());
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // express-session may answer a redirect before the session is stored, and a fast browser
+    // then follows it with the old session (a lost flash message, a sign-in that seems undone).
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session) return redirect(...args);
+      req.session.save(() => redirect(...args));
+    }) as Response['redirect'];
     // Generated lazily, only when a template renders a form, so browsing needs no session.
     res.locals.csrfToken = () => csrf.generateToken(req);
     res.locals.currentUser = req.user as SessionUser | undefined;

@@ -1,10 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { moneyTransformer } from '../common/money/money.transformer';
+import type { EvaluationGrade, OrganisationType, RegistrationTrack } from './domain/registration';
+import type { OrganisationStatus } from './domain/vetting';
 
-export type RegistrationTrack = 'registered' | 'filed';
-export type OrganisationType = 'social_service_agency' | 'social_group' | 'foundation' | 'community_organisation';
-export type EvaluationGrade = 'none' | '1A' | '2A' | '3A' | '4A' | '5A';
-export type OrganisationStatus = 'draft' | 'submitted' | 'approved' | 'needs_changes' | 'rejected' | 'suspended';
+export type { EvaluationGrade, OrganisationStatus, OrganisationType, RegistrationTrack };
 
 /** A social organisation (社会组织) in the registry. Only `approved` ones may bid. */
 @Entity({ name: 'organisations' })

@@ -2,6 +2,8 @@ import { Browser } from 'playwright-core';
 import { artifact, launchBrowser } from '../support/browser';
 import { TestApp, createTestApp } from '../support/test-app';
 
+jest.setTimeout(90_000);
+
 describe('visitor journey: catalogue in two languages', () => {
   let t: TestApp;
   let browser: Browser;

@@ -203,3 +203,25 @@ describe('sessions', () => {
     }
   });
 });
+
+describe('one-time password links', () => {
+  it('re-render the set-password form (not just an error) when the new password is refused, then work once', async () => {
+    const t = await createTestApp();
+    try {
+      const { IdentityService } = await import('../../src/identity/identity.service');
+      const { SYSTEM_ACTOR } = await import('../../src/audit/actor');
+      const user = await createUser(t);
+      const { token } = await t.app.get(IdentityService).issueResetToken(SYSTEM_ACTOR, user.id);
+      const anon = await anonymousSession(t);
+      const weak = await anon.form(`/password-reset/${token}`, { newPassword: 'short', confirmPassword: 'short' }).expect(400);
+      expect(weak.text).toContain('密码至少 10 位');
+      expect(weak.text).toContain(`action="/password-reset/${token}"`);
+      await anon.form(`/password-reset/${token}`, { newPassword: 'Fresh-start-2026', confirmPassword: 'Fresh-start-2026' }).expect(303);
+      const again = await anon.form(`/password-reset/${token}`, { newPassword: 'Fresh-start-2027', confirmPassword: 'Fresh-start-2027' }).expect(422);
+      expect(again.text).toContain('该重置链接无效');
+      await signIn(t, { email: user.email, password: 'Fresh-start-2026' });
+    } finally {
+      await t.close();
+    }
+  });
+});

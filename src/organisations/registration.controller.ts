@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Post, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Actor } from '../audit/actor';
+import { FormView } from '../common/http/form-view';
+import { Public } from '../identity/access.decorators';
+import { CurrentActor } from '../identity/current-actor.decorator';
+import { RegisterOrganisationDto } from './dto/register-organisation.dto';
+import { OrganisationsService } from './organisations.service';
+import { OrganisationViews } from './organisations.views';
+import { redirectWithFlash } from './redirect';
+
+/** Public sign-up of a social organisation and its administrator, who is signed in straight away. */
+@ApiExcludeController()
+@Controller('register')
+@Public()
+export class RegistrationController {
+  constructor(
+    private readonly organisations: OrganisationsService,
+    private readonly views: OrganisationViews,
+  ) {}
+
+  @Get()
+  @Render('organisations/register')
+  form(@Req() req: Request) {
+    return this.views.registerPage(undefined, Boolean(req.user));
+  }
+
+  @Post()
+  @FormView('organisations/register', { titleKey: 'organisations.register.title' })
+  async register(@CurrentActor() actor: Actor, @Body() dto: RegisterOrganisationDto, @Req() req: Request, @Res() res: Response) {
+    const { user } = await this.organisations.register(actor, dto);
+    // As LocalLoginGuard does: passport regenerates the session id, then the lifetime starts.
+    await new Promise<void>((resolve, reject) => req.login(user, (error: unknown) => (error ? reject(error) : resolve())));
+    req.session.startedAt = Date.now();
+    await redirectWithFlash(req, res, 'organisations.register.done', '/organisation');
+  }
+}
