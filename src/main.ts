@@ -10,6 +10,7 @@ import { resolveDatabase } from './database/database-url';
 import { runMigrations } from './database/migrate';
 import { SYSTEM_ACTOR } from './audit/actor';
 import { IdentityService } from './identity/identity.service';
+import { seedDemo } from './demo/demo-seed';
 
 async function bootstrap(): Promise<void> {
   const config = loadAppConfig();
@@ -53,6 +54,7 @@ async function bootstrap(): Promise<void> {
         .ensureBootstrapAdmin({ ...SYSTEM_ACTOR, roles: ['system:bootstrap'] }, config.bootstrapAdmin.email, config.bootstrapAdmin.password);
       logger.info({ email: config.bootstrapAdmin.email }, created ? 'bootstrap admin created' : 'an admin already exists; ADMIN_EMAIL ignored');
     }
+    if (config.demo) await seedDemo(app, (message) => logger.info({ context: 'demo' }, message));
     await app.listen(config.port, config.host);
     logger.info({ url: config.publicUrl, ms: Date.now() - started }, `marketplace listening on ${config.publicUrl}`);
   } catch (error) {
