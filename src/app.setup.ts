@@ -59,6 +59,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.set('view options', { layout: 'layouts/main' });
   if (!helpersRegistered) {
     registerPartials(path.join(VIEWS_DIR, 'partials'));
+    // A module's own partials live in views/<module>/partials and are named "<module>/<partial>".
+    for (const entry of fs.readdirSync(VIEWS_DIR, { withFileTypes: true })) {
+      const dir = path.join(VIEWS_DIR, entry.name, 'partials');
+      if (entry.isDirectory() && entry.name !== 'partials' && fs.existsSync(dir)) registerPartials(dir, `${entry.name}/`);
+    }
     for (const [name, helper] of Object.entries(viewHelpers())) hbs.registerHelper(name, helper);
     helpersRegistered = true;
   }
