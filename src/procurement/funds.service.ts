@@ -127,6 +127,48 @@ export class FundsService {
     });
   }
 
+  /**
+   * A contract takes effect: `reservedMinor` leaves the reservations and `contractAmountMinor`
+   * becomes committed, so the difference goes back to what is available; one relative UPDATE in
+   * the caller's transaction, decided by the fund's CHECKs. A variation of the amount passes
+   * reservedMinor 0 and the change as contractAmountMinor (negative for a reduction). An increase
+   * the fund cannot cover is FundInsufficientError, the transaction still usable (savepoint).
+   */
+  async commitForContract(manager: EntityManager, actor: Actor, fundId: string, projectId: string, reservedMinor: number, contractAmountMinor: number): Promise<void> {
+    if (!Number.isSafeInteger(reservedMinor) || reservedMinor < 0 || !Number.isSafeInteger(contractAmountMinor)) {
+      throw new RangeError(`commitForContract needs whole fen (reserved ${reservedMinor}, contract ${contractAmountMinor})`);
+    }
+    await manager.query('SAVEPOINT fund_commitment');
+    let result: unknown[];
+    try {
+      result = (await manager.query(
+        `UPDATE funds SET reserved_minor = reserved_minor - $1, committed_minor = committed_minor + $2, updated_at = now()
+          WHERE id = $3 RETURNING reserved_minor, committed_minor`,
+        [reservedMinor, contractAmountMinor, fundId],
+      )) as unknown[];
+    } catch (error) {
+      const { code, constraint } = pgError(error);
+      if (code !== '23514' || constraint !== 'funds_within_total') throw error;
+      await manager.query('ROLLBACK TO SAVEPOINT fund_commitment');
+      const fund = await this.get(fundId, manager);
+      throw new FundInsufficientError(availableMinor(fund), contractAmountMinor - reservedMinor);
+    }
+    await manager.query('RELEASE SAVEPOINT fund_commitment');
+    const list = (Array.isArray(result[0]) ? result[0] : result) as Array<{ reserved_minor: string; committed_minor: string }>;
+    if (!list.length) throw new FundNotFoundError();
+    const reservedAfter = Number(list[0].reserved_minor);
+    const committedAfter = Number(list[0].committed_minor);
+    await this.audit.record(manager, actor, {
+      action: 'fund.committed',
+      entityType: 'fund',
+      entityId: fundId,
+      before: { reservedMinor: reservedAfter + reservedMinor, committedMinor: committedAfter - contractAmountMinor },
+      after: { reservedMinor: reservedAfter, committedMinor: committedAfter },
+      // releasedMinor < 0: drawn from what was left in the fund.
+      details: { projectId, reservedMinor, contractAmountMinor, releasedMinor: reservedMinor - contractAmountMinor },
+    });
+  }
+
   /** Gives back a reservation (cancellation, failure) in the caller's transaction. */
   async release(manager: EntityManager, actor: Actor, fundId: string, amountMinor: number, projectId: string, reason: 'cancelled' | 'failed'): Promise<void> {
     const result = (await manager.query(

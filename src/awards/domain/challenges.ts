@@ -1,0 +1,72 @@
+/**
+ * Challenges (质疑) against an award. Pure: texts are checked here, the clock and the award's
+ * state are passed in.
+ *
+ *   open → dismissed                          the award stands
+ *   open → upheld, outcome rerun_evaluation   award superseded, evaluation round superseded,
+ *                                             project back to evaluation for a new round
+ *   open → upheld, outcome cancel_award       award cancelled, project back to evaluation
+ *                                             (the same, signed-off ranking may be awarded again)
+ */
+export const CHALLENGE_DECISIONS = ['dismiss', 'uphold'] as const;
+export type ChallengeDecision = (typeof CHALLENGE_DECISIONS)[number];
+export const CHALLENGE_OUTCOMES = ['rerun_evaluation', 'cancel_award'] as const;
+export type ChallengeOutcome = (typeof CHALLENGE_OUTCOMES)[number];
+export type ChallengeStatus = 'open' | 'upheld' | 'dismissed';
+
+export const GROUNDS_MIN = 10;
+export const GROUNDS_MAX = 20_000;
+export const ANSWER_MIN = 10;
+export const ANSWER_MAX = 20_000;
+export const ATTACHMENTS_MAX = 5;
+
+export type TextProblem = { field: string; key: 'textLength'; params: { min: number; max: number } } | { field: string; key: 'choose' };
+
+function length(value: string): number {
+  return Array.from(value).length;
+}
+
+export function checkGrounds(grounds: string): TextProblem[] {
+  const n = length(grounds.trim());
+  return n < GROUNDS_MIN || n > GROUNDS_MAX ? [{ field: 'grounds', key: 'textLength', params: { min: GROUNDS_MIN, max: GROUNDS_MAX } }] : [];
+}
+
+export interface AnswerInput {
+  decision: string;
+  outcome?: string | null;
+  answer: string;
+}
+
+export interface CheckedAnswer {
+  status: Exclude<ChallengeStatus, 'open'>;
+  outcome: ChallengeOutcome | null;
+  answer: string;
+}
+
+export function checkAnswer(input: AnswerInput): { answer: CheckedAnswer | null; problems: TextProblem[] } {
+  const problems: TextProblem[] = [];
+  const decision = (CHALLENGE_DECISIONS as readonly string[]).includes(input.decision) ? (input.decision as ChallengeDecision) : null;
+  if (!decision) problems.push({ field: 'decision', key: 'choose' });
+  const outcome = (CHALLENGE_OUTCOMES as readonly string[]).includes(input.outcome ?? '') ? (input.outcome as ChallengeOutcome) : null;
+  if (decision === 'uphold' && !outcome) problems.push({ field: 'outcome', key: 'choose' });
+  const answer = input.answer.trim();
+  if (length(answer) < ANSWER_MIN || length(answer) > ANSWER_MAX) problems.push({ field: 'answer', key: 'textLength', params: { min: ANSWER_MIN, max: ANSWER_MAX } });
+  if (problems.length || !decision) return { answer: null, problems };
+  return {
+    answer: decision === 'uphold' ? { status: 'upheld', outcome, answer } : { status: 'dismissed', outcome: null, answer },
+    problems,
+  };
+}
+
+export interface UpheldEffect {
+  awardStatus: 'superseded' | 'cancelled';
+  supersedesEvaluation: boolean;
+  projectStatus: 'evaluation';
+}
+
+/** What an upheld challenge does to the award, the evaluation round and the project. */
+export function upheldEffect(outcome: ChallengeOutcome): UpheldEffect {
+  return outcome === 'rerun_evaluation'
+    ? { awardStatus: 'superseded', supersedesEvaluation: true, projectStatus: 'evaluation' }
+    : { awardStatus: 'cancelled', supersedesEvaluation: false, projectStatus: 'evaluation' };
+}

@@ -1,0 +1,29 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+
+/** A challenge (质疑): all grounds at once; attachments travel as multipart files. */
+export class FileChallengeDto {
+  @ApiProperty({ description: 'Grounds of the challenge, 10–20 000 characters' })
+  @IsString()
+  @MaxLength(40_000)
+  grounds: string = '';
+}
+
+/** The bureau's answer: dismiss, or uphold with an outcome. */
+export class AnswerChallengeDto {
+  @ApiProperty({ enum: ['dismiss', 'uphold'] })
+  @IsString()
+  @MaxLength(20)
+  decision: string = '';
+
+  @ApiPropertyOptional({ enum: ['rerun_evaluation', 'cancel_award'], description: 'Required when upheld' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  outcome?: string;
+
+  @ApiProperty({ description: 'The answer, 10–20 000 characters; published without the challenger’s identity' })
+  @IsString()
+  @MaxLength(40_000)
+  answer: string = '';
+}

@@ -1,0 +1,41 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AwardsModule } from '../awards/awards.module';
+import { FormContextRegistry } from '../common/http/form-context.registry';
+import { DashboardRegistry } from '../common/views/dashboard.registry';
+import { registerModulePartials } from '../identity/admin-views';
+import { ProcurementModule } from '../procurement/procurement.module';
+import { ContractNoticesController } from './contract-notices.controller';
+import { CONTRACTS_CONFIG, loadContractsConfig } from './contracts.config';
+import { ContractsDashboard } from './contracts.dashboard';
+import { ContractsService } from './contracts.service';
+import { ContractsViews } from './contracts.views';
+import { OrganisationContractsController } from './organisation-contracts.controller';
+import { StaffContractsController } from './staff-contracts.controller';
+import { VariationsService } from './variations.service';
+
+/**
+ * Contracts from awards: generation after the challenge period, confirmation by both sides,
+ * activation (fund reserved → committed), publication on the public board, and variations
+ * under the ±10 % and four-eyes rules. Exported to the payments module: ContractsService
+ * (lockContractForPayment, getContract, milestonesOf) and VariationsService (variationsOf).
+ */
+@Module({
+  imports: [AwardsModule, ProcurementModule],
+  controllers: [StaffContractsController, OrganisationContractsController, ContractNoticesController],
+  providers: [{ provide: CONTRACTS_CONFIG, useFactory: () => loadContractsConfig(process.env) }, ContractsService, VariationsService, ContractsViews, ContractsDashboard],
+  exports: [ContractsService, VariationsService],
+})
+export class ContractsModule implements OnModuleInit {
+  constructor(
+    private readonly dashboards: DashboardRegistry,
+    private readonly forms: FormContextRegistry,
+    private readonly dashboard: ContractsDashboard,
+    private readonly views: ContractsViews,
+  ) {}
+
+  onModuleInit(): void {
+    registerModulePartials('contracts');
+    this.dashboards.register((user) => this.dashboard.widgetsFor(user));
+    for (const [template, provider] of Object.entries(this.views.formContexts())) this.forms.register(template, provider);
+  }
+}

@@ -1,0 +1,41 @@
+import { Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Actor } from '../audit/actor';
+import { FormView } from '../common/http/form-view';
+import { Allow } from '../identity/access.decorators';
+import { CurrentActor } from '../identity/current-actor.decorator';
+import { redirectWithFlash } from '../organisations/redirect';
+import { ContractsService } from './contracts.service';
+import { ContractsViews } from './contracts.views';
+
+/** The organisation's contracts; its administrator confirms them. Always the signed-in member's own organisation. */
+@ApiExcludeController()
+@Controller('organisation')
+@Allow('org_member', 'org_admin')
+export class OrganisationContractsController {
+  constructor(
+    private readonly contracts: ContractsService,
+    private readonly views: ContractsViews,
+  ) {}
+
+  @Get('contracts')
+  @Render('contracts/org-list')
+  list(@CurrentActor() actor: Actor) {
+    return this.views.organisationListPage(actor);
+  }
+
+  @Get('contracts/:id')
+  @Render('contracts/org-contract')
+  show(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request) {
+    return this.views.organisationContractPage(actor, id, req.locale);
+  }
+
+  @Post('contracts/:id/confirm')
+  @Allow('org_admin')
+  @FormView('contracts/org-contract', { titleKey: 'contracts.org.contractTitle' })
+  async confirm(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    const contract = await this.contracts.confirmContract(actor, id, 'organisation');
+    await redirectWithFlash(req, res, contract.status === 'active' ? 'contracts.flash.activated' : 'contracts.flash.confirmed', `/organisation/contracts/${id}`);
+  }
+}
