@@ -61,9 +61,16 @@ export class ProcurementRulesService {
     return rows.map(toMethodRule);
   }
 
+  /** Rule rows never change once written (a trigger refuses updates), so one read per id is enough. */
+  private readonly ruleCache = new Map<string, MethodRule>();
+
   async getRule(id: string, manager: EntityManager = this.dataSource.manager): Promise<MethodRule | null> {
+    const cached = this.ruleCache.get(id);
+    if (cached) return cached;
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await manager.findOneBy(ProcurementMethodRule, { id }) : null;
-    return row ? toMethodRule(row) : null;
+    const rule = row ? toMethodRule(row) : null;
+    if (rule) this.ruleCache.set(id, rule);
+    return rule;
   }
 
   /** Adds a rule row effective from a date (today or later); rows are never edited. */

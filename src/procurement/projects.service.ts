@@ -159,10 +159,23 @@ export class ProjectsService {
   async getProjectForBidding(manager: EntityManager, projectId: string, options: { lock: 'share' | 'update' }): Promise<BiddingProject> {
     const project = await this.lockProject(manager, projectId, options.lock);
     if (project.status === 'draft') throw new ProjectNotFoundError();
-    const children = await this.loadChildren(manager, project.id);
+    // The bid path runs this for every submission: one query for everything under the project.
+    const [row] = (await manager.query(
+      `SELECT
+         coalesce((SELECT json_agg(json_build_object('position', position, 'name', name, 'description', description, 'weight', weight) ORDER BY position)
+                     FROM project_criteria WHERE project_id = $1), '[]') AS criteria,
+         coalesce((SELECT json_agg(json_build_object('position', position, 'name', name, 'dueDate', to_char(due_date, 'YYYY-MM-DD'),
+                                                     'deliverables', deliverables, 'paymentShareBp', payment_share_bp) ORDER BY position)
+                     FROM project_milestones WHERE project_id = $1), '[]') AS milestones,
+         coalesce((SELECT json_agg(organisation_id) FROM project_invitations WHERE project_id = $1), '[]') AS invited,
+         coalesce((SELECT json_agg(DISTINCT c.category_code ORDER BY c.category_code)
+                     FROM project_items pi JOIN catalogue_items c ON c.code = pi.item_code WHERE pi.project_id = $1), '[]') AS categories`,
+      [project.id],
+    )) as Array<{ criteria: ProjectChildren['criteria']; milestones: ProjectChildren['milestones']; invited: string[]; categories: string[] }>;
+    const children = { criteria: row.criteria, milestones: row.milestones, invitedOrganisationIds: row.invited };
+    const categoryCodes = row.categories;
     const rule = await this.rules.getRule(project.methodRuleId, manager);
     if (!rule) throw new Error(`project ${project.id} cites unknown rule ${project.methodRuleId}`);
-    const categoryCodes = await this.categoriesOf(manager, project.id);
     return {
       id: project.id,
       reference: project.reference,
