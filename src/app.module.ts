@@ -3,20 +3,28 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AuditModule } from './audit/audit.module';
+import { AwardsModule } from './awards/awards.module';
+import { BiddingModule } from './bidding/bidding.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CommonModule } from './common/common.module';
+import { ContractsModule } from './contracts/contracts.module';
 import { FormViewGuard } from './common/http/form-view';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app.config';
 import { dataSourceOptions } from './database/data-source';
 import { DocumentsModule } from './documents/documents.module';
+import { EvaluatorsModule } from './evaluators/evaluators.module';
+import { EvaluationModule } from './evaluation/evaluation.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AccessGuard } from './identity/access.guard';
 import { CsrfGuard } from './identity/csrf.guard';
 import { IdentityModule } from './identity/identity.module';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { ProcurementModule } from './procurement/procurement.module';
+import { NoticesModule } from './notices/notices.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +41,14 @@ export class AppModule {
         HomeModule,
         CatalogueModule,
         DocumentsModule,
+        EvaluatorsModule,
+        OrganisationsModule,
+        ProcurementModule,
+        NoticesModule,
+        BiddingModule,
+        EvaluationModule,
+        AwardsModule,
+        ContractsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
