@@ -24,7 +24,7 @@ import { BidAttachment, BidContent, BidInput, LIMITS, buildBidContent, isBidding
 import { OpeningJobs } from './opening/opening.jobs';
 import { EligibilityOrganisation, EligibilityProblem, eligibilityProblems } from '../procurement/domain/eligibility';
 import { BiddingProject, ProjectsService } from '../procurement/projects.service';
-import { canonicalJson, newNonce, receiptHash } from './sealing/sealing';
+import { canonicalJson, newNonce, receiptHash, sealAttachment, unsealAttachment } from './sealing/sealing';
 import { ProjectKeyRow, SealingService } from './sealing/sealing.service';
 import { SubmissionGate } from './submission-gate';
 
@@ -164,7 +164,7 @@ export class BidsService {
       const version = bid.current_version + 1;
       const kind: BidVersionKind = isNew || bid.status === 'withdrawn' ? 'submission' : 'amendment';
 
-      const attachments = await this.collectAttachments(m, actor, bid.id, input.keepAttachmentIds ?? [], files);
+      const attachments = await this.collectAttachments(m, actor, { projectId: project.id, bidId: bid.id, dataKey }, input.keepAttachmentIds ?? [], files);
       const content = buildBidContent(input, {
         project,
         organisationId,
@@ -302,7 +302,18 @@ export class BidsService {
     if (!UUID.test(bidId)) throw new BidNotFoundError();
     const owns = (await this.dataSource.query(`SELECT 1 FROM bids WHERE id = $1 AND organisation_id = $2`, [bidId, organisationId])) as unknown[];
     if (!owns.length) throw new BidNotFoundError();
-    const doc = await this.documents.load(documentId);
+    return this.loadAttachment(bidId, documentId);
+  }
+
+  /** A bid attachment, unsealed with its project's data key (callers check who may see it). */
+  async loadAttachment(bidId: string, documentId: string): Promise<LoadedDocument> {
+    const [bid] = (await this.dataSource.query(`SELECT project_id FROM bids WHERE id = $1`, [bidId])) as Array<{ project_id: string }>;
+    if (!bid) throw new BidNotFoundError();
+    const dataKey = await this.sealing.dataKey(this.dataSource.manager, bid.project_id);
+    const doc = await this.documents.load(documentId, undefined, (stored) => {
+      if (!dataKey) throw new BidNotFoundError();
+      return unsealAttachment(dataKey, stored, { projectId: bid.project_id, bidId });
+    });
     if (doc.ownerType !== 'bid' || doc.ownerId !== bidId) throw new BidNotFoundError();
     return doc;
   }
@@ -400,7 +411,14 @@ export class BidsService {
     return rows[0] ?? null;
   }
 
-  private async collectAttachments(m: EntityManager, actor: Actor, bidId: string, keepIds: string[], files: UploadedDocumentFile[]): Promise<BidAttachment[]> {
+  private async collectAttachments(
+    m: EntityManager,
+    actor: Actor,
+    sealing: { projectId: string; bidId: string; dataKey: Buffer },
+    keepIds: string[],
+    files: UploadedDocumentFile[],
+  ): Promise<BidAttachment[]> {
+    const { bidId } = sealing;
     const kept = keepIds.length ? (await this.documents.listFor('bid', bidId, m)).filter((d) => keepIds.includes(d.id)) : [];
     const stored = [];
     for (const [i, file] of files.entries()) {
@@ -413,6 +431,7 @@ export class BidsService {
           buffer: file.buffer,
           uploadedBy: actor.userId,
           field: files.length > 1 ? `attachments.${i}` : 'attachments',
+          seal: (bytes) => sealAttachment(sealing.dataKey, bytes, sealing),
         }),
       );
     }

@@ -37,6 +37,10 @@ export class StoredDocument {
   @Column({ type: 'bytea', select: false })
   content: Buffer;
 
+  /** Stored sealed (bid attachments before opening): the owner's module unseals it. */
+  @Column({ type: 'boolean', default: false })
+  sealed: boolean;
+
   @Column({ name: 'uploaded_by', type: 'uuid', nullable: true })
   uploadedBy: string | null;
 

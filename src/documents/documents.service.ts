@@ -22,6 +22,8 @@ export interface StoreDocumentInput {
   uploadedBy: string | null;
   /** Form field named in validation errors; default 'file'. */
   field?: string;
+  /** Seals the checked bytes before they are stored (bid attachments stay unreadable until opening). */
+  seal?: (bytes: Buffer) => Buffer;
 }
 
 export interface DocumentMetadata {
@@ -96,11 +98,13 @@ export class DocumentsService {
       throw new ValidationFailedError({ [field]: [message] });
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // Checked and hashed as uploaded; stored sealed when the owner asks (bid attachments).
+    const stored = input.seal ? input.seal(bytes) : bytes;
     const rows: Array<{ id: string; uploaded_at: Date }> = await manager.query(
-      `INSERT INTO documents (owner_type, owner_id, kind, original_name, content_type, size_bytes, sha256, content, uploaded_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO documents (owner_type, owner_id, kind, original_name, content_type, size_bytes, sha256, content, uploaded_by, sealed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        RETURNING id, uploaded_at`,
-      [input.ownerType, input.ownerId, input.kind, originalName, check.contentType, bytes.length, sha256, bytes, input.uploadedBy],
+      [input.ownerType, input.ownerId, input.kind, originalName, check.contentType, bytes.length, sha256, stored, input.uploadedBy, Boolean(input.seal)],
     );
     return {
       id: rows[0].id,
@@ -126,7 +130,7 @@ export class DocumentsService {
   }
 
   /** Metadata and bytes; DocumentNotFoundError when missing or deleted. */
-  async load(id: string, manager?: EntityManager): Promise<LoadedDocument> {
+  async load(id: string, manager?: EntityManager, unseal?: (stored: Buffer) => Buffer): Promise<LoadedDocument> {
     if (!UUID.test(id)) throw new DocumentNotFoundError(id);
     const doc = await this.repository(manager)
       .createQueryBuilder('d')
@@ -134,7 +138,8 @@ export class DocumentsService {
       .where('d.id = :id AND NOT d.is_deleted', { id })
       .getOne();
     if (!doc) throw new DocumentNotFoundError(id);
-    return { ...metadataOf(doc), content: doc.content };
+    if (doc.sealed && !unseal) throw new Error(`document ${id} is sealed: its owner must unseal it`);
+    return { ...metadataOf(doc), content: doc.sealed && unseal ? unseal(doc.content) : doc.content };
   }
 
   /** Hides a document from lists and downloads (the bytes stay for the audit trail). Repeating it is harmless. */

@@ -173,6 +173,34 @@ describe('sealed bids', () => {
     }
   });
 
+  it('seals attachments too: the stored bytes are ciphertext, the bidder downloads the original', async () => {
+    const { BidsService } = await import('../../src/bidding/bids.service');
+    const project = await createPublishedProject(t);
+    const org = await createBiddingOrganisation(t);
+    const secret = 'PRICE-SHEET-CNY-173000-TOPSECRET';
+    // A PNG signature followed by a text chunk carrying the secret.
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from(`0000001ftEXtComment\0${secret}`, 'latin1')]);
+    const actor = { userId: org.user.id, roles: ['org_member'], organisationId: org.organisationId, requestId: null, ip: null };
+    const payload = bidPayload(project) as never;
+    await t.app.get(BidsService).submitBid(actor, project.id, payload, [
+      { fieldname: 'attachments', originalname: 'price-sheet.png', encoding: '7bit', mimetype: 'image/png', size: png.length, buffer: png },
+    ]);
+    const [doc] = await t.dataSource.query(
+      `SELECT d.id, d.sealed, d.size_bytes, encode(d.content, 'escape') AS esc, b.id AS bid_id
+         FROM documents d JOIN bids b ON b.id::text = d.owner_id WHERE b.project_id = $1`,
+      [project.id],
+    );
+    expect(doc.sealed).toBe(true);
+    expect(doc.size_bytes).toBe(png.length);
+    expect(doc.esc).not.toContain(secret);
+    const download = await org.session.agent.get(`/bids/${doc.bid_id}/attachments/${doc.id}`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(Buffer.compare(download.body as Buffer, png)).toBe(0);
+  });
+
   it('shows staff only how many bids there are before the opening', async () => {
     const project = await createPublishedProject(t);
     const a = await createBiddingOrganisation(t);

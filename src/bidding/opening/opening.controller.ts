@@ -70,6 +70,6 @@ export class OpeningController {
     const opened = await this.opening.getOpenedBidsForStaff(id).catch(() => []);
     const bid = opened.find((b) => b.bidId === bidId);
     if (!bid?.content?.attachments.some((a) => a.documentId === documentId)) throw new BidNotFoundError();
-    sendDocument(res, await this.documents.load(documentId));
+    sendDocument(res, await this.bids.loadAttachment(bidId, documentId));
   }
 }

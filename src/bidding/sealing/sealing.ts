@@ -82,6 +82,25 @@ function decrypt(key: Buffer, sealed: SealedContent, aad: string): Buffer {
   return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
 }
 
+const attachmentAad = (projectId: string, bidId: string) => `marketplace/bid-attachment/v1/${projectId}/${bidId}`;
+
+/** An attachment sealed for storage: iv ‖ tag ‖ ciphertext. */
+export function sealAttachment(dataKey: Buffer, bytes: Buffer, ref: { projectId: string; bidId: string }): Buffer {
+  const sealed = encrypt(dataKey, bytes, attachmentAad(ref.projectId, ref.bidId));
+  return Buffer.concat([sealed.iv, sealed.authTag, sealed.ciphertext]);
+}
+
+/** Throws SealingError `unseal_failed` when the stored bytes do not authenticate. */
+export function unsealAttachment(dataKey: Buffer, stored: Buffer, ref: { projectId: string; bidId: string }): Buffer {
+  try {
+    const iv = stored.subarray(0, IV_BYTES);
+    const authTag = stored.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
+    return decrypt(dataKey, { iv, authTag, ciphertext: stored.subarray(IV_BYTES + TAG_BYTES) }, attachmentAad(ref.projectId, ref.bidId));
+  } catch {
+    throw new SealingError('unseal_failed', `an attachment of bid ${ref.bidId} does not authenticate`);
+  }
+}
+
 const keyAad = (projectId: string) => `marketplace/project-key/v1/${projectId}`;
 const bidAad = (projectId: string, bidId: string, version: number) => `marketplace/bid/v1/${projectId}/${bidId}/${version}`;
 
