@@ -225,3 +225,22 @@ describe('one-time password links', () => {
     }
   });
 });
+
+describe('the first admin', () => {
+  it('is created from ADMIN_EMAIL/ADMIN_PASSWORD only while no active admin exists', async () => {
+    const t = await createTestApp();
+    try {
+      const { IdentityService } = await import('../../src/identity/identity.service');
+      const { SYSTEM_ACTOR } = await import('../../src/audit/actor');
+      const identity = t.app.get(IdentityService);
+      await expect(identity.ensureBootstrapAdmin(SYSTEM_ACTOR, 'Root@Bureau.example', 'Bootstrap-pass-2026')).resolves.toBe(true);
+      await expect(identity.ensureBootstrapAdmin(SYSTEM_ACTOR, 'other@bureau.example', 'Bootstrap-pass-2027')).resolves.toBe(false);
+      await signIn(t, { email: 'root@bureau.example', password: 'Bootstrap-pass-2026' });
+      await expect(identity.ensureBootstrapAdmin(SYSTEM_ACTOR, 'weak@bureau.example', 'short')).resolves.toBe(false);
+      const admins = await t.dataSource.query(`SELECT email FROM users WHERE 'admin' = ANY(roles)`);
+      expect(admins).toEqual([{ email: 'root@bureau.example' }]);
+    } finally {
+      await t.close();
+    }
+  });
+});
