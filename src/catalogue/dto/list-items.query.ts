@@ -1,11 +1,12 @@
+import { PageQuery } from '../../common/http/page.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /** Trims text; an empty field (a form's blank select) means "no filter". */
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
 
-export class ListItemsQuery {
+export class ListItemsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Substring of the Chinese or English name or description, e.g. 助餐 or meal', maxLength: 100 })
   @IsOptional()
   @Transform(trim)
@@ -25,19 +26,4 @@ export class ListItemsQuery {
   @Matches(/^[a-z0-9-]{1,40}$/, { message: 'validation.unitCode' })
   unit?: string;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 20;
 }

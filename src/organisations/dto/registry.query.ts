@@ -1,11 +1,12 @@
+import { PageQuery } from '../../common/http/page.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { EVALUATION_GRADES, EvaluationGrade } from '../domain/registration';
 import { blankToUndefined } from './form-fields';
 
 /** The public registry of approved organisations. */
-export class RegistryQuery {
+export class RegistryQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Substring of the Chinese name or of the unified social credit code, e.g. 阳光 or MJ12', maxLength: 100 })
   @IsOptional()
   @Transform(blankToUndefined)
@@ -25,19 +26,4 @@ export class RegistryQuery {
   @IsIn(EVALUATION_GRADES)
   grade?: EvaluationGrade;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 20;
 }
