@@ -149,6 +149,18 @@ export class AuditService {
    * Walks the whole chain in id order, `batchSize` rows at a time (keyset paging in one
    * read-only REPEATABLE READ transaction, so the count is of one consistent snapshot).
    */
+  /**
+   * The newest link of the chain. Published on the notice board so that anyone can keep a copy:
+   * rewriting history would then have to match every head ever published.
+   */
+  async head(): Promise<{ eventId: string; hash: string; occurredAt: Date; count: number } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT id::text AS "eventId", hash, occurred_at AS "occurredAt", (SELECT count(*)::int FROM audit_events) AS count
+         FROM audit_events ORDER BY id DESC LIMIT 1`,
+    )) as Array<{ eventId: string; hash: string; occurredAt: Date; count: number }>;
+    return rows[0] ?? null;
+  }
+
   async verify(options: { batchSize?: number } = {}): Promise<ChainVerification> {
     const batchSize = options.batchSize ?? VERIFY_BATCH_SIZE;
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { AuditService } from '../audit/audit.service';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { Public } from '../identity/access.decorators';
 import { PUBLIC_STATUSES } from '../procurement/domain/project-lifecycle';
@@ -16,12 +17,13 @@ export class NoticesController {
   constructor(
     private readonly queries: ProjectQueriesService,
     private readonly catalogue: CatalogueService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get()
   @Render('notices/index')
   async index(@Query() query: ListNoticesQuery) {
-    const [result, categories] = await Promise.all([this.queries.listPublic(query), this.catalogue.listCategories()]);
+    const [result, categories, auditHead] = await Promise.all([this.queries.listPublic(query), this.catalogue.listCategories(), this.audit.head()]);
     const params = new URLSearchParams();
     if (query.status) params.set('status', query.status);
     if (query.category) params.set('category', query.category);
@@ -33,6 +35,7 @@ export class NoticesController {
       notices: result.data.map(presentListRow),
       isFiltered: Boolean(query.status || query.category),
       pagination: { ...pageLinks(result.meta), baseQuery: params.toString() },
+      auditHead,
     };
   }
 
