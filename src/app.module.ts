@@ -8,6 +8,7 @@ import { BiddingModule } from './bidding/bidding.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CommonModule } from './common/common.module';
 import { ContractsModule } from './contracts/contracts.module';
+import { PaymentsModule } from './payments/payments.module';
 import { FormViewGuard } from './common/http/form-view';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { createValidationPipe } from './common/http/validation';
@@ -49,6 +50,7 @@ export class AppModule {
         EvaluationModule,
         AwardsModule,
         ContractsModule,
+        PaymentsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

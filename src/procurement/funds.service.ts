@@ -1,3 +1,4 @@
+import { writeJournalEntry } from '../common/ledger/journal';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -117,6 +118,10 @@ export class FundsService {
     const list = Array.isArray(rows[0]) ? (rows[0] as unknown as Array<{ reserved_minor: string }>) : rows;
     if (!list.length) throw new FundNotFoundError();
     const after = Number(list[0].reserved_minor);
+    await writeJournalEntry(manager, { event: 'fund.reserved', refType: 'project', refId: projectId, actorId: actor.userId }, [
+      { fundId, account: 'available', projectId, contractId: null, amountMinor: -amountMinor },
+      { fundId, account: 'reserved', projectId, contractId: null, amountMinor },
+    ]);
     await this.audit.record(manager, actor, {
       action: 'fund.reserved',
       entityType: 'fund',
@@ -158,6 +163,11 @@ export class FundsService {
     if (!list.length) throw new FundNotFoundError();
     const reservedAfter = Number(list[0].reserved_minor);
     const committedAfter = Number(list[0].committed_minor);
+    await writeJournalEntry(manager, { event: 'fund.committed', refType: 'project', refId: projectId, actorId: actor.userId }, [
+      { fundId, account: 'reserved', projectId, contractId: null, amountMinor: -reservedMinor },
+      { fundId, account: 'committed', projectId, contractId: null, amountMinor: contractAmountMinor },
+      { fundId, account: 'available', projectId, contractId: null, amountMinor: reservedMinor - contractAmountMinor },
+    ]);
     await this.audit.record(manager, actor, {
       action: 'fund.committed',
       entityType: 'fund',
@@ -178,6 +188,10 @@ export class FundsService {
     const list = (Array.isArray(result[0]) ? result[0] : result) as Array<{ reserved_minor: string }>;
     if (!list.length) throw new FundNotFoundError();
     const after = Number(list[0].reserved_minor);
+    await writeJournalEntry(manager, { event: 'fund.released', refType: 'project', refId: projectId, actorId: actor.userId }, [
+      { fundId, account: 'reserved', projectId, contractId: null, amountMinor: -amountMinor },
+      { fundId, account: 'available', projectId, contractId: null, amountMinor },
+    ]);
     await this.audit.record(manager, actor, {
       action: 'fund.released',
       entityType: 'fund',

@@ -104,6 +104,12 @@ const EXPECTED: Record<string, Principal[]> = {
   'GET /organisation/contracts': ORG, 'GET /organisation/contracts/:id': ORG, 'POST /organisation/contracts/:id/confirm': ['orgAdmin'],
   'GET /notices/contracts': ALL, 'GET /notices/contracts/:reference': ALL, 'GET /notices/contracts/:reference/text': ALL,
   'GET /api/v1/notices/contracts/:reference': ALL,
+  // Payments: officers propose and record vouchers, a different approver approves
+  'GET /staff/disbursements': READERS, 'GET /staff/disbursements.csv': READERS, 'GET /staff/disbursements/:id': READERS,
+  'GET /staff/contracts/:id/payments': READERS, 'POST /staff/contracts/:id/milestones/:position/disbursements': OFFICER,
+  'POST /staff/disbursements/:id/approve': ['approver'], 'POST /staff/disbursements/:id/reject': ['approver'],
+  'POST /staff/disbursements/:id/treasury-payment': OFFICER, 'GET /staff/funds/:id/payments': READERS,
+  'GET /staff/ledger': READERS, 'GET /organisation/payments': ORG,
 };
 
 /** Routes that end the caller's session: each principal signs in again afterwards. */
@@ -121,6 +127,7 @@ function concretePath(path: string): string {
     .replace(':token', 'x'.repeat(43))
     .replace(':day', '2099-12-31')
     .replace(':version', '1')
+    .replace(':position', '1')
     .replace(/:[A-Za-z]+/g, () => randomUUID());
 }
 

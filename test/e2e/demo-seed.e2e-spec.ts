@@ -41,3 +41,18 @@ describe('demo district', () => {
     await expect(seedDemo(t.app)).resolves.toBe(false);
   });
 });
+
+describe('demo district ledger', () => {
+  it('journals every fund movement, so the trial balance agrees with the funds', async () => {
+    const t = await createTestApp();
+    try {
+      await seedDemo(t.app);
+      const { LedgerService } = await import('../../src/payments/ledger.service');
+      const result = await t.app.get(LedgerService).verifyLedger();
+      expect(result.problems).toEqual([]);
+      expect(result.funds).toBeGreaterThanOrEqual(1);
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
+});

@@ -78,17 +78,20 @@ describe('funds and reservations', () => {
   it('the CHECK decides when two reservations race inside their transactions', async () => {
     const fund = await createFund(t, { total: '1000' });
     const funds = t.app.get(FundsService);
+    // Reservations are journaled against a real project.
+    const { session } = await signInAs(t, ['bureau_officer']);
+    const projectId = await createDraft(session, await projectForm(t, fund.id, { budgetCeiling: '500', reservation: '500' }));
     let releaseFirst!: () => void;
     const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
     let firstReserved!: () => void;
     const reserved = new Promise<void>((resolve) => (firstReserved = resolve));
     const first = t.dataSource.transaction(async (m) => {
-      await funds.reserve(m, SYSTEM_ACTOR, fund.id, 60_000, fund.id);
+      await funds.reserve(m, SYSTEM_ACTOR, fund.id, 60_000, projectId);
       firstReserved();
       await firstHolds;
     });
     await reserved;
-    const second = t.dataSource.transaction((m) => funds.reserve(m, SYSTEM_ACTOR, fund.id, 60_000, fund.id));
+    const second = t.dataSource.transaction((m) => funds.reserve(m, SYSTEM_ACTOR, fund.id, 60_000, projectId));
     await new Promise((r) => setTimeout(r, 200));
     releaseFirst();
     await first;

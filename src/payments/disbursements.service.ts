@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
+import { ContractsService } from '../contracts/contracts.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { pgError } from '../procurement/funds.service';
+import { PaymentRules, Tranche, computeTranche } from './domain/payment-rules';
+import { approvePosting, payPosting } from './domain/postings';
+import { LedgerService } from './ledger.service';
+import {
+  AlreadyProposedError,
+  ContractNotPayableError,
+  DisbursementNotFoundError,
+  DisbursementNotPendingError,
+  DuplicateVoucherError,
+  MilestoneNotFoundError,
+  MilestoneNotPassedError,
+  NothingPayableError,
+  RejectionReasonRequiredError,
+  SelfApprovalError,
+  VoucherAmountMismatchError,
+  WrongRailError,
+} from './payments.errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type DisbursementStatus = 'proposed' | 'rejected' | 'approved' | 'sending' | 'paid' | 'failed' | 'reversed';
+export type Rail = 'treasury' | 'stripe';
+
+export interface Disbursement {
+  id: string;
+  contractId: string;
+  milestonePosition: number;
+  kind: 'tranche' | 'holdback_release' | 'retention_release';
+  amountMinor: number;
+  computation: Tranche & { rulesId: string; round: number };
+  rail: Rail;
+  status: DisbursementStatus;
+  proposedBy: string;
+  proposedAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionReason: string | null;
+  paidAt: Date | null;
+}
+
+export interface TreasuryVoucherInput {
+  voucherNo: string;
+  paidOn: string;
+  payerAccount: string;
+  payeeAccount: string;
+  amountMinor: number;
+}
+
+interface DisbursementRow {
+  id: string;
+  contract_id: string;
+  milestone_position: number;
+  kind: Disbursement['kind'];
+  amount_minor: string;
+  computation: Disbursement['computation'];
+  rail: Rail;
+  status: DisbursementStatus;
+  proposed_by: string;
+  proposed_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  paid_at: Date | null;
+}
+
+export function toDisbursement(r: DisbursementRow): Disbursement {
+  return {
+    id: r.id,
+    contractId: r.contract_id,
+    milestonePosition: r.milestone_position,
+    kind: r.kind,
+    amountMinor: Number(r.amount_minor),
+    computation: r.computation,
+    rail: r.rail,
+    status: r.status,
+    proposedBy: r.proposed_by,
+    proposedAt: r.proposed_at,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+    decisionReason: r.decision_reason,
+    paidAt: r.paid_at,
+  };
+}
+
+/**
+ * Maker-checker disbursements of passed milestones. An officer proposes (the amount comes from
+ * the payment rules, never from the form); another approver approves, which posts committed →
+ * payable under the disbursement and contract row locks; the treasury voucher (or, later, the
+ * Stripe worker) posts payable → paid. Every step audits in its own transaction.
+ */
+@Injectable()
+export class DisbursementsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly contracts: ContractsService,
+    private readonly ledger: LedgerService,
+    private readonly clock: Clock,
+  ) {}
+
+  async proposeDisbursement(actor: Actor, contractId: string, position: number): Promise<Disbursement> {
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const { contract, milestones } = await this.contracts.lockContractForPayment(m, contractId);
+        if (contract.status !== 'active' && contract.status !== 'completed') throw new ContractNotPayableError(contract.status);
+        const milestone = milestones.find((x) => x.position === Number(position));
+        if (!milestone) throw new MilestoneNotFoundError();
+        if (milestone.status !== 'passed') throw new MilestoneNotPassedError(milestone.status);
+        const [result] = (await m.query(
+          `SELECT round, score_centi FROM milestone_results WHERE contract_id = $1 AND position = $2 ORDER BY round DESC LIMIT 1`,
+          [contract.id, milestone.position],
+        )) as Array<{ round: number; score_centi: number }>;
+        if (!result) throw new MilestoneNotPassedError('without an evaluation result');
+        const now = await this.clock.now(m);
+        const { id: rulesId, rules } = await this.rulesAt(m, now);
+        const tranche = computeTranche({ trancheMinor: Number(milestone.amountMinor), scoreCenti: result.score_centi, rules });
+        if (tranche.payableMinor <= 0) throw new NothingPayableError();
+        const [account] = (await m.query(`SELECT rail FROM payment_accounts WHERE organisation_id = $1`, [contract.organisationId])) as Array<{ rail: Rail }>;
+        const rail: Rail = account?.rail ?? 'treasury';
+        const computation = { ...tranche, rulesId, round: result.round };
+        const [row] = (await m.query(
+          `INSERT INTO disbursements (contract_id, milestone_position, kind, amount_minor, computation, rail, status, proposed_by, proposed_at, idempotency_key)
+           VALUES ($1, $2, 'tranche', $3, $4::jsonb, $5, 'proposed', $6, $7, $8) RETURNING *`,
+          [contract.id, milestone.position, tranche.payableMinor, JSON.stringify(computation), rail, actor.userId, now, `disb_${randomUUID()}`],
+        )) as DisbursementRow[];
+        await this.audit.record(m, actor, {
+          action: 'disbursement.proposed',
+          entityType: 'disbursement',
+          entityId: row.id,
+          after: { status: 'proposed', amountMinor: tranche.payableMinor, rail },
+          details: { contractId: contract.id, position: milestone.position, grade: tranche.grade, trancheMinor: tranche.trancheMinor, holdbackMinor: tranche.holdbackMinor, retentionMinor: tranche.retentionMinor },
+        });
+        await this.notifications.notify(m, {
+          recipients: { roles: ['bureau_approver'] },
+          kind: 'disbursement.proposed',
+          titleKey: 'payments.notifications.proposed',
+          params: { reference: contract.reference, position: milestone.position },
+          link: `/staff/disbursements/${row.id}`,
+        });
+        return toDisbursement(row);
+      });
+    } catch (error) {
+      if (pgError(error).code === '23505' && pgError(error).constraint === 'disbursements_once') throw new AlreadyProposedError();
+      throw error;
+    }
+  }
+
+  /** Approval: the row lock and the status check make a second, concurrent approval a 409; committed → payable. */
+  async approveDisbursement(actor: Actor, disbursementId: string): Promise<Disbursement> {
+    return this.dataSource.transaction(async (m) => {
+      const d = await this.lock(m, disbursementId);
+      if (d.status !== 'proposed') throw new DisbursementNotPendingError(d.status, 'proposed');
+      if (d.proposedBy === actor.userId) throw new SelfApprovalError();
+      const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
+      const now = await this.clock.now(m);
+      await this.ledger.post(
+        m,
+        { event: 'disbursement.approve', refType: 'disbursement', refId: d.id, actorId: actor.userId },
+        approvePosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, d.amountMinor),
+      );
+      const [row] = (await m.query(
+        `UPDATE disbursements SET status = 'approved', decided_by = $2, decided_at = $3 WHERE id = $1 RETURNING *`,
+        [d.id, actor.userId, now],
+      )) as [DisbursementRow[], number];
+      if (d.rail === 'stripe') {
+        await m.query(`INSERT INTO payment_outbox (disbursement_id, status) VALUES ($1, 'pending')`, [d.id]);
+      }
+      await this.audit.record(m, actor, {
+        action: 'disbursement.approved',
+        entityType: 'disbursement',
+        entityId: d.id,
+        before: { status: 'proposed' },
+        after: { status: 'approved' },
+        details: { contractId: contract.id, amountMinor: d.amountMinor, rail: d.rail },
+      });
+      await this.notifications.notify(m, {
+        recipients: { userIds: [d.proposedBy], roles: d.rail === 'treasury' ? ['bureau_officer'] : [] },
+        kind: 'disbursement.approved',
+        titleKey: 'payments.notifications.approved',
+        params: { reference: contract.reference, position: d.milestonePosition },
+        link: `/staff/disbursements/${d.id}`,
+      });
+      return toDisbursement(row[0]);
+    });
+  }
+
+  async rejectDisbursement(actor: Actor, disbursementId: string, reason: string): Promise<Disbursement> {
+    const trimmed = (reason ?? '').trim();
+    if (!trimmed) throw new RejectionReasonRequiredError();
+    return this.dataSource.transaction(async (m) => {
+      const d = await this.lock(m, disbursementId);
+      if (d.status !== 'proposed') throw new DisbursementNotPendingError(d.status, 'proposed');
+      if (d.proposedBy === actor.userId) throw new SelfApprovalError();
+      const now = await this.clock.now(m);
+      const [row] = (await m.query(
+        `UPDATE disbursements SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1 RETURNING *`,
+        [d.id, actor.userId, now, trimmed],
+      )) as [DisbursementRow[], number];
+      await this.audit.record(m, actor, { action: 'disbursement.rejected', entityType: 'disbursement', entityId: d.id, before: { status: 'proposed' }, after: { status: 'rejected' }, details: { reason: trimmed } });
+      await this.notifications.notify(m, {
+        recipients: { userIds: [d.proposedBy] },
+        kind: 'disbursement.rejected',
+        titleKey: 'payments.notifications.rejected',
+        params: { position: d.milestonePosition, reason: trimmed },
+        link: `/staff/disbursements/${d.id}`,
+      });
+      return toDisbursement(row[0]);
+    });
+  }
+
+  /** 国库集中支付: the recorded bank transfer must match the approved amount exactly; payable → paid. */
+  async recordTreasuryPayment(actor: Actor, disbursementId: string, voucher: TreasuryVoucherInput): Promise<Disbursement> {
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const d = await this.lock(m, disbursementId);
+        if (d.status !== 'approved') throw new DisbursementNotPendingError(d.status, 'approved');
+        if (d.rail !== 'treasury') throw new WrongRailError(d.rail);
+        if (voucher.amountMinor !== d.amountMinor) throw new VoucherAmountMismatchError(d.amountMinor, voucher.amountMinor);
+        const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
+        const now = await this.clock.now(m);
+        await m.query(
+          `INSERT INTO treasury_payments (disbursement_id, voucher_no, paid_on, payer_account, payee_account, amount_minor, recorded_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [d.id, voucher.voucherNo, voucher.paidOn, voucher.payerAccount, voucher.payeeAccount, voucher.amountMinor, actor.userId],
+        );
+        await this.ledger.post(
+          m,
+          { event: 'disbursement.pay', refType: 'disbursement', refId: d.id, actorId: actor.userId, memo: `voucher ${voucher.voucherNo}` },
+          payPosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, d.amountMinor),
+        );
+        const [row] = (await m.query(`UPDATE disbursements SET status = 'paid', paid_at = $2 WHERE id = $1 RETURNING *`, [d.id, now])) as [DisbursementRow[], number];
+        await this.audit.record(m, actor, {
+          action: 'disbursement.paid',
+          entityType: 'disbursement',
+          entityId: d.id,
+          before: { status: 'approved' },
+          after: { status: 'paid' },
+          details: { rail: 'treasury', voucherNo: voucher.voucherNo, paidOn: voucher.paidOn, amountMinor: d.amountMinor },
+        });
+        await this.notifications.notify(m, {
+          recipients: { organisationIds: [contract.organisationId] },
+          kind: 'disbursement.paid',
+          titleKey: 'payments.notifications.paid',
+          params: { reference: contract.reference, position: d.milestonePosition, amountMinor: d.amountMinor },
+          link: `/organisation/payments`,
+        });
+        return toDisbursement(row[0]);
+      });
+    } catch (error) {
+      const { code, constraint } = pgError(error);
+      if (code === '23505' && constraint === 'treasury_payments_voucher_no_key') throw new DuplicateVoucherError();
+      throw error;
+    }
+  }
+
+  // ── Reads ──────────────────────────────────────────────────────────────────────────────────
+
+  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<Disbursement> {
+    const rows = UUID.test(id) ? ((await manager.query(`SELECT * FROM disbursements WHERE id = $1`, [id])) as DisbursementRow[]) : [];
+    if (!rows.length) throw new DisbursementNotFoundError();
+    return toDisbursement(rows[0]);
+  }
+
+  async ofContract(contractId: string): Promise<Disbursement[]> {
+    if (!UUID.test(contractId)) return [];
+    const rows = (await this.dataSource.query(`SELECT * FROM disbursements WHERE contract_id = $1 ORDER BY milestone_position, proposed_at`, [contractId])) as DisbursementRow[];
+    return rows.map(toDisbursement);
+  }
+
+  private async lock(m: EntityManager, id: string): Promise<Disbursement> {
+    const rows = UUID.test(id) ? ((await m.query(`SELECT * FROM disbursements WHERE id = $1 FOR UPDATE`, [id])) as DisbursementRow[]) : [];
+    if (!rows.length) throw new DisbursementNotFoundError();
+    return toDisbursement(rows[0]);
+  }
+
+  private async rulesAt(m: EntityManager, now: Date): Promise<{ id: string; rules: PaymentRules }> {
+    const [r] = (await m.query(
+      `SELECT id, excellent_bp, good_bp, pass_bp, fail_bp, pass_holdback_release_min_grade, retention_bp
+         FROM payment_rules WHERE effective_from <= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date ORDER BY effective_from DESC LIMIT 1`,
+      [now],
+    )) as Array<{ id: string; excellent_bp: number; good_bp: number; pass_bp: number; fail_bp: number; pass_holdback_release_min_grade: 'excellent' | 'good'; retention_bp: number }>;
+    return {
+      id: r.id,
+      rules: { excellentBp: r.excellent_bp, goodBp: r.good_bp, passBp: r.pass_bp, failBp: r.fail_bp, passHoldbackReleaseMinGrade: r.pass_holdback_release_min_grade, retentionBp: r.retention_bp },
+    };
+  }
+}
