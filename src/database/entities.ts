@@ -2,6 +2,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { AWARD_ENTITIES } from '../awards/award.entity';
 import { CONTRACT_ENTITIES } from '../contracts/contract.entity';
 import { CatalogueCategory } from '../catalogue/catalogue-category.entity';
+import { DELIVERY_ENTITIES } from '../delivery/delivery.entities';
 import { CatalogueItem } from '../catalogue/catalogue-item.entity';
 import { StoredDocument } from '../documents/document.entity';
 import { PasswordResetToken } from '../identity/password-reset-token.entity';
@@ -16,6 +17,7 @@ import { PROCUREMENT_ENTITIES } from '../procurement/procurement.entities';
 export const ENTITIES = [
   ...PROCUREMENT_ENTITIES,
   ...AWARD_ENTITIES, ...CONTRACT_ENTITIES,
+  ...DELIVERY_ENTITIES,
   Notification,
   Organisation,
   EvaluatorProfile, EvaluatorRelationship,
