@@ -2,8 +2,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /**
  * One state change, written by AuditService.record() in the same transaction as the change.
- * Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and hash-chained
- * (domain/audit-chain.ts). The schema lives in migrations/1795460000000-CreateAuditLog.ts.
+ * Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE, but for the one update that links
+ * the event into the hash chain after it commits: domain/audit-chain.ts, AuditService.chainPending).
+ * The schema lives in migrations/1795460000000-CreateAuditLog.ts and 1795512000000-ChainAuditEventsAsynchronously.ts.
  */
 @Entity({ name: 'audit_events' })
 @Unique('audit_events_hash_key', ['hash'])
@@ -47,11 +48,15 @@ export class AuditEvent {
   @Column({ type: 'text', nullable: true })
   ip: string | null;
 
-  @Column({ name: 'prev_hash', type: 'char', length: 64 })
-  prevHash: string;
+  /** Position in the hash chain; null until the chainer links the event (after it commits). */
+  @Column({ name: 'chain_seq', type: 'bigint', nullable: true })
+  chainSeq: string | null;
 
-  @Column({ type: 'char', length: 64 })
-  hash: string;
+  @Column({ name: 'prev_hash', type: 'char', length: 64, nullable: true })
+  prevHash: string | null;
+
+  @Column({ type: 'char', length: 64, nullable: true })
+  hash: string | null;
 }
 
 export interface AuditSummary {

@@ -3,9 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from './actor';
 import { AuditEvent, AuditSummary } from './audit-event.entity';
 import { AuditUsageError } from './audit.errors';
-import { ACTION_PATTERN, AuditChainRow, ChainVerification, ChainVerifier, GENESIS_HASH, canonicalJson, computeEventHash } from './domain/audit-chain';
+import { ACTION_PATTERN, AuditChainRow, AuditEventContent, ChainVerification, ChainVerifier, GENESIS_HASH, canonicalJson, computeEventHash } from './domain/audit-chain';
 
-/** Arbitrary constant: the key of the transaction-level advisory lock that orders chain writers. */
+/** Arbitrary constant: the key of the transaction-level advisory lock held by the one chainer at a time. */
 export const AUDIT_CHAIN_LOCK_KEY = 728_341_101;
 
 /** Summaries hold snapshots of the changed fields only; anything larger is a caller's mistake. */
@@ -32,8 +32,10 @@ export interface AuditEventInput {
 export interface RecordedAuditEvent {
   id: string;
   occurredAt: Date;
-  hash: string;
 }
+
+/** Events linked per chaining transaction. */
+export const CHAIN_BATCH_SIZE = 1000;
 
 export interface AuditListFilter {
   entityType?: string;
@@ -62,6 +64,21 @@ interface ChainRowRecord {
   ip: string | null;
   prev_hash: string;
   hash: string;
+  chain_seq: string;
+}
+
+function toChainContent(r: Omit<ChainRowRecord, 'prev_hash' | 'hash' | 'chain_seq'>): AuditEventContent {
+  return {
+    occurredAt: r.occurred_at,
+    actorId: r.actor_id,
+    actorRoles: r.actor_roles,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    summary: r.summary,
+    requestId: r.request_id,
+    ip: r.ip,
+  };
 }
 
 function toChainRow(r: ChainRowRecord): AuditChainRow {
@@ -92,9 +109,9 @@ export class AuditService {
   /**
    * Appends one event in the caller's transaction (`manager` must come from
    * `dataSource.transaction(...)`), so the event commits or rolls back with the change it
-   * describes. Chain writers are serialised by a transaction-level advisory lock held until the
-   * caller commits: record the event as the last step of the use case, after the row locks and
-   * checks, to keep that window short.
+   * describes. The event takes no lock: it is linked into the hash chain after it commits, by
+   * `chainPending()` (run every AUDIT_CHAIN_INTERVAL_MS by each instance's AuditChainer, and
+   * before every verification), so audited transactions no longer wait for one another.
    */
   async record(manager: EntityManager, actor: Actor, event: AuditEventInput): Promise<RecordedAuditEvent> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -103,79 +120,121 @@ export class AuditService {
     const entityId = String(event.entityId);
     if (!ACTION_PATTERN.test(event.action)) throw new AuditUsageError(`audit action "${event.action}" must look like organisation.approved`);
     if (!event.entityType || !entityId) throw new AuditUsageError(`audit event ${event.action} needs an entity type and id`);
-    // What is stored is exactly what is hashed: the canonical JSON, parsed back.
+    // What is stored is exactly what will be hashed: the canonical JSON, parsed back by jsonb.
     const summaryJson = canonicalJson({ before: event.before, after: event.after, details: event.details });
     if (Buffer.byteLength(summaryJson, 'utf8') > MAX_SUMMARY_BYTES) {
       throw new AuditUsageError(`audit summary for ${event.action} exceeds ${MAX_SUMMARY_BYTES} bytes: record the changed fields only`);
     }
-
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK_KEY]);
-    // Read after the lock is granted, so (under READ COMMITTED) the previous writer's event is
-    // visible. A REPEATABLE READ caller with an older snapshot cannot fork the chain either: the
-    // unique prev_hash constraint refuses its insert. The uuid cast gives the canonical text
-    // PostgreSQL will store, so the hash matches the stored row.
-    const [head] = (await manager.query(
-      `SELECT date_trunc('milliseconds', clock_timestamp()) AS occurred_at,
-              $1::uuid::text AS actor_id,
-              (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS prev_hash`,
-      [actor.userId ?? null],
-    )) as { occurred_at: Date; actor_id: string | null; prev_hash: string | null }[];
-
-    const prevHash = head.prev_hash ?? GENESIS_HASH;
-    const content = {
-      occurredAt: head.occurred_at,
-      actorId: head.actor_id,
-      actorRoles: [...actor.roles],
-      action: event.action,
-      entityType: event.entityType,
-      entityId,
-      summary: JSON.parse(summaryJson) as AuditSummary,
-      // null, never undefined: the hash must see what the row will hold.
-      requestId: actor.requestId ?? null,
-      ip: actor.ip ?? null,
-    };
-    const hash = computeEventHash(prevHash, content);
+    // Database clock, truncated to the millisecond so it round-trips through a JS Date.
     const [row] = (await manager.query(
-      `INSERT INTO audit_events
-         (occurred_at, actor_id, actor_roles, action, entity_type, entity_id, summary, request_id, ip, prev_hash, hash)
-       VALUES ($1, $2, $3::text[], $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
-       RETURNING id`,
-      [content.occurredAt, content.actorId, content.actorRoles, content.action, content.entityType, content.entityId, summaryJson, content.requestId, content.ip, prevHash, hash],
-    )) as { id: string }[];
-    return { id: row.id, occurredAt: content.occurredAt, hash };
+      `INSERT INTO audit_events (occurred_at, actor_id, actor_roles, action, entity_type, entity_id, summary, request_id, ip)
+       VALUES (date_trunc('milliseconds', clock_timestamp()), $1, $2::text[], $3, $4, $5, $6::jsonb, $7, $8)
+       RETURNING id, occurred_at`,
+      [actor.userId ?? null, [...actor.roles], event.action, event.entityType, entityId, summaryJson, actor.requestId ?? null, actor.ip ?? null],
+    )) as { id: string; occurred_at: Date }[];
+    return { id: row.id, occurredAt: row.occurred_at };
   }
 
   /**
-   * Walks the whole chain in id order, `batchSize` rows at a time (keyset paging in one
-   * read-only REPEATABLE READ transaction, so the count is of one consistent snapshot).
+   * Links the committed, not yet chained events into the hash chain, in id order, after the
+   * current head; returns how many it linked. One chainer at a time across all instances (a
+   * transaction-level advisory lock): `wait: false` (the background loop) gives up at once when
+   * another chainer is busy; `wait: true` (verification) waits for it, then chains what is left.
+   * The hash is computed from the row as PostgreSQL stores it (read back, as verify() reads it),
+   * so what is verified is exactly what was hashed. An event whose transaction commits after a
+   * later-numbered one is simply linked after it: the chain order is chain_seq, not id.
    */
+  async chainPending(options: { wait?: boolean; batchSize?: number } = {}): Promise<number> {
+    const batchSize = options.batchSize ?? CHAIN_BATCH_SIZE;
+    let linked = 0;
+    for (;;) {
+      const n = await this.dataSource.transaction(async (manager) => {
+        if (options.wait) {
+          await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK_KEY]);
+        } else {
+          const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [AUDIT_CHAIN_LOCK_KEY])) as { locked: boolean }[];
+          if (!locked) return -1;
+        }
+        // Read after the lock is granted: under READ COMMITTED this sees the last chainer's work.
+        const pending = (await manager.query(
+          `SELECT id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, summary, request_id, ip
+             FROM audit_events WHERE chain_seq IS NULL ORDER BY id LIMIT $1`,
+          [batchSize],
+        )) as Omit<ChainRowRecord, 'prev_hash' | 'hash' | 'chain_seq'>[];
+        if (pending.length === 0) return 0;
+        const [head] = (await manager.query(`SELECT chain_seq, hash FROM audit_events WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1`)) as {
+          chain_seq: string;
+          hash: string;
+        }[];
+        let seq = BigInt(head?.chain_seq ?? 0);
+        let prevHash = head?.hash ?? GENESIS_HASH;
+        const ids: string[] = [];
+        const seqs: string[] = [];
+        const prevs: string[] = [];
+        const hashes: string[] = [];
+        for (const r of pending) {
+          seq += 1n;
+          const hash = computeEventHash(prevHash, toChainContent(r));
+          ids.push(r.id);
+          seqs.push(seq.toString());
+          prevs.push(prevHash);
+          hashes.push(hash);
+          prevHash = hash;
+        }
+        await manager.query(
+          `UPDATE audit_events a SET chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
+             FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(id, seq, prev, hash)
+            WHERE a.id = v.id AND a.chain_seq IS NULL`,
+          [ids, seqs, prevs, hashes],
+        );
+        return pending.length;
+      });
+      if (n <= 0) return linked;
+      linked += n;
+      if (n < batchSize) return linked;
+    }
+  }
+
+  /** How many committed events wait to be linked into the chain. */
+  async pendingCount(): Promise<number> {
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE chain_seq IS NULL`)) as { n: number }[];
+    return n;
+  }
+
   /**
    * The newest link of the chain. Published on the notice board so that anyone can keep a copy:
    * rewriting history would then have to match every head ever published.
    */
   async head(): Promise<{ eventId: string; hash: string; occurredAt: Date; count: number } | null> {
     const rows = (await this.dataSource.query(
-      `SELECT id::text AS "eventId", hash, occurred_at AS "occurredAt", (SELECT count(*)::int FROM audit_events) AS count
-         FROM audit_events ORDER BY id DESC LIMIT 1`,
+      `SELECT id::text AS "eventId", hash, occurred_at AS "occurredAt", (SELECT count(*)::int FROM audit_events WHERE chain_seq IS NOT NULL) AS count
+         FROM audit_events WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1`,
     )) as Array<{ eventId: string; hash: string; occurredAt: Date; count: number }>;
     return rows[0] ?? null;
   }
 
+  /**
+   * Links what is pending (waiting for any running chainer), then walks the whole chain in
+   * chain order, `batchSize` rows at a time (keyset paging in one read-only REPEATABLE READ
+   * transaction, so the count is of one consistent snapshot). Events committed after the
+   * chaining step are not yet linked and not counted.
+   */
   async verify(options: { batchSize?: number } = {}): Promise<ChainVerification> {
     const batchSize = options.batchSize ?? VERIFY_BATCH_SIZE;
+    await this.chainPending({ wait: true });
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
       const verifier = new ChainVerifier();
-      let afterId = '0';
+      let afterSeq = '0';
       for (;;) {
         const rows = (await manager.query(
-          `SELECT id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, summary, request_id, ip, prev_hash, hash
-             FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2`,
-          [afterId, batchSize],
+          `SELECT id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, summary, request_id, ip, prev_hash, hash, chain_seq
+             FROM audit_events WHERE chain_seq > $1 ORDER BY chain_seq LIMIT $2`,
+          [afterSeq, batchSize],
         )) as ChainRowRecord[];
         for (const row of rows) if (!verifier.push(toChainRow(row))) return verifier.result();
         if (rows.length < batchSize) return verifier.result();
-        afterId = rows[rows.length - 1].id;
+        afterSeq = rows[rows.length - 1].chain_seq;
       }
     });
   }

@@ -64,6 +64,11 @@ describe('audit log: recording', () => {
   it('starts the chain from 64 zeros and stores exactly what it hashed', async () => {
     const actor = officer();
     const recorded = await record(actor, { ...approval('org-1'), details: { note: '材料齐全' } });
+    // Committed but not linked yet: the business transaction took no chain lock.
+    const [unlinked] = await t.dataSource.query('SELECT chain_seq, prev_hash, hash FROM audit_events WHERE id = $1', [recorded.id]);
+    expect(unlinked).toEqual({ chain_seq: null, prev_hash: null, hash: null });
+    await expect(audit.chainPending({ wait: true })).resolves.toBe(1);
+    await expect(audit.chainPending({ wait: true })).resolves.toBe(0);
     const [row] = await rows(t);
     expect(row).toMatchObject({
       id: recorded.id,
@@ -75,8 +80,8 @@ describe('audit log: recording', () => {
       summary: { before: { status: 'submitted' }, after: { status: 'approved' }, details: { note: '材料齐全' } },
       request_id: actor.requestId,
       ip: '203.0.113.7',
+      chain_seq: '1',
       prev_hash: GENESIS_HASH,
-      hash: recorded.hash,
     });
     const content = {
       occurredAt: row.occurred_at,
@@ -110,8 +115,10 @@ describe('audit log: recording', () => {
       await audit.record(manager, officer(), approval()),
       await audit.record(manager, SYSTEM_ACTOR, { action: 'organisation.notified', entityType: 'organisation', entityId: 'org-1', details: { channel: 'sms' } }),
     ]);
+    await audit.chainPending({ wait: true });
+    const [{ hash: firstHash }] = await t.dataSource.query('SELECT hash FROM audit_events WHERE id = $1', [first.id]);
     const [row] = await t.dataSource.query('SELECT prev_hash, actor_id, actor_roles, request_id, ip FROM audit_events WHERE id = $1', [second.id]);
-    expect(row).toEqual({ prev_hash: first.hash, actor_id: null, actor_roles: ['system'], request_id: null, ip: null });
+    expect(row).toEqual({ prev_hash: firstHash, actor_id: null, actor_roles: ['system'], request_id: null, ip: null });
     await expect(audit.verify()).resolves.toEqual({ ok: true, checked: await count(t) });
   });
 
@@ -172,18 +179,49 @@ describe('audit log: recording', () => {
     await expect(audit.verify()).resolves.toEqual({ ok: true, checked: await count(t) });
   });
 
-  it('cannot fork the chain from a REPEATABLE READ transaction with an older snapshot', async () => {
+  it('lets the chainer fill in the link once, and nothing else: content, relinking and deletion are refused', async () => {
+    const recorded = await record(officer(), approval('guarded'));
+    await expect(
+      t.dataSource.query(`UPDATE audit_events SET chain_seq = 999999, prev_hash = $2, hash = $2, summary = '{}'::jsonb WHERE id = $1`, [recorded.id, 'a'.repeat(64)]),
+    ).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(t.dataSource.query(`DELETE FROM audit_events WHERE id = $1`, [recorded.id])).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(t.dataSource.query(`UPDATE audit_events SET chain_seq = 999999 WHERE id = $1`, [recorded.id])).rejects.toThrow(/audit_events_chained_whole/);
+    await audit.chainPending({ wait: true });
+    await expect(t.dataSource.query(`UPDATE audit_events SET chain_seq = 999999, prev_hash = $2, hash = $2 WHERE id = $1`, [recorded.id, 'a'.repeat(64)])).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
+    await expect(audit.verify()).resolves.toEqual({ ok: true, checked: await count(t) });
+  });
+
+  it('links an event whose transaction commits late after the events that committed before it', async () => {
     const runner = t.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.startTransaction('REPEATABLE READ');
-      await runner.query('SELECT count(*) FROM audit_events'); // takes the snapshot
-      await record(officer(), approval()); // a later head, invisible to that snapshot
-      await expect(audit.record(runner.manager, officer(), approval())).rejects.toThrow(/audit_events_prev_hash_key/);
-      await runner.rollbackTransaction();
+      await runner.startTransaction();
+      const early = await audit.record(runner.manager, officer(), approval('slow')); // the lower id, still uncommitted
+      const late = await record(officer(), approval('fast')); // a higher id, committed first
+      await audit.chainPending({ wait: true });
+      await runner.commitTransaction();
+      await audit.chainPending({ wait: true });
+      const linked = await t.dataSource.query(`SELECT id, chain_seq FROM audit_events WHERE id IN ($1, $2) ORDER BY chain_seq`, [early.id, late.id]);
+      expect(linked.map((r: { id: string }) => r.id)).toEqual([late.id, early.id]);
     } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     }
+    await expect(audit.verify()).resolves.toEqual({ ok: true, checked: await count(t) });
+  });
+
+  it('never forks the chain when several chainers run at once', async () => {
+    for (let i = 0; i < 30; i++) await record(officer(), approval(`burst-${i}`));
+    const linked = await Promise.all([
+      audit.chainPending({ wait: false, batchSize: 7 }),
+      audit.chainPending({ wait: true, batchSize: 5 }),
+      audit.chainPending({ wait: true, batchSize: 3 }),
+      audit.chainPending({ wait: false }),
+    ]);
+    expect(linked.reduce((a, b) => a + b, 0)).toBe(30);
+    await expect(audit.pendingCount()).resolves.toBe(0);
     await expect(audit.verify()).resolves.toEqual({ ok: true, checked: await count(t) });
   });
 
@@ -245,16 +283,52 @@ describe('audit log: concurrent writers', () => {
         }),
       ),
     );
-    expect(new Set(recorded.map((r) => r.hash)).size).toBe(20);
+    expect(new Set(recorded.map((r) => r.id)).size).toBe(20);
     await expect(audit.verify()).resolves.toEqual({ ok: true, checked: 20 });
 
-    const stored = await rows(t);
+    const stored: StoredRow[] = await t.dataSource.query('SELECT * FROM audit_events ORDER BY chain_seq');
     expect(stored).toHaveLength(20);
+    expect(new Set(stored.map((r) => r.hash)).size).toBe(20);
     expect(stored[0].prev_hash).toBe(GENESIS_HASH);
-    stored.slice(1).forEach((row, i) => {
-      expect(row.prev_hash).toBe(stored[i].hash);
-      expect(row.occurred_at.getTime()).toBeGreaterThanOrEqual(stored[i].occurred_at.getTime());
-    });
+    stored.slice(1).forEach((row, i) => expect(row.prev_hash).toBe(stored[i].hash));
+  });
+
+  it('does not make audited transactions wait for one another', async () => {
+    // Before: every audited transaction held one advisory lock until COMMIT. Now two open
+    // transactions can both record (the second would block, and this test time out, otherwise).
+    const audit = t.app.get(AuditService);
+    const a = t.dataSource.createQueryRunner();
+    const b = t.dataSource.createQueryRunner();
+    await a.connect();
+    await b.connect();
+    try {
+      await a.startTransaction();
+      await b.startTransaction();
+      await audit.record(a.manager, officer(), approval('a'));
+      await b.query(`SET LOCAL lock_timeout = '2s'`);
+      await audit.record(b.manager, officer(), approval('b'));
+      await b.commitTransaction();
+      await a.commitTransaction();
+    } finally {
+      await a.release();
+      await b.release();
+    }
+    await expect(audit.verify()).resolves.toEqual({ ok: true, checked: 22 });
+  });
+
+  it('links events by itself in the background when AUDIT_CHAIN_INTERVAL_MS is set', async () => {
+    process.env.AUDIT_CHAIN_INTERVAL_MS = '20';
+    const other = await createTestApp();
+    delete process.env.AUDIT_CHAIN_INTERVAL_MS;
+    try {
+      const audit = other.app.get(AuditService);
+      await other.dataSource.transaction((m) => audit.record(m, officer(), approval('background')));
+      const deadline = Date.now() + 5000;
+      while ((await audit.pendingCount()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await expect(audit.pendingCount()).resolves.toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -270,6 +344,7 @@ describe('audit log: tampering', () => {
     audit = t.app.get(AuditService);
     ids = [];
     for (let i = 0; i < 5; i++) ids.push((await t.dataSource.transaction((m) => audit.record(m, officer(), approval(`org-${i}`)))).id);
+    await audit.chainPending({ wait: true });
   });
   afterAll(async () => {
     await t.close();

@@ -120,7 +120,7 @@ export function computeEventHash(prevHash: string, event: AuditEventContent): st
 }
 
 /**
- * Checks rows one at a time, in id order, so a log of any size can be streamed through it
+ * Checks rows one at a time, in chain order (chain_seq), so a log of any size can be streamed through it
  * page by page. Stops at the first break.
  */
 export class ChainVerifier {
@@ -147,7 +147,7 @@ export class ChainVerifier {
   }
 }
 
-/** Verifies a whole chain given in id order, starting from the genesis hash. */
+/** Verifies a whole chain given in chain order, starting from the genesis hash. */
 export function verifyChain(rows: Iterable<AuditChainRow>): ChainVerification {
   const verifier = new ChainVerifier();
   for (const row of rows) if (!verifier.push(row)) break;
