@@ -6,6 +6,9 @@ import { DisbursementsService } from './disbursements.service';
 import { LedgerService } from './ledger.service';
 import { OrganisationPaymentsController } from './organisation-payments.controller';
 import { PaymentsViews } from './payments.views';
+import { ReleasesController } from './releases.controller';
+import { ReleasesService } from './releases.service';
+import { ReleasesViews } from './releases.views';
 import { StaffPaymentsController } from './staff-payments.controller';
 
 /**
@@ -15,9 +18,9 @@ import { StaffPaymentsController } from './staff-payments.controller';
  */
 @Module({
   imports: [ContractsModule, ProcurementModule],
-  controllers: [StaffPaymentsController, OrganisationPaymentsController],
-  providers: [LedgerService, DisbursementsService, PaymentsViews],
-  exports: [LedgerService, DisbursementsService],
+  controllers: [StaffPaymentsController, OrganisationPaymentsController, ReleasesController],
+  providers: [LedgerService, DisbursementsService, PaymentsViews, ReleasesService, ReleasesViews],
+  exports: [LedgerService, DisbursementsService, ReleasesService],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(

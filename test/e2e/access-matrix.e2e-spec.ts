@@ -110,6 +110,8 @@ const EXPECTED: Record<string, Principal[]> = {
   'POST /staff/disbursements/:id/approve': ['approver'], 'POST /staff/disbursements/:id/reject': ['approver'],
   'POST /staff/disbursements/:id/treasury-payment': OFFICER, 'GET /staff/funds/:id/payments': READERS,
   'GET /staff/ledger': READERS, 'GET /organisation/payments': ORG,
+  // Releases and settlement: officers propose and settle, approvers approve as for tranches
+  'GET /staff/contracts/:id/releases': READERS, 'POST /staff/contracts/:id/releases/:kind': OFFICER, 'POST /staff/contracts/:id/settlement': OFFICER,
 };
 
 /** Routes that end the caller's session: each principal signs in again afterwards. */

@@ -5,7 +5,7 @@
  */
 export type Account = 'available' | 'reserved' | 'committed' | 'payable' | 'paid';
 
-export type LedgerEvent = 'fund.reserve' | 'fund.release' | 'contract.commit' | 'disbursement.approve' | 'disbursement.pay' | 'disbursement.reverse';
+export type LedgerEvent = 'fund.reserve' | 'fund.release' | 'contract.commit' | 'disbursement.approve' | 'disbursement.pay' | 'disbursement.reverse' | 'contract.settle';
 
 export interface PostingLine {
   fundId: string;
