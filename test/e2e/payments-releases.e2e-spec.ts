@@ -1,6 +1,8 @@
 import { DisbursementsService } from '../../src/payments/disbursements.service';
 import { computeTranche, DEFAULT_PAYMENT_RULES } from '../../src/payments/domain/payment-rules';
+import { verifyLedgerAt } from '../../src/payments/ledger-verify.cli';
 import { LedgerService } from '../../src/payments/ledger.service';
+import { FundsService } from '../../src/procurement/funds.service';
 import { ReleasesService } from '../../src/payments/releases.service';
 import { actorOf, auditActions, createApprover, signInAsUser } from '../factories/awards';
 import { PayableContract, contractBalances, createActiveContract, fundPaymentBalances, passMilestone, voucherNo } from '../factories/payments';
@@ -175,5 +177,67 @@ describe('payments: hold-back and retention releases, settlement', () => {
     const results = await Promise.allSettled([disbursements().approveDisbursement(actorOf(c.approver), h.id), disbursements().approveDisbursement(actorOf(other), h.id)]);
     expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
     expect(await contractBalances(t, c.contract.id)).toMatchObject({ approved: Number(c.contract.amountMinor) });
+  });
+
+  it('keeps the trial balance through a full life: reserve, release, commit, pay, hold back, forfeit, settle', async () => {
+    const c = await createActiveContract(t);
+    const actor = actorOf(c.officer);
+    // A further reservation and its release on the same fund, through the funds service (journaled).
+    await t.dataSource.transaction((m) => t.app.get(FundsService).reserve(m, actor, c.contract.fundId, 1_000_000, c.contract.projectId));
+    await t.dataSource.transaction((m) => t.app.get(FundsService).release(m, actor, c.contract.fundId, 400_000, c.contract.projectId, 'cancelled'));
+    const paid = await payAllTranches(c, [6000, 8000, 8000]); // average 73.33 → pass: hold-back of milestone 1 forfeited
+    await releases().settleContract(actor, c.contract.id);
+    const amount = Number(c.contract.amountMinor);
+    const forfeited = Number(c.milestones[0].amountMinor) - paid[0];
+
+    // The trial balance by hand: every account of the fund from the journal equals the fund row, and the accounts sum to zero.
+    const rows = await t.dataSource.query(`SELECT account, sum(amount_minor)::bigint::text AS total FROM journal_lines WHERE fund_id = $1 GROUP BY account`, [c.contract.fundId]);
+    const tb = Object.fromEntries(rows.map((r: { account: string; total: string }) => [r.account, Number(r.total)])) as Record<string, number>;
+    const [f] = await t.dataSource.query(`SELECT total_minor, reserved_minor, committed_minor, payable_minor, paid_minor FROM funds WHERE id = $1`, [c.contract.fundId]);
+    expect({ reserved: tb.reserved ?? 0, committed: tb.committed ?? 0, payable: tb.payable ?? 0, paid: tb.paid ?? 0 }).toEqual({
+      reserved: Number(f.reserved_minor), committed: Number(f.committed_minor), payable: Number(f.payable_minor), paid: Number(f.paid_minor),
+    });
+    expect(Object.values(tb).reduce((s, x) => s + x, 0)).toBe(0);
+    expect(tb.paid).toBe(amount - forfeited);
+    expect(tb.committed ?? 0).toBe(0);
+    expect(tb.payable ?? 0).toBe(0);
+    expect(tb.reserved).toBe(600_000);
+    const [p] = await t.dataSource.query(`SELECT paid_minor FROM projects WHERE id = $1`, [c.contract.projectId]);
+    expect(Number(p.paid_minor)).toBe(amount - forfeited);
+
+    const v = await ledger().verifyLedger();
+    expect(v.problems).toEqual([]);
+    expect(v.projects).toBeGreaterThan(0);
+    const printed: string[] = [];
+    expect((await verifyLedgerAt(t.databaseUrl, (l) => printed.push(l))).ok).toBe(true);
+    expect(printed.join('\n')).toMatch(/^ledger OK: .*append-only/m);
+  });
+
+  it('finds a project paid beyond the journal, a missing journal line and a disabled append-only guard', async () => {
+    const c = await createActiveContract(t);
+    await payAllTranches(c, [9000, 9000, 9000]);
+    expect((await ledger().verifyLedger()).ok).toBe(true);
+    await t.dataSource.transaction((m) => t.app.get(FundsService).reserve(m, actorOf(c.officer), c.contract.fundId, 1000, c.contract.projectId));
+    const [entry] = await t.dataSource.query(`SELECT e.id FROM journal_entries e WHERE e.event = 'fund.reserved' AND e.ref_id = $1 ORDER BY e.id DESC LIMIT 1`, [c.contract.projectId]);
+    await t.dataSource.transaction(async (m) => {
+      await m.query(`ALTER TABLE journal_lines DISABLE TRIGGER journal_lines_no_change`);
+      await m.query(`ALTER TABLE journal_lines DISABLE TRIGGER journal_lines_balance`);
+      await m.query(`INSERT INTO journal_lines (entry_id, line, fund_id, account, amount_minor) SELECT id, 7, (SELECT fund_id FROM journal_lines WHERE entry_id = $1 LIMIT 1), 'available', 1 FROM journal_entries WHERE id = $1`, [entry.id]);
+      await m.query(`ALTER TABLE journal_lines ENABLE TRIGGER journal_lines_no_change`);
+      await m.query(`ALTER TABLE journal_lines ENABLE TRIGGER journal_lines_balance`);
+    });
+    await t.dataSource.query(`UPDATE projects SET paid_minor = paid_minor + 1 WHERE id = $1`, [c.contract.projectId]);
+    await t.dataSource.query(`ALTER TABLE journal_entries DISABLE TRIGGER journal_entries_no_change`);
+    try {
+      const v = await ledger().verifyLedger();
+      expect(v.ok).toBe(false);
+      const kinds = v.problems.map((x) => x.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['project_mismatch', 'append_only_unguarded']));
+      expect(v.problems).toContainEqual({ kind: 'append_only_unguarded', trigger: 'journal_entries_no_change' });
+      expect(v.problems).toContainEqual(expect.objectContaining({ kind: 'project_mismatch', projectId: c.contract.projectId }));
+      expect(v.problems).toContainEqual({ kind: 'entry_lines_gap', entryId: String(entry.id), lines: 3, maxLine: 7 });
+    } finally {
+      await t.dataSource.query(`ALTER TABLE journal_entries ENABLE TRIGGER journal_entries_no_change`);
+    }
   });
 });
