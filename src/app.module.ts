@@ -9,6 +9,7 @@ import { CatalogueModule } from './catalogue/catalogue.module';
 import { CommonModule } from './common/common.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { PaymentsModule } from './payments/payments.module';
+import { SurveysModule } from './surveys/surveys.module';
 import { FormViewGuard } from './common/http/form-view';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { createValidationPipe } from './common/http/validation';
@@ -51,6 +52,7 @@ export class AppModule {
         AwardsModule,
         ContractsModule,
         PaymentsModule,
+        SurveysModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

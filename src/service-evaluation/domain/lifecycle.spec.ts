@@ -1,0 +1,65 @@
+import { LifecycleError, evaluableRound, outcomeOf, rectificationDeadline, terminationPlan, terminationPosting } from './lifecycle';
+
+describe('evaluation, rectification and termination paths', () => {
+  it('evaluates a delivered milestone of an active contract, in round 2 after rectification', () => {
+    expect(evaluableRound({ contractStatus: 'active', milestoneStatus: 'delivered', hasRectification: false })).toEqual({ round: 1 });
+    expect(evaluableRound({ contractStatus: 'active', milestoneStatus: 'under_evaluation', hasRectification: true })).toEqual({ round: 2 });
+    expect(evaluableRound({ contractStatus: 'active', milestoneStatus: 'pending', hasRectification: false })).toEqual({ blocker: 'not_delivered' });
+    expect(evaluableRound({ contractStatus: 'active', milestoneStatus: 'rectification', hasRectification: true })).toEqual({ blocker: 'not_delivered' });
+    expect(evaluableRound({ contractStatus: 'terminated', milestoneStatus: 'delivered', hasRectification: false })).toEqual({ blocker: 'contract_not_active' });
+  });
+
+  it('passes on any grade but fail; a first fail opens rectification; a second fail terminates', () => {
+    for (const g of ['excellent', 'good', 'pass'] as const) expect(outcomeOf(1, g)).toEqual({ milestoneStatus: 'passed', opensRectification: false, closesRectification: null, terminatesContract: false });
+    expect(outcomeOf(2, 'pass')).toEqual({ milestoneStatus: 'passed', opensRectification: false, closesRectification: 'passed', terminatesContract: false });
+    expect(outcomeOf(1, 'fail')).toEqual({ milestoneStatus: 'rectification', opensRectification: true, closesRectification: null, terminatesContract: false });
+    expect(outcomeOf(2, 'fail')).toEqual({ milestoneStatus: 'failed', opensRectification: false, closesRectification: 'failed', terminatesContract: true });
+    expect(() => outcomeOf(3, 'fail')).toThrow(LifecycleError);
+  });
+
+  it('sets the rectification deadline 30 days ahead unless told, within 1–180 days', () => {
+    const now = new Date('2027-03-01T02:00:00Z');
+    expect(rectificationDeadline(now).toISOString()).toBe('2027-03-31T02:00:00.000Z');
+    expect(rectificationDeadline(now, 7).toISOString()).toBe('2027-03-08T02:00:00.000Z');
+    expect(() => rectificationDeadline(now, 0)).toThrow(LifecycleError);
+    expect(() => rectificationDeadline(now, 181)).toThrow(LifecycleError);
+  });
+
+  it('terminates keeping the passed milestones’ tranches and returning the rest', () => {
+    const plan = terminationPlan(
+      [
+        { position: 1, status: 'passed', amountMinor: 333_333 },
+        { position: 2, status: 'failed', amountMinor: 333_333 },
+        { position: 3, status: 'pending', amountMinor: 333_334 },
+      ],
+      1_000_000,
+      300_000,
+      2,
+    );
+    expect(plan).toEqual({ cancelPositions: [3], keptMinor: 333_333, releaseMinor: 666_667 });
+    expect(plan.keptMinor + plan.releaseMinor).toBe(1_000_000);
+  });
+
+  it('cancels every milestone that has not passed, and refuses inconsistent facts', () => {
+    const ms = [
+      { position: 1, status: 'failed', amountMinor: 500 },
+      { position: 2, status: 'delivered', amountMinor: 300 },
+      { position: 3, status: 'rectification', amountMinor: 200 },
+    ];
+    expect(terminationPlan(ms, 1000, 0, 1)).toEqual({ cancelPositions: [2, 3], keptMinor: 0, releaseMinor: 1000 });
+    expect(() => terminationPlan(ms, 999, 0, 1)).toThrow(/sum/);
+    expect(() => terminationPlan(ms, 1000, 1, 1)).toThrow(/approved/);
+    expect(() => terminationPlan(ms, 1000, 0, 9)).toThrow(/no milestone/);
+  });
+
+  it('posts the return as committed → available, balanced, for the contract', () => {
+    const lines = terminationPosting({ fundId: 'f', projectId: 'p', contractId: 'c' }, 666_667);
+    expect(lines).toEqual([
+      { fundId: 'f', account: 'committed', projectId: 'p', contractId: 'c', amountMinor: -666_667 },
+      { fundId: 'f', account: 'available', projectId: 'p', contractId: 'c', amountMinor: 666_667 },
+    ]);
+    expect(lines.reduce((s, l) => s + l.amountMinor, 0)).toBe(0);
+    expect(() => terminationPosting({ fundId: 'f', projectId: null, contractId: 'c' }, 0)).toThrow(LifecycleError);
+    expect(() => terminationPosting({ fundId: 'f', projectId: null, contractId: 'c' }, 1.5)).toThrow(LifecycleError);
+  });
+});

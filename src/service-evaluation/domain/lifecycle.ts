@@ -1,0 +1,95 @@
+import { Grade } from '../../payments/domain/grades';
+
+/**
+ * The milestone's evaluation, rectification (整改) and termination paths (pure).
+ *
+ *   delivered ──first evaluator starts──▶ under_evaluation ──all submitted──▶ passed
+ *                                                           └─ fail, round 1 ─▶ rectification (deadline, default 30 days)
+ *   rectification ──round-2 delivery (delivery module)──▶ delivered ─▶ under_evaluation ─▶ passed
+ *                                                                                     └─ fail, round 2 ─▶ failed,
+ *                                                           contract terminating → terminated, other unpassed milestones cancelled
+ */
+export const MAX_ROUNDS = 2;
+export const DEFAULT_RECTIFICATION_DAYS = 30;
+export const MAX_RECTIFICATION_DAYS = 180;
+
+export class LifecycleError extends Error {}
+
+export type EvaluationBlocker = 'contract_not_active' | 'not_delivered' | 'no_more_rounds';
+
+/** Whether a milestone can be scored now, and which round. */
+export function evaluableRound(input: { contractStatus: string; milestoneStatus: string; hasRectification: boolean }): { round: number } | { blocker: EvaluationBlocker } {
+  if (input.contractStatus !== 'active') return { blocker: 'contract_not_active' };
+  if (input.milestoneStatus !== 'delivered' && input.milestoneStatus !== 'under_evaluation') return { blocker: 'not_delivered' };
+  return { round: input.hasRectification ? 2 : 1 };
+}
+
+export interface Outcome {
+  milestoneStatus: 'passed' | 'rectification' | 'failed';
+  opensRectification: boolean;
+  closesRectification: 'passed' | 'failed' | null;
+  terminatesContract: boolean;
+}
+
+/** What a completed round does. */
+export function outcomeOf(round: number, grade: Grade): Outcome {
+  if (!Number.isInteger(round) || round < 1 || round > MAX_ROUNDS) throw new LifecycleError(`round ${round} does not exist`);
+  if (grade !== 'fail') return { milestoneStatus: 'passed', opensRectification: false, closesRectification: round === 2 ? 'passed' : null, terminatesContract: false };
+  if (round === 1) return { milestoneStatus: 'rectification', opensRectification: true, closesRectification: null, terminatesContract: false };
+  return { milestoneStatus: 'failed', opensRectification: false, closesRectification: 'failed', terminatesContract: true };
+}
+
+export interface MilestoneMoney {
+  position: number;
+  status: string;
+  amountMinor: number;
+}
+
+export interface TerminationPlan {
+  /** Milestones that have not passed and are not the failed one: cancelled. */
+  cancelPositions: number[];
+  /** Tranches of passed milestones stay committed (paid, being paid, or still owed). */
+  keptMinor: number;
+  /** committed → available: the contract amount less the passed milestones' tranches. */
+  releaseMinor: number;
+}
+
+/**
+ * Termination after a second fail. The money of passed milestones stays with the contract
+ * (approved, paid or still to be paid by the payment rules); everything else is returned from
+ * committed to the fund. `approvedMinor` (what payments already moved out of committed) can only
+ * come from passed milestones, so it never exceeds what is kept.
+ */
+export function terminationPlan(milestones: readonly MilestoneMoney[], contractAmountMinor: number, approvedMinor: number, failedPosition: number): TerminationPlan {
+  const total = milestones.reduce((s, m) => s + m.amountMinor, 0);
+  if (total !== contractAmountMinor) throw new LifecycleError(`milestones sum to ${total}, the contract to ${contractAmountMinor}`);
+  if (!milestones.some((m) => m.position === failedPosition)) throw new LifecycleError(`no milestone ${failedPosition}`);
+  const keptMinor = milestones.filter((m) => m.status === 'passed').reduce((s, m) => s + m.amountMinor, 0);
+  if (approvedMinor > keptMinor) throw new LifecycleError(`${approvedMinor} fen approved, more than the passed milestones' ${keptMinor}`);
+  const cancelPositions = milestones
+    .filter((m) => m.position !== failedPosition && m.status !== 'passed' && m.status !== 'cancelled')
+    .map((m) => m.position)
+    .sort((a, b) => a - b);
+  return { cancelPositions, keptMinor, releaseMinor: contractAmountMinor - keptMinor };
+}
+
+/** The rectification deadline: whole days from `now`, 1 … 180, default 30. */
+export function rectificationDeadline(now: Date, days: number = DEFAULT_RECTIFICATION_DAYS): Date {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_RECTIFICATION_DAYS) throw new LifecycleError(`a rectification lasts 1–${MAX_RECTIFICATION_DAYS} days, not ${days}`);
+  return new Date(now.getTime() + days * 86_400_000);
+}
+
+export interface PostingScope {
+  fundId: string;
+  projectId: string | null;
+  contractId: string;
+}
+
+/** The journal lines of a termination's return: committed → available, for the contract (they sum to zero). */
+export function terminationPosting(scope: PostingScope, amountMinor: number): Array<{ fundId: string; account: 'committed' | 'available'; projectId: string | null; contractId: string; amountMinor: number }> {
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new LifecycleError(`a posting amount is whole fen > 0, not ${amountMinor}`);
+  return [
+    { fundId: scope.fundId, account: 'committed', projectId: scope.projectId, contractId: scope.contractId, amountMinor: -amountMinor },
+    { fundId: scope.fundId, account: 'available', projectId: scope.projectId, contractId: scope.contractId, amountMinor },
+  ];
+}

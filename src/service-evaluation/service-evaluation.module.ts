@@ -1,0 +1,36 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { FormContextRegistry } from '../common/http/form-context.registry';
+import { registerModulePartials } from '../identity/admin-views';
+import { ContractsModule } from '../contracts/contracts.module';
+import { DocumentsModule } from '../documents/documents.module';
+import { EvaluatorsModule } from '../evaluators/evaluators.module';
+import { EvaluatorServiceEvaluationController } from './evaluator-service-evaluation.controller';
+import { OrganisationServiceEvaluationController } from './organisation-service-evaluation.controller';
+import { ServiceEvaluationApiController } from './service-evaluation-api.controller';
+import { ServiceEvaluationService } from './service-evaluation.service';
+import { ServiceEvaluationViews } from './service-evaluation.views';
+import { StaffServiceEvaluationController } from './staff-service-evaluation.controller';
+
+/**
+ * Service evaluation (社会化评估) of milestone deliveries: indicator templates per catalogue
+ * category, evaluators assigned to a contract under the committees' conflict rules, score sheets
+ * and site visits, the milestone result written to milestone_results (which payments reads),
+ * rectification (整改) and termination after a second fail, with the money returned to the fund.
+ */
+@Module({
+  imports: [ContractsModule, EvaluatorsModule, DocumentsModule],
+  controllers: [StaffServiceEvaluationController, EvaluatorServiceEvaluationController, OrganisationServiceEvaluationController, ServiceEvaluationApiController],
+  providers: [ServiceEvaluationService, ServiceEvaluationViews],
+  exports: [ServiceEvaluationService],
+})
+export class ServiceEvaluationModule implements OnModuleInit {
+  constructor(
+    private readonly forms: FormContextRegistry,
+    private readonly views: ServiceEvaluationViews,
+  ) {}
+
+  onModuleInit(): void {
+    registerModulePartials('service-evaluation');
+    for (const [template, provider] of Object.entries(this.views.formContexts())) this.forms.register(template, provider);
+  }
+}
