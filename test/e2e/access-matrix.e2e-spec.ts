@@ -110,6 +110,13 @@ const EXPECTED: Record<string, Principal[]> = {
   'POST /staff/disbursements/:id/approve': ['approver'], 'POST /staff/disbursements/:id/reject': ['approver'],
   'POST /staff/disbursements/:id/treasury-payment': OFFICER, 'GET /staff/funds/:id/payments': READERS,
   'GET /staff/ledger': READERS, 'GET /organisation/payments': ORG,
+  // Resident satisfaction surveys: officers or the contracted organisation open them, officers close them, residents answer without signing in
+  'GET /staff/surveys': READERS, 'GET /staff/contracts/:id/milestones/:position/survey': READERS,
+  'POST /staff/contracts/:id/milestones/:position/survey': OFFICER, 'POST /staff/contracts/:id/milestones/:position/survey/close': OFFICER,
+  'GET /staff/contracts/:id/milestones/:position/survey/poster': READERS,
+  'GET /organisation/surveys': ORG, 'GET /organisation/contracts/:id/milestones/:position/survey': ORG,
+  'POST /organisation/contracts/:id/milestones/:position/survey': ORG, 'GET /organisation/contracts/:id/milestones/:position/survey/poster': ORG,
+  'GET /survey/:token': ALL, 'POST /survey/:token': ALL,
   // Releases and settlement: officers propose and settle, approvers approve as for tranches
   'GET /staff/contracts/:id/releases': READERS, 'POST /staff/contracts/:id/releases/:kind': OFFICER, 'POST /staff/contracts/:id/settlement': OFFICER,
 };
