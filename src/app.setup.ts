@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
+import { raw } from 'express';
 import helmet from 'helmet';
 import hbs from 'hbs';
 import type { Logger } from 'pino';
@@ -50,6 +51,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(compression());
   app.use(cookieParser());
   app.use(requestContext(logger));
+  // Stripe signs the exact bytes it sends: its webhook keeps the raw body (a Buffer); the JSON parser then skips it.
+  app.use('/webhooks/stripe', raw({ type: () => true, limit: '1mb' }));
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { extended: true, limit: '1mb' });
   app.useStaticAssets(PUBLIC_DIR, { prefix: '/assets/', maxAge: config.env === 'production' ? '1d' : 0 });

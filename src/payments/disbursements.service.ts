@@ -11,6 +11,7 @@ import { pgError } from '../procurement/funds.service';
 import { PaymentRules, Tranche, computeTranche } from './domain/payment-rules';
 import { approvePosting, payPosting } from './domain/postings';
 import { LedgerService } from './ledger.service';
+import { StripeRailService } from './stripe/stripe-rail.service';
 import {
   AlreadyProposedError,
   ContractNotPayableError,
@@ -95,8 +96,8 @@ export function toDisbursement(r: DisbursementRow): Disbursement {
 /**
  * Maker-checker disbursements of passed milestones. An officer proposes (the amount comes from
  * the payment rules, never from the form); another approver approves, which posts committed →
- * payable under the disbursement and contract row locks; the treasury voucher (or, later, the
- * Stripe worker) posts payable → paid. Every step audits in its own transaction.
+ * payable under the disbursement and contract row locks; the treasury voucher (or, on the Stripe
+ * rail, the webhook that confirms the outbox worker's transfer: see stripe/) posts payable → paid. Every step audits in its own transaction.
  */
 @Injectable()
 export class DisbursementsService {
@@ -107,6 +108,7 @@ export class DisbursementsService {
     private readonly contracts: ContractsService,
     private readonly ledger: LedgerService,
     private readonly clock: Clock,
+    private readonly stripeRail: StripeRailService,
   ) {}
 
   async proposeDisbursement(actor: Actor, contractId: string, position: number): Promise<Disbursement> {
@@ -126,8 +128,7 @@ export class DisbursementsService {
         const { id: rulesId, rules } = await this.rulesAt(m, now);
         const tranche = computeTranche({ trancheMinor: Number(milestone.amountMinor), scoreCenti: result.score_centi, rules });
         if (tranche.payableMinor <= 0) throw new NothingPayableError();
-        const [account] = (await m.query(`SELECT rail FROM payment_accounts WHERE organisation_id = $1`, [contract.organisationId])) as Array<{ rail: Rail }>;
-        const rail: Rail = account?.rail ?? 'treasury';
+        const rail: Rail = await this.stripeRail.railForProposal(m, contract.organisationId);
         const computation = { ...tranche, rulesId, round: result.round };
         const [row] = (await m.query(
           `INSERT INTO disbursements (contract_id, milestone_position, kind, amount_minor, computation, rail, status, proposed_by, proposed_at, idempotency_key)
@@ -164,6 +165,8 @@ export class DisbursementsService {
       if (d.proposedBy === actor.userId) throw new SelfApprovalError();
       const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
       const now = await this.clock.now(m);
+      // Stripe: the destination and the transfer's idempotency key are fixed before the row counts as approved.
+      if (d.rail === 'stripe') await this.stripeRail.prepareApproval(m, d.id, contract.organisationId);
       await this.ledger.post(
         m,
         { event: 'disbursement.approve', refType: 'disbursement', refId: d.id, actorId: actor.userId },
@@ -175,6 +178,7 @@ export class DisbursementsService {
       )) as [DisbursementRow[], number];
       if (d.rail === 'stripe') {
         await m.query(`INSERT INTO payment_outbox (disbursement_id, status) VALUES ($1, 'pending')`, [d.id]);
+        await this.stripeRail.queueSend(m, d.id);
       }
       await this.audit.record(m, actor, {
         action: 'disbursement.approved',

@@ -10,25 +10,55 @@ import { ReleasesController } from './releases.controller';
 import { ReleasesService } from './releases.service';
 import { ReleasesViews } from './releases.views';
 import { StaffPaymentsController } from './staff-payments.controller';
+import { OrganisationPaymentAccountController } from './stripe/organisation-payment-account.controller';
+import { StaffStripeController } from './stripe/staff-stripe.controller';
+import { APP_CONFIG } from '../common/common.module';
+import { AppConfig } from '../config/app.config';
+import { STRIPE_CONFIG, loadStripeConfig } from './stripe/stripe.config';
+import { StripeGateway } from './stripe/stripe.gateway';
+import { StripeJobs } from './stripe/stripe.jobs';
+import { StripeOutboxWorker } from './stripe/stripe-outbox.worker';
+import { StripeRailService } from './stripe/stripe-rail.service';
+import { StripeReconciliationService } from './stripe/stripe-reconciliation.service';
+import { StripeSettlementService } from './stripe/stripe-settlement.service';
+import { StripeViews } from './stripe/stripe.views';
+import { StripeWebhooksController } from './stripe/stripe-webhooks.controller';
+import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
 
 /**
  * Payment by results: the double-entry ledger (journal + running balances), maker-checker
- * disbursements of passed milestones, and the treasury rail (国库集中支付). The Stripe rail's
- * worker and webhooks come later; approval already writes its outbox row.
+ * disbursements of passed milestones, the treasury rail (国库集中支付) and the Stripe rail
+ * (stripe/: Connect onboarding, the outbox worker, signed webhooks, reconciliation).
  */
 @Module({
   imports: [ContractsModule, ProcurementModule],
-  controllers: [StaffPaymentsController, OrganisationPaymentsController, ReleasesController],
-  providers: [LedgerService, DisbursementsService, PaymentsViews, ReleasesService, ReleasesViews],
+  controllers: [StaffPaymentsController, OrganisationPaymentsController, ReleasesController, StripeWebhooksController, OrganisationPaymentAccountController, StaffStripeController],
+  providers: [
+    LedgerService,
+    DisbursementsService,
+    PaymentsViews,
+    ReleasesService,
+    ReleasesViews,
+    { provide: STRIPE_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadStripeConfig(process.env, config.env) },
+    StripeGateway,
+    StripeSettlementService,
+    StripeOutboxWorker,
+    StripeReconciliationService,
+    StripeJobs,
+    StripeRailService,
+    StripeWebhooksService,
+    StripeViews,
+  ],
   exports: [LedgerService, DisbursementsService, ReleasesService],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(
     private readonly forms: FormContextRegistry,
     private readonly views: PaymentsViews,
+    private readonly stripeViews: StripeViews,
   ) {}
 
   onModuleInit(): void {
-    for (const [template, provider] of Object.entries(this.views.formContexts())) this.forms.register(template, provider);
+    for (const [template, provider] of Object.entries({ ...this.views.formContexts(), ...this.stripeViews.formContexts() })) this.forms.register(template, provider);
   }
 }

@@ -11,6 +11,7 @@ import { STAFF_READERS } from '../awards/awards.views';
 import { FundsService } from '../procurement/funds.service';
 import { Disbursement, DisbursementsService } from './disbursements.service';
 import { LedgerService, describeLedgerVerification } from './ledger.service';
+import { StripeViews } from './stripe/stripe.views';
 
 interface QueueRow {
   id: string;
@@ -74,6 +75,7 @@ export class PaymentsViews {
     private readonly contracts: ContractsService,
     private readonly ledger: LedgerService,
     private readonly funds: FundsService,
+    private readonly stripeViews: StripeViews,
   ) {}
 
   async queuePage() {
@@ -104,6 +106,7 @@ export class PaymentsViews {
       disbursement: this.present(d),
       contract: { id: contract.id, reference: contract.reference, provider: contract.parties.provider.name, amountMinor: contract.amountMinor },
       voucher: voucher ? { ...voucher, amountMinor: Number(voucher.amount_minor) } : null,
+      stripe: await this.stripeViews.disbursementStripe(d.id, actor),
       canDecide: d.status === 'proposed' && hasAnyRole(actor.roles, ['bureau_approver']) && !isOwnProposal,
       isOwnProposal: d.status === 'proposed' && isOwnProposal,
       canRecordVoucher: d.status === 'approved' && d.rail === 'treasury' && hasAnyRole(actor.roles, ['bureau_officer']),

@@ -110,6 +110,13 @@ const EXPECTED: Record<string, Principal[]> = {
   'POST /staff/disbursements/:id/approve': ['approver'], 'POST /staff/disbursements/:id/reject': ['approver'],
   'POST /staff/disbursements/:id/treasury-payment': OFFICER, 'GET /staff/funds/:id/payments': READERS,
   'GET /staff/ledger': READERS, 'GET /organisation/payments': ORG,
+  // Stripe rail: Stripe signs its webhooks (no session); organisations link their account; officers reconcile and retry
+  'POST /webhooks/stripe': ALL,
+  'GET /organisation/payment-account': ORG, 'POST /organisation/payment-account/rail': ['orgAdmin'],
+  'POST /organisation/payment-account/stripe': ['orgAdmin'], 'GET /organisation/payment-account/stripe/return': ORG,
+  'GET /organisation/payment-account/stripe/refresh': ['orgAdmin'],
+  'GET /staff/reconciliation': READERS, 'POST /staff/reconciliation/run': OFFICER, 'POST /staff/reconciliation/:id/resolve': OFFICER,
+  'POST /staff/disbursements/:id/retry': OFFICER,
   // Resident satisfaction surveys: officers or the contracted organisation open them, officers close them, residents answer without signing in
   'GET /staff/surveys': READERS, 'GET /staff/contracts/:id/milestones/:position/survey': READERS,
   'POST /staff/contracts/:id/milestones/:position/survey': OFFICER, 'POST /staff/contracts/:id/milestones/:position/survey/close': OFFICER,

@@ -1,4 +1,4 @@
-import { approvePosting, balanceDeltas, commitPosting, isBalanced, payPosting, releasePosting, reservePosting, reversePosting } from './postings';
+import { approvePosting, balanceDeltas, commitPosting, failPosting, isBalanced, payPosting, releasePosting, reservePosting, reversalPosting, reversePosting } from './postings';
 
 const scope = { fundId: 'f', projectId: 'p', contractId: 'c' };
 
@@ -13,6 +13,8 @@ describe('ledger postings', () => {
       approvePosting(scope, 333_334),
       payPosting(scope, 333_334),
       reversePosting(payPosting(scope, 7)),
+      failPosting(scope, 12),
+      reversalPosting(scope, 12),
     ]) {
       expect(isBalanced(lines)).toBe(true);
     }
@@ -41,5 +43,26 @@ describe('ledger postings', () => {
     expect(d.funds.get('f')).toEqual({ reservedMinor: 0, committedMinor: -100, payableMinor: 0, paidMinor: 100 });
     expect(d.contracts.get('c')).toEqual({ approvedMinor: 100, paidMinor: 100 });
     expect(d.projects.get('p')).toEqual({ paidMinor: 100 });
+  });
+
+  it('returns a failed transfer from payable to committed, leaving the contract approved total where it was before approval', () => {
+    const d = balanceDeltas([...approvePosting(scope, 500), ...failPosting(scope, 500)]);
+    expect(d.funds.get('f')).toEqual({ reservedMinor: 0, committedMinor: 0, payableMinor: 0, paidMinor: 0 });
+    expect(d.contracts.get('c')).toEqual({ approvedMinor: 0, paidMinor: 0 });
+    expect(failPosting(scope, 500).map((l) => [l.account, l.amountMinor])).toEqual([
+      ['payable', -500],
+      ['committed', 500],
+    ]);
+  });
+
+  it('undoes a paid transfer that Stripe reversed: paid and approved fall, committed is whole again', () => {
+    const d = balanceDeltas([...approvePosting(scope, 300), ...payPosting(scope, 300), ...reversalPosting(scope, 300)]);
+    expect(d.funds.get('f')).toEqual({ reservedMinor: 0, committedMinor: 0, payableMinor: 0, paidMinor: 0 });
+    expect(d.contracts.get('c')).toEqual({ approvedMinor: 0, paidMinor: 0 });
+    expect(d.projects.get('p')).toEqual({ paidMinor: 0 });
+    const alone = balanceDeltas(reversalPosting(scope, 300));
+    expect(alone.contracts.get('c')).toEqual({ approvedMinor: -300, paidMinor: -300 });
+    expect(() => reversalPosting(scope, 0)).toThrow();
+    expect(() => failPosting(scope, -1)).toThrow();
   });
 });

@@ -5,7 +5,7 @@
  */
 export type Account = 'available' | 'reserved' | 'committed' | 'payable' | 'paid';
 
-export type LedgerEvent = 'fund.reserve' | 'fund.release' | 'contract.commit' | 'disbursement.approve' | 'disbursement.pay' | 'disbursement.reverse' | 'contract.settle';
+export type LedgerEvent = 'fund.reserve' | 'fund.release' | 'contract.commit' | 'disbursement.approve' | 'disbursement.pay' | 'disbursement.reverse' | 'contract.settle' | 'disbursement.fail' | 'disbursement.retry';
 
 export interface PostingLine {
   fundId: string;
@@ -63,6 +63,24 @@ export function approvePosting(scope: Scope, amountMinor: number): PostingLine[]
 export function payPosting(scope: Scope, amountMinor: number): PostingLine[] {
   positive(amountMinor);
   return [line(scope, 'payable', -amountMinor), line(scope, 'paid', amountMinor)];
+}
+
+/**
+ * A payment that never happened (the Stripe transfer was refused or gave up): the approved money
+ * goes back from payable to committed, so the milestone can be paid again by a retry or a new proposal.
+ */
+export function failPosting(scope: Scope, amountMinor: number): PostingLine[] {
+  positive(amountMinor);
+  return [line(scope, 'payable', -amountMinor), line(scope, 'committed', amountMinor)];
+}
+
+/**
+ * A paid transfer came back in full (Stripe transfer reversal): paid → committed in one entry,
+ * undoing both the payment and its approval, so the contract's approved and paid totals fall.
+ */
+export function reversalPosting(scope: Scope, amountMinor: number): PostingLine[] {
+  positive(amountMinor);
+  return [line(scope, 'paid', -amountMinor), line(scope, 'committed', amountMinor)];
 }
 
 /** The exact opposite of an earlier entry (the journal is append-only: corrections are new entries). */

@@ -1,0 +1,90 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { DataSource, EntityManager } from 'typeorm';
+import { APP_LOGGER } from '../../common/http/http-exception.filter';
+import { STRIPE_CONFIG, StripeConfig } from './stripe.config';
+import { StripeGateway } from './stripe.gateway';
+import { StripeOutboxWorker } from './stripe-outbox.worker';
+import { StripeReconciliationService } from './stripe-reconciliation.service';
+
+export const STRIPE_TRANSFER_QUEUE = 'payments.stripe-transfer';
+export const STRIPE_RECONCILE_QUEUE = 'payments.stripe-reconcile';
+
+export interface StripeTransferJob {
+  disbursementId: string;
+}
+
+/**
+ * The Stripe rail's background work, on when JOBS_ENABLED and STRIPE_SECRET_KEY are both set:
+ * a pg-boss job per approved disbursement (queued in the approving transaction), a sweep of the
+ * outbox every STRIPE_OUTBOX_POLL_SECONDS on each instance (retries whose back-off has passed,
+ * rows whose worker died), and the hourly reconciliation (once across instances). pg-boss
+ * delivers at least once; the worker's claim is a conditional update, so a repeat does nothing.
+ */
+@Injectable()
+export class StripeJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private boss: PgBoss | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<unknown> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly gateway: StripeGateway,
+    private readonly worker: StripeOutboxWorker,
+    private readonly reconciliation: StripeReconciliationService,
+    @Inject(STRIPE_CONFIG) private readonly config: StripeConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.jobsEnabled || !this.gateway.isConfigured) return;
+    const url = (this.dataSource.options as { url?: string }).url;
+    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', migrate: false, max: 2, application_name: 'marketplace-stripe-jobs' });
+    boss.on('error', (error) => this.logger.error({ err: error, context: 'stripe-jobs' }, 'job queue error'));
+    await boss.start();
+    this.boss = boss;
+    await boss.createQueue(STRIPE_TRANSFER_QUEUE, { name: STRIPE_TRANSFER_QUEUE, policy: 'short', retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 600 });
+    await boss.createQueue(STRIPE_RECONCILE_QUEUE, { name: STRIPE_RECONCILE_QUEUE, policy: 'short', retryLimit: 1, expireInSeconds: 1800 });
+    await boss.schedule(STRIPE_RECONCILE_QUEUE, '17 * * * *', {}, { tz: 'Asia/Shanghai' });
+    await boss.work<StripeTransferJob>(STRIPE_TRANSFER_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) await this.worker.sendDisbursement(job.data.disbursementId);
+    });
+    await boss.work(STRIPE_RECONCILE_QUEUE, { pollingIntervalSeconds: 30, batchSize: 1 }, async () => {
+      const run = await this.reconciliation.runReconciliation();
+      this.logger.info({ context: 'stripe-jobs', ...run }, 'stripe reconciliation ran');
+    });
+    this.timer = setInterval(() => this.tick(), this.config.pollSeconds * 1000);
+    this.timer.unref();
+    this.tick();
+    this.logger.info({ context: 'stripe-jobs' }, 'stripe outbox worker started');
+  }
+
+  private tick(): void {
+    if (this.sweeping) return;
+    this.sweeping = this.worker
+      .sweep()
+      .catch((error) => this.logger.error({ err: error, context: 'stripe-jobs' }, 'stripe outbox sweep failed'))
+      .finally(() => (this.sweeping = null));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const boss = this.boss;
+    this.boss = null;
+    await this.sweeping;
+    await boss?.stop({ graceful: true, timeout: 10_000, wait: true });
+  }
+
+  /** Queues the send job inside the caller's transaction; without the job queue the sweep (or a test) sends it. */
+  async queueSend(manager: EntityManager, disbursementId: string): Promise<void> {
+    if (!this.boss) return;
+    await this.boss.send(
+      STRIPE_TRANSFER_QUEUE,
+      { disbursementId } satisfies StripeTransferJob,
+      { singletonKey: disbursementId, db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await manager.query(text, values)) as unknown[] }) } },
+    );
+  }
+}
