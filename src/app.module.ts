@@ -9,6 +9,7 @@ import { CatalogueModule } from './catalogue/catalogue.module';
 import { CommonModule } from './common/common.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { PaymentsModule } from './payments/payments.module';
+import { ServiceEvaluationModule } from './service-evaluation/service-evaluation.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { FormViewGuard } from './common/http/form-view';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
@@ -52,6 +53,7 @@ export class AppModule {
         AwardsModule,
         ContractsModule,
         PaymentsModule,
+        ServiceEvaluationModule,
         SurveysModule,
       ],
       providers: [
