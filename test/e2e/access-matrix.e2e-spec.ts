@@ -126,6 +126,18 @@ const EXPECTED: Record<string, Principal[]> = {
   'GET /survey/:token': ALL, 'POST /survey/:token': ALL,
   // Releases and settlement: officers propose and settle, approvers approve as for tranches
   'GET /staff/contracts/:id/releases': READERS, 'POST /staff/contracts/:id/releases/:kind': OFFICER, 'POST /staff/contracts/:id/settlement': OFFICER,
+  // Service evaluation: admins version the indicators; officers assign evaluators and set rectification deadlines; evaluators score; organisations read their results
+  'GET /staff/indicator-templates': RULE_READERS, 'GET /staff/indicator-templates/:category/new': ADMIN, 'POST /staff/indicator-templates/:category': ADMIN,
+  'GET /staff/service-evaluations': READERS, 'GET /staff/service-evaluations/:contractId': READERS,
+  'POST /staff/service-evaluations/:contractId/evaluators': OFFICER, 'GET /staff/service-evaluations/:contractId/milestones/:position': READERS,
+  'POST /staff/service-evaluations/:contractId/milestones/:position/rectification': OFFICER,
+  'GET /staff/service-evaluations/:contractId/documents/:documentId': READERS,
+  'GET /service-evaluations': ['evaluator'], 'GET /service-evaluations/:contractId/milestones/:position': ['evaluator'],
+  'POST /service-evaluations/:contractId/milestones/:position/scores': ['evaluator'],
+  'POST /service-evaluations/:contractId/milestones/:position/site-visits': ['evaluator'],
+  'POST /service-evaluations/:contractId/recusal': ['evaluator'], 'GET /service-evaluations/:contractId/documents/:documentId': ['evaluator'],
+  'GET /organisation/service-evaluations': ORG,
+  'GET /api/v1/service-evaluations/:contractId': [...READERS, ...ORG], 'POST /api/v1/service-evaluations/:contractId/milestones/:position/scores': ['evaluator'],
 };
 
 /** Routes that end the caller's session: each principal signs in again afterwards. */
