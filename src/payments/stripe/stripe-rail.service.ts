@@ -12,7 +12,6 @@ import { approvePosting } from '../domain/postings';
 import { LedgerService } from '../ledger.service';
 import { AlreadyProposedError, DisbursementNotFoundError } from '../payments.errors';
 import { transferIdempotencyKey } from './domain/transfer-rules';
-import { STRIPE_CONFIG, StripeConfig } from './stripe.config';
 import { NotRetryableError, RailChoiceError, StripeAccountNotReadyError, StripeNotConfiguredError, StripeRequestFailedError } from './stripe.errors';
 import { StripeGateway } from './stripe.gateway';
 import { StripeJobs } from './stripe.jobs';
@@ -46,7 +45,6 @@ export class StripeRailService {
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly jobs: StripeJobs,
-    @Inject(STRIPE_CONFIG) private readonly config: StripeConfig,
     @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
 
@@ -144,9 +142,12 @@ export class StripeRailService {
         if (!this.gateway.isConfigured) throw new StripeNotConfiguredError();
         if (!before.stripeAccountId || !before.stripeReady) throw new StripeAccountNotReadyError();
       }
+      // Stripe needs the linked account row; the treasury may be the first row of the organisation.
       await m.query(
-        `INSERT INTO payment_accounts (organisation_id, rail, updated_by) VALUES ($1, $2, $3)
-         ON CONFLICT (organisation_id) DO UPDATE SET rail = EXCLUDED.rail, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+        rail === 'stripe'
+          ? `UPDATE payment_accounts SET rail = $2, updated_by = $3, updated_at = now() WHERE organisation_id = $1`
+          : `INSERT INTO payment_accounts (organisation_id, rail, updated_by) VALUES ($1, $2, $3)
+             ON CONFLICT (organisation_id) DO UPDATE SET rail = EXCLUDED.rail, updated_by = EXCLUDED.updated_by, updated_at = now()`,
         [organisationId, rail, actor.userId],
       );
       await this.audit.record(m, actor, { action: 'payment_account.rail_chosen', entityType: 'organisation', entityId: organisationId, before: { rail: before.rail }, after: { rail } });
