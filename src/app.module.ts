@@ -8,6 +8,7 @@ import { BiddingModule } from './bidding/bidding.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CommonModule } from './common/common.module';
 import { ContractsModule } from './contracts/contracts.module';
+import { DeliveryModule } from './delivery/delivery.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ServiceEvaluationModule } from './service-evaluation/service-evaluation.module';
 import { SurveysModule } from './surveys/surveys.module';
@@ -52,6 +53,7 @@ export class AppModule {
         EvaluationModule,
         AwardsModule,
         ContractsModule,
+        DeliveryModule,
         PaymentsModule,
         ServiceEvaluationModule,
         SurveysModule,

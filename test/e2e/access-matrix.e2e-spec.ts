@@ -110,6 +110,16 @@ const EXPECTED: Record<string, Principal[]> = {
   'POST /staff/disbursements/:id/approve': ['approver'], 'POST /staff/disbursements/:id/reject': ['approver'],
   'POST /staff/disbursements/:id/treasury-payment': OFFICER, 'GET /staff/funds/:id/payments': READERS,
   'GET /staff/ledger': READERS, 'GET /organisation/payments': ORG,
+  // Milestone delivery: the organisation delivers its own contracts' milestones; bureau staff read them
+  'GET /organisation/deliveries': ORG, 'GET /organisation/contracts/:id/milestones': ORG,
+  'GET /organisation/contracts/:id/service-log-template.csv': ORG, 'GET /organisation/contracts/:id/milestones/:position/deliver': ORG,
+  'POST /organisation/contracts/:id/milestones/:position/deliveries': ORG, 'GET /organisation/contracts/:id/milestones/:position/deliveries/:round': ORG,
+  'GET /organisation/contracts/:id/milestones/:position/deliveries/:round/attachments/:documentId': ORG,
+  'GET /staff/deliveries': READERS, 'GET /staff/contracts/:id/deliveries': READERS,
+  'GET /staff/contracts/:id/milestones/:position/deliveries/:round': READERS,
+  'GET /staff/contracts/:id/milestones/:position/deliveries/:round/attachments/:documentId': READERS,
+  'GET /api/v1/contracts/:id/deliveries': [...ORG, ...READERS], 'GET /api/v1/contracts/:id/milestones/:position/deliveries/:round': [...ORG, ...READERS],
+  'POST /api/v1/contracts/:id/milestones/:position/deliveries': ORG,
   // Stripe rail: Stripe signs its webhooks (no session); organisations link their account; officers reconcile and retry
   'POST /webhooks/stripe': ALL,
   'GET /organisation/payment-account': ORG, 'POST /organisation/payment-account/rail': ['orgAdmin'],

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { STAFF_READERS } from '../awards/awards.views';
+import { DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
+import { hasAnyRole } from '../identity/domain/roles';
+import { DELIVERY_CONFIG, DeliveryConfig } from './delivery.config';
+import { DeliveryViews } from './delivery.views';
+
+/**
+ * Dashboard panels: organisations, their milestones overdue or due soon and their late
+ * deliveries; the bureau, overdue milestones and late deliveries across contracts.
+ */
+@Injectable()
+export class DeliveryDashboard {
+  constructor(
+    private readonly views: DeliveryViews,
+    @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
+  ) {}
+
+  async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {
+    const widgets: DashboardWidget[] = [];
+    if (user.organisationId && hasAnyRole(user.roles, ['org_member', 'org_admin'])) {
+      const [overdue, dueSoon, late] = await Promise.all([
+        this.views.overdueMilestones(user.organisationId),
+        this.views.dueSoonMilestones(user.organisationId, this.config.reminderDays),
+        this.views.lateDeliveries(user.organisationId),
+      ]);
+      if (overdue.length || dueSoon.length || late.length) {
+        widgets.push({ titleKey: 'delivery.dashboard.organisationTitle', partial: 'delivery/dashboard-widget', order: 12, data: { kind: 'organisation', overdue, dueSoon, late } });
+      }
+    }
+    if (hasAnyRole(user.roles, STAFF_READERS)) {
+      const [overdue, late] = await Promise.all([this.views.overdueMilestones(), this.views.lateDeliveries()]);
+      widgets.push({ titleKey: 'delivery.dashboard.staffTitle', partial: 'delivery/dashboard-widget', order: 17, data: { kind: 'staff', overdue, dueSoon: [], late, isEmpty: !overdue.length && !late.length } });
+    }
+    return widgets;
+  }
+}

@@ -1,0 +1,53 @@
+import { Controller, Get, Param, Render, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor } from '../audit/actor';
+import { STAFF_READERS } from '../awards/awards.views';
+import { sendDocument } from '../documents/upload';
+import { Allow } from '../identity/access.decorators';
+import { CurrentActor } from '../identity/current-actor.decorator';
+import { DeliveryService } from './delivery.service';
+import { DeliveryViews } from './delivery.views';
+
+const int = (s: string) => (/^\d{1,6}$/.test(s) ? Number(s) : -1);
+
+/** Bureau staff read deliveries (officers, approvers, auditors); nothing here changes anything. */
+@ApiExcludeController()
+@Controller('staff')
+@Allow(...STAFF_READERS)
+export class StaffDeliveryController {
+  constructor(
+    private readonly deliveries: DeliveryService,
+    private readonly views: DeliveryViews,
+  ) {}
+
+  @Get('deliveries')
+  @Render('delivery/staff-overview')
+  overview() {
+    return this.views.staffOverviewPage();
+  }
+
+  @Get('contracts/:id/deliveries')
+  @Render('delivery/milestones')
+  milestones(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    return this.views.milestonesPage(actor, id, 'staff');
+  }
+
+  @Get('contracts/:id/milestones/:position/deliveries/:round')
+  @Render('delivery/delivery')
+  show(@Param('id') id: string, @Param('position') position: string, @Param('round') round: string, @CurrentActor() actor: Actor) {
+    return this.views.deliveryPage(actor, id, int(position), int(round), 'staff');
+  }
+
+  @Get('contracts/:id/milestones/:position/deliveries/:round/attachments/:documentId')
+  async attachment(
+    @Param('id') id: string,
+    @Param('position') position: string,
+    @Param('round') round: string,
+    @Param('documentId') documentId: string,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    sendDocument(res, await this.deliveries.loadAttachment(actor, id, int(position), int(round), documentId));
+  }
+}
