@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { FormContextRegistry } from '../common/http/form-context.registry';
+import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { registerModulePartials } from '../identity/admin-views';
 import { ContractsModule } from '../contracts/contracts.module';
 import { DocumentsModule } from '../documents/documents.module';
@@ -7,6 +8,7 @@ import { EvaluatorsModule } from '../evaluators/evaluators.module';
 import { EvaluatorServiceEvaluationController } from './evaluator-service-evaluation.controller';
 import { OrganisationServiceEvaluationController } from './organisation-service-evaluation.controller';
 import { ServiceEvaluationApiController } from './service-evaluation-api.controller';
+import { ServiceEvaluationDashboard } from './service-evaluation.dashboard';
 import { ServiceEvaluationService } from './service-evaluation.service';
 import { ServiceEvaluationViews } from './service-evaluation.views';
 import { StaffServiceEvaluationController } from './staff-service-evaluation.controller';
@@ -20,17 +22,20 @@ import { StaffServiceEvaluationController } from './staff-service-evaluation.con
 @Module({
   imports: [ContractsModule, EvaluatorsModule, DocumentsModule],
   controllers: [StaffServiceEvaluationController, EvaluatorServiceEvaluationController, OrganisationServiceEvaluationController, ServiceEvaluationApiController],
-  providers: [ServiceEvaluationService, ServiceEvaluationViews],
+  providers: [ServiceEvaluationService, ServiceEvaluationViews, ServiceEvaluationDashboard],
   exports: [ServiceEvaluationService],
 })
 export class ServiceEvaluationModule implements OnModuleInit {
   constructor(
     private readonly forms: FormContextRegistry,
     private readonly views: ServiceEvaluationViews,
+    private readonly dashboards: DashboardRegistry,
+    private readonly dashboard: ServiceEvaluationDashboard,
   ) {}
 
   onModuleInit(): void {
     registerModulePartials('service-evaluation');
+    this.dashboards.register((user) => this.dashboard.widgetsFor(user));
     for (const [template, provider] of Object.entries(this.views.formContexts())) this.forms.register(template, provider);
   }
 }

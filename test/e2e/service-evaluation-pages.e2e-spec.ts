@@ -237,6 +237,27 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
     expect(await resultsOf(t, c.contract.id)).toEqual([{ position: 1, round: 1, score_centi: 7500, grade: 'pass' }]);
   });
 
+  it('puts milestones to score on the evaluator’s dashboard and understaffed contracts on the officer’s, in both languages', async () => {
+    const c = await createContractWithEvaluators(t, 2);
+    await deliverMilestone(t, c, 1);
+    const ev = await signIn(t, c.evaluators[0]);
+    const dash = await ev.agent.get('/dashboard').expect(200);
+    expect(dash.text).toContain('data-testid="dash-service-evaluations"');
+    expect(dash.text).toContain(`/service-evaluations/${c.contract.id}/milestones/1`);
+    await serviceEvaluation(t).saveScores(evaluatorActor(c.evaluators[0]), c.contract.id, 1, sheetFor(80), true);
+    expect((await ev.agent.get('/dashboard').expect(200)).text).not.toContain(`/service-evaluations/${c.contract.id}/milestones/1`);
+    await ev.agent.get('/locale/en').expect(303);
+    const english = await ev.agent.get(`/service-evaluations/${c.contract.id}/milestones/1`).expect(200);
+    expect(english.text).toContain('Site visits');
+    expect(english.text).toContain('You submitted this round');
+
+    const bare = await createContractWithEvaluators(t, 0);
+    const officer = await signInAsUser(t, bare.officer);
+    const staffDash = await officer.agent.get('/dashboard').expect(200);
+    expect(staffDash.text).toContain('data-testid="dash-understaffed"');
+    expect(staffDash.text).toContain(`/staff/service-evaluations/${bare.contract.id}`);
+  });
+
   it('lists contracts for staff readers and refuses evaluators and organisations on staff pages', async () => {
     const c = await createContractWithEvaluators(t, 2);
     const officer = await signInAsUser(t, c.officer);
