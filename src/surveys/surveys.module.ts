@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '../common/common.module';
 import { FormContextRegistry } from '../common/http/form-context.registry';
+import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { AppConfig } from '../config/app.config';
 import { ContractsModule } from '../contracts/contracts.module';
 import { IdentityModule } from '../identity/identity.module';
@@ -9,6 +10,7 @@ import { PublicSurveysController } from './public-surveys.controller';
 import { StaffSurveysController } from './staff-surveys.controller';
 import { SurveyThrottleGuard } from './survey-throttle.guard';
 import { SURVEYS_CONFIG, loadSurveysConfig } from './surveys.config';
+import { SurveysDashboard } from './surveys.dashboard';
 import { SurveysService } from './surveys.service';
 import { SurveysViews } from './surveys.views';
 
@@ -30,16 +32,20 @@ import { SurveysViews } from './surveys.views';
     SurveysService,
     SurveysViews,
     SurveyThrottleGuard,
+    SurveysDashboard,
   ],
   exports: [SurveysService],
 })
 export class SurveysModule implements OnModuleInit {
   constructor(
     private readonly forms: FormContextRegistry,
+    private readonly dashboards: DashboardRegistry,
+    private readonly dashboard: SurveysDashboard,
     private readonly views: SurveysViews,
   ) {}
 
   onModuleInit(): void {
+    this.dashboards.register((user) => this.dashboard.widgetsFor(user));
     for (const [template, provider] of Object.entries(this.views.formContexts())) this.forms.register(template, provider);
   }
 }

@@ -140,6 +140,11 @@ describe('surveys: opening, the poster and the results pages', () => {
     expect(list.text).toContain(c.contract.reference);
     expect(list.text).toContain('1 / 10');
     expect(list.text).toContain('4.00');
+    const dash = await owner.agent.get('/dashboard').expect(200);
+    expect(dash.text).toContain('data-testid="dash-open-surveys"');
+    expect(dash.text).toContain('已收 1 / 10 份');
+    expect((await officer.agent.get('/dashboard').expect(200)).text).toContain(`/staff${base()}/1/survey`);
+    expect((await otherOrg.agent.get('/dashboard').expect(200)).text).not.toContain(c.contract.reference);
   });
 
   it('lets an officer close a survey; the organisation cannot, and the public page then says closed', async () => {
