@@ -213,6 +213,10 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
 
     const officer = await signInAsUser(t, c.officer);
     await officer.form(`/staff/disbursements/${d.id}/retry`).redirects(0).expect(303);
+    // Stripe sends the old reversal again under another event id: generation 2 is not touched.
+    const late = await postWebhook(t, fake, 'transfer.updated', first).expect(200);
+    expect(late.body.outcome).toBe('earlier_generation');
+    expect((await disbursementRow(t, d.id)).status).toBe('approved');
     // The reversed transfer is not adopted: a new one, under generation 2.
     expect(await worker().sweep()).toEqual(['sent']);
     const live = transfersFor(d.id).filter((x) => !x.reversed);

@@ -113,6 +113,8 @@ export class StripeWebhooksService {
       await this.settlement.flag(m, { kind: 'partial_reversal', disbursementId: d.id, stripeTransferId: t.id, details: { amount: t.amount, amountReversed: t.amount_reversed } });
       return 'partial_reversal';
     }
+    // A late reversal of an earlier generation's transfer does not touch the retry that replaced it.
+    if (!d.stripeTransferId && t.metadata.generation && Number(t.metadata.generation) !== d.generation) return 'earlier_generation';
     const done = await this.settlement.markReversed(m, SYSTEM_ACTOR, d, t.id, `Stripe reversed transfer ${t.id} (${t.amount_reversed} of ${t.amount} fen)`);
     return done ? 'reversed' : 'already_settled';
   }
