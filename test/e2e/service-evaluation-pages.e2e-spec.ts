@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { actorOf, signInAsUser } from '../factories/awards';
 import { createEvaluator } from '../factories/evaluators';
+import { DocumentsService } from '../../src/documents/documents.service';
 import { tinyPng } from '../factories/organisations';
 import { createContractWithEvaluators, deliverMilestone, evaluatorActor, milestoneStatus, resultsOf, serviceEvaluation, sheetFor } from '../factories/service-evaluation';
 import { createUser, signIn, signInAs } from '../factories/users';
@@ -206,6 +207,38 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
     await officer.agent.get(`/staff/service-evaluations/${other.contract.id}/documents/${doc.id}`).expect(404);
     const org = await signInAsUser(t, c.orgAdmin);
     await org.agent.get(`/service-evaluations/${c.contract.id}/documents/${doc.id}`).expect(403);
+  });
+
+  it('shows the delivery’s records and attachments to the assigned evaluators and staff, and serves the attachment only through its contract', async () => {
+    const c = await createContractWithEvaluators(t, 2);
+    await deliverMilestone(t, c, 1);
+    const [delivery] = await t.dataSource.query(`SELECT id FROM milestone_deliveries WHERE contract_id = $1 AND milestone_position = 1`, [c.contract.id]);
+    const doc = await t.dataSource.transaction(async (m) => {
+      const stored = await t.app.get(DocumentsService).store(m, { ownerType: 'milestone_delivery', ownerId: delivery.id, kind: 'photo', originalName: 'sign-in.png', buffer: tinyPng(), uploadedBy: c.orgAdmin.id });
+      await m.query(`INSERT INTO delivery_attachments (delivery_id, document_id, kind, position, original_name, sha256, uploaded_at) VALUES ($1, $2, 'sign_in_sheet', 1, $3, $4, $5)`, [
+        delivery.id,
+        stored.id,
+        stored.originalName,
+        stored.sha256,
+        stored.uploadedAt,
+      ]);
+      return stored;
+    });
+    const a = await signIn(t, c.evaluators[0]);
+    const page = await a.agent.get(`/service-evaluations/${c.contract.id}/milestones/1`).expect(200);
+    expect(page.text).toContain('data-testid="service-records"');
+    expect(page.text).toContain('480');
+    expect(page.text).toContain(`/service-evaluations/${c.contract.id}/documents/${doc.id}`);
+    expect(page.text).toContain(doc.sha256);
+    await a.agent.get(`/service-evaluations/${c.contract.id}/documents/${doc.id}`).expect(200);
+    const officer = await signInAsUser(t, c.officer);
+    const staff = await officer.agent.get(`/staff/service-evaluations/${c.contract.id}/milestones/1`).expect(200);
+    expect(staff.text).toContain('本期完成上门探访 480 人次');
+    await officer.agent.get(`/staff/service-evaluations/${c.contract.id}/documents/${doc.id}`).expect(200);
+    const other = await createContractWithEvaluators(t, 1);
+    const b = await signIn(t, other.evaluators[0]);
+    await b.agent.get(`/service-evaluations/${other.contract.id}/documents/${doc.id}`).expect(404);
+    await b.agent.get(`/service-evaluations/${c.contract.id}/documents/${doc.id}`).expect(403);
   });
 
   it('an evaluator recuses with a reason; officers are told and assign a replacement; the recused one can no longer score', async () => {
