@@ -661,8 +661,9 @@ export class ServiceEvaluationService {
 
   /**
    * A second fail: terminating → terminated in this transaction; milestones that have not passed
-   * are cancelled; the money not kept for passed milestones goes back from committed to the
-   * fund's available balance (journal entry and fund row together).
+   * are cancelled; the contract amount not approved or paid (nor awaiting approval) for passed
+   * milestones goes back from committed to the fund's available balance (journal entry and fund
+   * row together).
    */
   private async terminate(m: EntityManager, actor: Actor, contract: Contract, failedPosition: number, scoreText: string): Promise<void> {
     const now = await this.clock.now(m);
@@ -674,10 +675,15 @@ export class ServiceEvaluationService {
       approved: string;
       status: string;
     }>;
+    // Disbursements still to be decided or retried keep their money committed (approval does not look at the contract's status).
+    const [{ pending }] = (await m.query(`SELECT coalesce(sum(amount_minor), 0)::text AS pending FROM disbursements WHERE contract_id = $1 AND status IN ('proposed', 'failed')`, [contract.id])) as Array<{
+      pending: string;
+    }>;
     const plan = terminationPlan(
       milestones.map((x) => ({ position: x.position, status: x.status, amountMinor: Number(x.amount_minor) })),
       Number(c.amount),
       Number(c.approved),
+      Number(pending),
       failedPosition,
     );
     const reason = `第 ${failedPosition} 期整改后复评得分 ${scoreText}，仍不合格`;

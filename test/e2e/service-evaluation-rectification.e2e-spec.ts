@@ -128,6 +128,39 @@ describe('service evaluation: results, rectification, termination and the fund',
     await expect(serviceEvaluation(t).saveScores(evaluatorActor(c.evaluators[0]), c.contract.id, 3, sheetFor(90), false)).rejects.toMatchObject({ code: 'SERVICE_EVALUATION.CONTRACT_NOT_ACTIVE' });
   });
 
+  it('on termination returns a pass hold-back but keeps a tranche still awaiting approval, which the approver can still approve', async () => {
+    const c = await createContractWithEvaluators(t, 2);
+    const amounts = c.milestones.map((m) => Number(m.amountMinor));
+    const payments = t.app.get(DisbursementsService);
+    await deliverMilestone(t, c, 1);
+    await scoreAll(t, c, 1, [70, 72]); // 合格: 90 % now, 10 % held back
+    const d1 = await payments.proposeDisbursement(actorOf(c.officer), c.contract.id, 1);
+    await payments.approveDisbursement(actorOf(c.approver), d1.id);
+    await deliverMilestone(t, c, 2);
+    await scoreAll(t, c, 2, [90, 92]);
+    const d2 = await payments.proposeDisbursement(actorOf(c.officer), c.contract.id, 2); // not decided yet
+    const before = await fundPaymentBalances(t, c.contract.fundId);
+
+    await deliverMilestone(t, c, 3);
+    await scoreAll(t, c, 3, [30, 40]);
+    await deliverMilestone(t, c, 3, 2, '整改后的第二次交付报告。');
+    const last = await scoreAll(t, c, 3, [45, 50]);
+    expect(last?.completed).toMatchObject({ terminated: true });
+    const released = amounts.reduce((s, a) => s + a, 0) - d1.amountMinor - d2.amountMinor;
+    expect(released).toBe(d1.computation.holdbackMinor + amounts[2]);
+    expect((await fundPaymentBalances(t, c.contract.fundId)).committed).toBe(before.committed - released);
+    const statuses = await t.dataSource.query(`SELECT status FROM contract_milestones WHERE contract_id = $1 ORDER BY position`, [c.contract.id]);
+    expect(statuses.map((s: { status: string }) => s.status)).toEqual(['passed', 'passed', 'failed']);
+
+    await payments.approveDisbursement(actorOf(c.approver), d2.id);
+    expect(await contractBalances(t, c.contract.id)).toMatchObject({ approved: d1.amountMinor + d2.amountMinor });
+    const v = await t.app.get(LedgerService).verifyLedger();
+    expect(v.problems).toEqual([]);
+    // Everything of the contract is now either approved or back in the fund.
+    const [f] = await t.dataSource.query(`SELECT coalesce(sum(amount_minor), 0)::text AS committed FROM journal_lines WHERE contract_id = $1 AND account = 'committed'`, [c.contract.id]);
+    expect(Number(f.committed)).toBe(-(released + d1.amountMinor + d2.amountMinor)); // the commitment was journalled without the contract id
+  });
+
   it('writes one result when the last two evaluators submit at the same moment', async () => {
     const c = await createContractWithEvaluators(t, 3);
     await deliverMilestone(t, c, 1);

@@ -25,19 +25,17 @@ describe('evaluation, rectification and termination paths', () => {
     expect(() => rectificationDeadline(now, 181)).toThrow(LifecycleError);
   });
 
-  it('terminates keeping the passed milestones’ tranches and returning the rest', () => {
-    const plan = terminationPlan(
-      [
-        { position: 1, status: 'passed', amountMinor: 333_333 },
-        { position: 2, status: 'failed', amountMinor: 333_333 },
-        { position: 3, status: 'pending', amountMinor: 333_334 },
-      ],
-      1_000_000,
-      300_000,
-      2,
-    );
-    expect(plan).toEqual({ cancelPositions: [3], keptMinor: 333_333, releaseMinor: 666_667 });
-    expect(plan.keptMinor + plan.releaseMinor).toBe(1_000_000);
+  it('terminates keeping what was approved or paid and what awaits a decision, returning the rest', () => {
+    const ms = [
+      { position: 1, status: 'passed', amountMinor: 333_333 },
+      { position: 2, status: 'passed', amountMinor: 333_333 },
+      { position: 3, status: 'failed', amountMinor: 333_334 },
+      { position: 4, status: 'pending', amountMinor: 0 },
+    ];
+    // Milestone 1 passed at 合格: 90 % approved (299 999), the 10 % hold-back is never paid now.
+    expect(terminationPlan(ms, 1_000_000, 299_999, 0, 3)).toEqual({ cancelPositions: [4], keptMinor: 299_999, releaseMinor: 700_001 });
+    // Milestone 2's tranche is proposed but not decided: it stays committed for the approver.
+    expect(terminationPlan(ms, 1_000_000, 299_999, 333_333, 3)).toEqual({ cancelPositions: [4], keptMinor: 633_332, releaseMinor: 366_668 });
   });
 
   it('cancels every milestone that has not passed, and refuses inconsistent facts', () => {
@@ -46,10 +44,12 @@ describe('evaluation, rectification and termination paths', () => {
       { position: 2, status: 'delivered', amountMinor: 300 },
       { position: 3, status: 'rectification', amountMinor: 200 },
     ];
-    expect(terminationPlan(ms, 1000, 0, 1)).toEqual({ cancelPositions: [2, 3], keptMinor: 0, releaseMinor: 1000 });
-    expect(() => terminationPlan(ms, 999, 0, 1)).toThrow(/sum/);
-    expect(() => terminationPlan(ms, 1000, 1, 1)).toThrow(/approved/);
-    expect(() => terminationPlan(ms, 1000, 0, 9)).toThrow(/no milestone/);
+    expect(terminationPlan(ms, 1000, 0, 0, 1)).toEqual({ cancelPositions: [2, 3], keptMinor: 0, releaseMinor: 1000 });
+    expect(() => terminationPlan(ms, 999, 0, 0, 1)).toThrow(/sum/);
+    expect(() => terminationPlan(ms, 1000, 1, 0, 1)).toThrow(/approved/);
+    expect(() => terminationPlan(ms, 1000, 0, 1, 1)).toThrow(/pending/);
+    expect(() => terminationPlan(ms, 1000, -1, 0, 1)).toThrow(/whole fen/);
+    expect(() => terminationPlan(ms, 1000, 0, 0, 9)).toThrow(/no milestone/);
   });
 
   it('posts the return as committed → available, balanced, for the contract', () => {

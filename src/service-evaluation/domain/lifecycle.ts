@@ -48,24 +48,33 @@ export interface MilestoneMoney {
 export interface TerminationPlan {
   /** Milestones that have not passed and are not the failed one: cancelled. */
   cancelPositions: number[];
-  /** Tranches of passed milestones stay committed (paid, being paid, or still owed). */
+  /** Money that stays with the contract: approved or paid, and disbursements still awaiting a decision or a retry. */
   keptMinor: number;
-  /** committed → available: the contract amount less the passed milestones' tranches. */
+  /** committed → available: the contract amount not approved or paid (nor awaiting approval) for passed milestones. */
   releaseMinor: number;
 }
 
 /**
- * Termination after a second fail. The money of passed milestones stays with the contract
- * (approved, paid or still to be paid by the payment rules); everything else is returned from
- * committed to the fund. `approvedMinor` (what payments already moved out of committed) can only
- * come from passed milestones, so it never exceeds what is kept.
+ * Termination after a second fail. What payments already approved or paid for passed milestones
+ * stays (it has left `committed`), and so does a disbursement still proposed or waiting for a
+ * retry (its approval would move committed → payable); everything else of the contract amount,
+ * including the hold-backs of passed milestones, returns from committed to the fund. Nothing
+ * more is payable on a terminated contract (payments pays active or completed contracts only).
  */
-export function terminationPlan(milestones: readonly MilestoneMoney[], contractAmountMinor: number, approvedMinor: number, failedPosition: number): TerminationPlan {
+export function terminationPlan(
+  milestones: readonly MilestoneMoney[],
+  contractAmountMinor: number,
+  approvedMinor: number,
+  pendingMinor: number,
+  failedPosition: number,
+): TerminationPlan {
   const total = milestones.reduce((s, m) => s + m.amountMinor, 0);
   if (total !== contractAmountMinor) throw new LifecycleError(`milestones sum to ${total}, the contract to ${contractAmountMinor}`);
   if (!milestones.some((m) => m.position === failedPosition)) throw new LifecycleError(`no milestone ${failedPosition}`);
-  const keptMinor = milestones.filter((m) => m.status === 'passed').reduce((s, m) => s + m.amountMinor, 0);
-  if (approvedMinor > keptMinor) throw new LifecycleError(`${approvedMinor} fen approved, more than the passed milestones' ${keptMinor}`);
+  for (const v of [approvedMinor, pendingMinor]) if (!Number.isSafeInteger(v) || v < 0) throw new LifecycleError(`amounts are whole fen ≥ 0, not ${v}`);
+  const passedMinor = milestones.filter((m) => m.status === 'passed').reduce((s, m) => s + m.amountMinor, 0);
+  const keptMinor = approvedMinor + pendingMinor;
+  if (keptMinor > passedMinor) throw new LifecycleError(`${keptMinor} fen approved or pending, more than the passed milestones' ${passedMinor}`);
   const cancelPositions = milestones
     .filter((m) => m.position !== failedPosition && m.status !== 'passed' && m.status !== 'cancelled')
     .map((m) => m.position)
