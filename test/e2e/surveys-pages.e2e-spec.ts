@@ -40,8 +40,11 @@ describe('surveys: opening, the poster and the results pages', () => {
     const row = await surveyRow(1);
     expect(row).toMatchObject({ status: 'open', min_responses: 10, opened_by: c.orgAdmin.id });
     expect(String(row.token)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Closes at the Shanghai midnight that ends the day 30 days from today.
+    expect((row.closes_at as Date).toISOString()).toMatch(/T16:00:00\.000Z$/);
     const days = ((row.closes_at as Date).getTime() - (row.opened_at as Date).getTime()) / 86_400_000;
-    expect(days).toBeCloseTo(30, 5);
+    expect(days).toBeGreaterThan(30);
+    expect(days).toBeLessThanOrEqual(31);
     const [n] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'survey.opened' AND user_id = $1`, [c.officer.id]);
     expect(n.n).toBe(1);
     const after = await owner.agent.get(`/organisation${base()}/1/survey`).expect(200);

@@ -5,8 +5,12 @@ describe('survey options', () => {
   const now = new Date('2026-12-02T05:00:00Z');
   const context = { now, defaultMinResponses: 10, defaultOpenDays: 30 };
 
-  it('defaults to the configured minimum and to 30 days from now', () => {
-    expect(parseSurveyOptions({}, context)).toEqual({ ok: true, value: { closesAt: new Date('2027-01-01T05:00:00Z'), minResponses: 10 } });
+  it('defaults to the configured minimum and to the end of the day 30 days from today (Shanghai)', () => {
+    expect(parseSurveyOptions({}, context)).toEqual({ ok: true, value: { closesAt: new Date('2027-01-01T16:00:00Z'), minResponses: 10 } });
+    // 23:30 in Shanghai is still today there, though UTC says the day before.
+    expect(parseSurveyOptions({}, { ...context, now: new Date('2026-12-02T15:30:00Z') })).toMatchObject({ value: { closesAt: new Date('2027-01-01T16:00:00Z') } });
+    // 00:30 on 3 December in Shanghai (16:30 UTC on the 2nd) counts from the 3rd.
+    expect(parseSurveyOptions({}, { ...context, now: new Date('2026-12-02T16:30:00Z') })).toMatchObject({ value: { closesAt: new Date('2027-01-02T16:00:00Z') } });
   });
 
   it('closes at the Shanghai midnight that ends the chosen day', () => {

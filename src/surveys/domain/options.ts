@@ -1,7 +1,8 @@
 /**
  * What the opener of a survey may choose: the last day residents can answer (a date in
  * Asia/Shanghai; the survey closes at the midnight that ends it) and the minimum number of
- * responses for the average to count. Both are optional; the defaults come from configuration.
+ * responses for the average to count. Both are optional; the defaults come from configuration
+ * (without a day: the midnight ending the day SURVEY_OPEN_DAYS days from today).
  */
 export interface SurveyOptionsInput {
   closesOn?: unknown;
@@ -28,7 +29,9 @@ export function parseSurveyOptions(
   const now = context.now.getTime();
 
   const closesOn = typeof input.closesOn === 'string' ? input.closesOn.trim() : '';
-  let closesAt = new Date(now + context.defaultOpenDays * DAY_MS);
+  // Default: the end of the day `defaultOpenDays` days from today (Shanghai), so posters show a whole day.
+  const todayShanghai = Math.floor((now + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS;
+  let closesAt = new Date(todayShanghai + (context.defaultOpenDays + 1) * DAY_MS - SHANGHAI_OFFSET_MS);
   if (closesOn !== '') {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(closesOn);
     const day = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
