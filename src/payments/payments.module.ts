@@ -22,6 +22,8 @@ import { StripeRailService } from './stripe/stripe-rail.service';
 import { StripeReconciliationService } from './stripe/stripe-reconciliation.service';
 import { StripeSettlementService } from './stripe/stripe-settlement.service';
 import { StripeViews } from './stripe/stripe.views';
+import { StripeDashboard } from './stripe/stripe.dashboard';
+import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { StripeWebhooksController } from './stripe/stripe-webhooks.controller';
 import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
 
@@ -48,6 +50,7 @@ import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
     StripeRailService,
     StripeWebhooksService,
     StripeViews,
+    StripeDashboard,
   ],
   exports: [LedgerService, DisbursementsService, ReleasesService],
 })
@@ -56,9 +59,12 @@ export class PaymentsModule implements OnModuleInit {
     private readonly forms: FormContextRegistry,
     private readonly views: PaymentsViews,
     private readonly stripeViews: StripeViews,
+    private readonly dashboards: DashboardRegistry,
+    private readonly stripeDashboard: StripeDashboard,
   ) {}
 
   onModuleInit(): void {
     for (const [template, provider] of Object.entries({ ...this.views.formContexts(), ...this.stripeViews.formContexts() })) this.forms.register(template, provider);
+    this.dashboards.register((user) => this.stripeDashboard.widgetsFor(user));
   }
 }

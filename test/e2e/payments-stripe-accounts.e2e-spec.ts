@@ -54,6 +54,7 @@ describe('payments: Stripe Connect onboarding, the choice of rail, and reconcili
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/accounts' && r.body['metadata[organisation_id]'] === c.organisationId)).toHaveLength(1);
 
     // Back from Stripe unfinished; then Stripe says the account is enabled.
+    expect((await admin.agent.get('/dashboard').expect(200)).text).toContain('贵机构的 Stripe 账户尚未完成开户');
     const back = await admin.agent.get('/organisation/payment-account/stripe/return').redirects(0).expect(303);
     expect(back.headers.location).toBe('/organisation/payment-account');
     const acct = fake.accounts.get(account.stripe_account_id)!;
@@ -67,6 +68,7 @@ describe('payments: Stripe Connect onboarding, the choice of rail, and reconcili
     await member.form('/organisation/payment-account/rail', { rail: 'stripe' }).expect(403);
     await admin.form('/organisation/payment-account/rail', { rail: 'bank' }).expect(400);
     await admin.form('/organisation/payment-account/rail', { rail: 'stripe' }).redirects(0).expect(303);
+    expect((await admin.agent.get('/dashboard').expect(200)).text).not.toContain('data-testid="stripe-dashboard"');
     const chosen = await admin.agent.get('/organisation/payment-account').expect(200);
     expect(chosen.text).toMatch(/data-testid="rail">Stripe/);
   });

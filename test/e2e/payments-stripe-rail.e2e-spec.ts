@@ -155,6 +155,8 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
     const officer = await signInAsUser(t, c.officer);
     const page = await officer.agent.get('/staff/reconciliation').expect(200);
     expect(page.text).toContain(`/staff/disbursements/${d.id}`);
+    const dashboard = await officer.agent.get('/dashboard').expect(200);
+    expect(dashboard.text).toMatch(/data-testid="stripe-dashboard">\d+ 个对账差异待处理，[1-9]\d* 笔 Stripe 转账失败或被冲回/);
   });
 
   it('refuses unsigned, wrongly signed and tampered webhooks with 400, and stores nothing', async () => {
