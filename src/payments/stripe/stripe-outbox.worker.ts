@@ -58,10 +58,11 @@ export class StripeOutboxWorker {
   async claim(disbursementId: string | null, limit: number): Promise<OutboxClaim[]> {
     return this.dataSource.transaction(async (m) => {
       const due = (await m.query(
-        `SELECT o.disbursement_id FROM payment_outbox o
+        // Both rows at once, skipping any a webhook or another worker holds: never waits, so never deadlocks.
+        `SELECT o.disbursement_id FROM payment_outbox o JOIN disbursements d ON d.id = o.disbursement_id
           WHERE ((o.status = 'pending' AND o.next_attempt_at <= now()) OR (o.status = 'sending' AND o.locked_until < now()))
             AND ($1::uuid IS NULL OR o.disbursement_id = $1::uuid)
-          ORDER BY o.next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          ORDER BY o.next_attempt_at LIMIT $2 FOR UPDATE OF o, d SKIP LOCKED`,
         [disbursementId, limit],
       )) as Array<{ disbursement_id: string }>;
       if (!due.length) return [];
@@ -115,13 +116,14 @@ export class StripeOutboxWorker {
 
   private async recordSent(claim: OutboxClaim, transfer: TransferLike, adopted: boolean): Promise<SendOutcome> {
     return this.dataSource.transaction(async (m) => {
+      // Lock order everywhere: the disbursement, then its outbox row (as the webhook does).
+      const d = await this.settlement.lock(m, claim.disbursementId);
       const done = (await m.query(
         `UPDATE payment_outbox SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = now()
           WHERE disbursement_id = $1 AND status = 'sending' AND attempts = $2 RETURNING disbursement_id`,
         [claim.disbursementId, claim.attempts],
       )) as [unknown[], number];
       if (!done[0].length) return 'stale';
-      const d = await this.settlement.lock(m, claim.disbursementId);
       if (d && !d.stripeTransferId && ['sending', 'approved'].includes(d.status)) {
         await m.query(`UPDATE disbursements SET stripe_transfer_id = $2 WHERE id = $1`, [d.id, transfer.id]);
       }
@@ -151,13 +153,13 @@ export class StripeOutboxWorker {
       }
     }
     return this.dataSource.transaction(async (m) => {
+      const d = await this.settlement.lock(m, claim.disbursementId);
       const ours = (await m.query(
         `SELECT 1 FROM payment_outbox WHERE disbursement_id = $1 AND status = 'sending' AND attempts = $2 FOR UPDATE`,
         [claim.disbursementId, claim.attempts],
       )) as unknown[];
       if (!ours.length) return 'stale';
       if (definitive || exhausted) {
-        const d = await this.settlement.lock(m, claim.disbursementId);
         if (d) await this.settlement.markFailed(m, SYSTEM_ACTOR, d, `${definitive ? '' : `gave up after ${claim.attempts} attempts; `}${message}`);
         return 'failed';
       }
