@@ -66,6 +66,12 @@ describe('score sheet input', () => {
     expect(problems['comments.management_finance'][0].key).toBe('serviceEvaluation.validation.commentRequired');
   });
 
+  it('reads numbers from JSON clients like typed text', () => {
+    const { lines, problems } = checkScoresheet(indicators, { points: { output_quantity: 27.5, service_quality: 30, resident_satisfaction: 18, management_finance: 12.345 } }, { submit: true });
+    expect(lines.map((l) => l.pointsCenti)).toEqual([2750, 3000, 1800]);
+    expect(problems['points.management_finance'][0].key).toBe('serviceEvaluation.validation.pointsFormat');
+  });
+
   it('lets a draft leave points empty, and skips the indicator the survey decides', () => {
     expect(checkScoresheet(indicators, { points: { output_quantity: '20' } }, { submit: false }).problems).toEqual({});
     const { lines, problems } = checkScoresheet(indicators, { points: { output_quantity: '20', service_quality: '20', management_finance: '15', resident_satisfaction: '999' } }, { submit: true, skip: 'resident_satisfaction' });

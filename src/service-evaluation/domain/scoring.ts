@@ -69,7 +69,9 @@ export function checkScoresheet(
   const lines: ScoreLine[] = [];
   for (const i of indicators) {
     if (i.code === options.skip) continue;
-    const raw = input.points?.[i.code];
+    const given = input.points?.[i.code];
+    // JSON clients may send numbers; they are read exactly like the typed text.
+    const raw = typeof given === 'number' && Number.isFinite(given) ? String(given) : given;
     const comment = text(input.comments?.[i.code]);
     if (comment.length > COMMENT_MAX) add(`comments.${i.code}`, 'serviceEvaluation.validation.commentTooLong', { max: COMMENT_MAX });
     if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
