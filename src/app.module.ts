@@ -10,6 +10,7 @@ import { CommonModule } from './common/common.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { PaymentsModule } from './payments/payments.module';
+import { ReportingModule } from './reporting/reporting.module';
 import { ServiceEvaluationModule } from './service-evaluation/service-evaluation.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { FormViewGuard } from './common/http/form-view';
@@ -57,6 +58,7 @@ export class AppModule {
         PaymentsModule,
         ServiceEvaluationModule,
         SurveysModule,
+        ReportingModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

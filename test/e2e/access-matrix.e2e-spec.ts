@@ -136,6 +136,11 @@ const EXPECTED: Record<string, Principal[]> = {
   'GET /survey/:token': ALL, 'POST /survey/:token': ALL,
   // Releases and settlement: officers propose and settle, approvers approve as for tranches
   'GET /staff/contracts/:id/releases': READERS, 'POST /staff/contracts/:id/releases/:kind': OFFICER, 'POST /staff/contracts/:id/settlement': OFFICER,
+  // Reports: the bureau's dashboards and exports (read-only staff), an organisation's own
+  'GET /staff/reports': READERS, 'GET /staff/reports/disbursements.csv': READERS, 'GET /staff/reports/disbursements.xlsx': READERS,
+  'GET /staff/reports/scores.csv': READERS, 'GET /staff/reports/scores.xlsx': READERS,
+  'GET /organisation/reports': ORG, 'GET /organisation/reports/disbursements.csv': ORG, 'GET /organisation/reports/disbursements.xlsx': ORG,
+  'GET /organisation/reports/scores.csv': ORG, 'GET /organisation/reports/scores.xlsx': ORG,
   // Service evaluation: admins version the indicators; officers assign evaluators and set rectification deadlines; evaluators score; organisations read their results
   'GET /staff/indicator-templates': RULE_READERS, 'GET /staff/indicator-templates/:category/new': ADMIN, 'POST /staff/indicator-templates/:category': ADMIN,
   'GET /staff/service-evaluations': READERS, 'GET /staff/service-evaluations/:contractId': READERS,
