@@ -91,3 +91,9 @@ export class NoOpenRectificationError extends DomainError {
     super('SERVICE_EVALUATION.NO_OPEN_RECTIFICATION', 'The milestone has no rectification waiting for its re-delivery', 'rule', undefined, 'serviceEvaluation.errors.noOpenRectification');
   }
 }
+
+export class RectificationNotMissedError extends DomainError {
+  constructor() {
+    super('SERVICE_EVALUATION.RECTIFICATION_NOT_MISSED', 'The milestone is not in rectification past its deadline', 'rule', undefined, 'serviceEvaluation.errors.rectificationNotMissed');
+  }
+}

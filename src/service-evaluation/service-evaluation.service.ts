@@ -13,7 +13,7 @@ import { calendarDate, isCalendarDate } from '../evaluators/domain/conflicts';
 import { toFraction, toDecimal } from '../evaluation/domain/rational';
 import { NotificationsService } from '../notifications/notifications.service';
 import { pgError } from '../procurement/funds.service';
-import { MAX_RECTIFICATION_DAYS, evaluableRound, outcomeOf, rectificationDeadline, terminationPlan, terminationPosting } from './domain/lifecycle';
+import { MAX_RECTIFICATION_DAYS, evaluableRound, missedRectification, outcomeOf, rectificationDeadline, terminationPlan, terminationPosting } from './domain/lifecycle';
 import {
   MIN_EVALUATORS,
   SATISFACTION_CODE,
@@ -36,6 +36,7 @@ import {
   NoOpenRectificationError,
   NotAssignedError,
   RecusalAfterSubmissionError,
+  RectificationNotMissedError,
   RoundCompletedError,
   ServiceEvaluationInputError,
 } from './service-evaluation.errors';
@@ -460,6 +461,39 @@ export class ServiceEvaluationService {
     });
   }
 
+  /**
+   * The rectification deadline passed without the re-delivery: the officer ends the contract as
+   * after a second fail (milestone failed, rectification failed, termination with the money back).
+   */
+  async terminateForMissedRectification(actor: Actor, contractId: string, position: number, reason: string): Promise<void> {
+    const cleaned = (reason ?? '').trim();
+    if (cleaned.length < 2) throw new ServiceEvaluationInputError({ reason: ['serviceEvaluation.validation.terminationReasonRequired'] });
+    if (cleaned.length > 1000) throw new ServiceEvaluationInputError({ reason: [{ key: 'serviceEvaluation.validation.tooLong', params: { max: 1000 } }] });
+    await this.dataSource.transaction(async (m) => {
+      const contract = await this.contracts.lockContract(m, contractId);
+      const milestone = await this.lockMilestone(m, contract.id, position);
+      const [rect] = (await m.query(`SELECT status, deadline FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2 FOR UPDATE`, [contract.id, milestone.position])) as Array<{
+        status: string;
+        deadline: Date;
+      }>;
+      const now = await this.clock.now(m);
+      if (!missedRectification({ contractStatus: contract.status, milestoneStatus: milestone.status, rectificationStatus: rect?.status ?? null, deadline: rect?.deadline ?? null, now })) {
+        throw new RectificationNotMissedError();
+      }
+      await m.query(`UPDATE contract_milestones SET status = 'failed' WHERE contract_id = $1 AND position = $2 AND status = 'rectification'`, [contract.id, milestone.position]);
+      await m.query(`UPDATE milestone_rectifications SET status = 'failed', closed_at = $3 WHERE contract_id = $1 AND milestone_position = $2 AND status = 'open'`, [contract.id, milestone.position, now]);
+      await this.audit.record(m, actor, {
+        action: 'service_evaluation.rectification_missed',
+        entityType: 'contract',
+        entityId: contract.id,
+        before: { milestoneStatus: 'rectification' },
+        after: { milestoneStatus: 'failed' },
+        details: { position: milestone.position, deadline: rect.deadline.toISOString(), reason: cleaned },
+      });
+      await this.terminate(m, actor, contract, milestone.position, `第 ${milestone.position} 期整改期限已过未重新交付：${cleaned}`);
+    });
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────────────────────
 
   private async assertAssigned(m: EntityManager, contractId: string, actor: Actor): Promise<void> {
@@ -653,7 +687,7 @@ export class ServiceEvaluationService {
     });
     let terminated = false;
     if (outcome.terminatesContract) {
-      await this.terminate(m, actor, contract, round.position, scoreText);
+      await this.terminate(m, actor, contract, round.position, `第 ${round.position} 期整改后复评得分 ${scoreText}，仍不合格`);
       terminated = true;
     }
     return { scoreCenti: score.scoreCenti, grade: score.grade, milestoneStatus: outcome.milestoneStatus, terminated };
@@ -665,7 +699,7 @@ export class ServiceEvaluationService {
    * milestones goes back from committed to the fund's available balance (journal entry and fund
    * row together).
    */
-  private async terminate(m: EntityManager, actor: Actor, contract: Contract, failedPosition: number, scoreText: string): Promise<void> {
+  private async terminate(m: EntityManager, actor: Actor, contract: Contract, failedPosition: number, reason: string): Promise<void> {
     const now = await this.clock.now(m);
     const milestones = (await m.query(`SELECT position, status, amount_minor::text AS amount_minor FROM contract_milestones WHERE contract_id = $1 ORDER BY position FOR UPDATE`, [
       contract.id,
@@ -686,7 +720,6 @@ export class ServiceEvaluationService {
       Number(pending),
       failedPosition,
     );
-    const reason = `第 ${failedPosition} 期整改后复评得分 ${scoreText}，仍不合格`;
     await m.query(`UPDATE contracts SET status = 'terminating' WHERE id = $1 AND status = 'active'`, [contract.id]);
     await this.audit.record(m, actor, { action: 'contract.terminating', entityType: 'contract', entityId: contract.id, before: { status: 'active' }, after: { status: 'terminating' }, details: { reason, position: failedPosition } });
     if (plan.cancelPositions.length) {

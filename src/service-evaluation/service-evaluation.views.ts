@@ -13,6 +13,7 @@ import { calendarDate } from '../evaluators/domain/conflicts';
 import { parseFraction, toDecimal } from '../evaluation/domain/rational';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
+import { missedRectification } from './domain/lifecycle';
 import { MIN_EVALUATORS, SATISFACTION_CODE, TemplateIndicator, formatCenti, surveyQualifies } from './domain/scoring';
 import { ContractNotFoundForEvaluationError, DocumentNotInEvaluationError, MilestoneNotFoundForEvaluationError, NotAssignedError } from './service-evaluation.errors';
 import { RoundRecord, ServiceEvaluationService, toRound } from './service-evaluation.service';
@@ -126,6 +127,7 @@ export class ServiceEvaluationViews {
       [contract.id],
     )) as Array<Record<string, any>>;
     const template = await this.service.templateForContract(this.dataSource.manager, contract);
+    const now = await this.clock.now(this.dataSource.manager);
     return {
       titleKey: 'serviceEvaluation.contract.title',
       contract: this.presentContract(contract),
@@ -136,7 +138,11 @@ export class ServiceEvaluationViews {
       minEvaluators: MIN_EVALUATORS,
       canAssign: isOfficer && contract.status === 'active',
       candidates,
-      milestones: milestones.map((m) => ({ ...m, canSetDeadline: isOfficer && m.status === 'rectification' && !!m.rectification && contract.status === 'active' })),
+      milestones: milestones.map((m) => ({
+        ...m,
+        canSetDeadline: isOfficer && m.status === 'rectification' && !!m.rectification && contract.status === 'active',
+        canTerminate: isOfficer && missedRectification({ contractStatus: contract.status, milestoneStatus: m.status, rectificationStatus: m.rectification?.status ?? null, deadline: m.rectification?.deadline ?? null, now }),
+      })),
       termination: termination
         ? { position: termination.milestone_position, reason: termination.reason, terminatedAt: termination.terminated_at, releasedMinor: Number(termination.released_minor), cancelled: (termination.cancelled_positions as number[]).join(', ') }
         : null,

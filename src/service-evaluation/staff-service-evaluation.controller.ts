@@ -7,7 +7,7 @@ import { sendDocument } from '../documents/upload';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
-import { AssignEvaluatorDto, RectificationDeadlineDto, TemplateVersionDto } from './dto/service-evaluation.dto';
+import { AssignEvaluatorDto, MissedRectificationDto, RectificationDeadlineDto, TemplateVersionDto } from './dto/service-evaluation.dto';
 import { ServiceEvaluationService } from './service-evaluation.service';
 import { ServiceEvaluationViews } from './service-evaluation.views';
 
@@ -82,6 +82,22 @@ export class StaffServiceEvaluationController {
   ) {
     await this.service.setRectificationDeadline(actor, contractId, Number.parseInt(position, 10), dto);
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.deadlineSet', `/staff/service-evaluations/${contractId}`);
+  }
+
+  /** The rectification deadline passed without the re-delivery: the contract is terminated as after a second fail. */
+  @Post('service-evaluations/:contractId/milestones/:position/termination')
+  @Allow('bureau_officer')
+  @FormView('service-evaluation/staff-contract', { titleKey: 'serviceEvaluation.contract.title' })
+  async terminateMissed(
+    @Param('contractId') contractId: string,
+    @Param('position') position: string,
+    @Body() dto: MissedRectificationDto,
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    await this.service.terminateForMissedRectification(actor, contractId, Number.parseInt(position, 10), dto.reason ?? '');
+    await redirectWithFlash(req, res, 'serviceEvaluation.flash.terminated', `/staff/service-evaluations/${contractId}`);
   }
 
   @Get('service-evaluations/:contractId/documents/:documentId')

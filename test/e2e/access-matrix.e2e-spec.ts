@@ -146,6 +146,7 @@ const EXPECTED: Record<string, Principal[]> = {
   'GET /staff/service-evaluations': READERS, 'GET /staff/service-evaluations/:contractId': READERS,
   'POST /staff/service-evaluations/:contractId/evaluators': OFFICER, 'GET /staff/service-evaluations/:contractId/milestones/:position': READERS,
   'POST /staff/service-evaluations/:contractId/milestones/:position/rectification': OFFICER,
+  'POST /staff/service-evaluations/:contractId/milestones/:position/termination': OFFICER,
   'GET /staff/service-evaluations/:contractId/documents/:documentId': READERS,
   'GET /service-evaluations': ['evaluator'], 'GET /service-evaluations/:contractId/milestones/:position': ['evaluator'],
   'POST /service-evaluations/:contractId/milestones/:position/scores': ['evaluator'],

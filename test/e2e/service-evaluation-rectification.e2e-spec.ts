@@ -4,7 +4,7 @@ import { LedgerService } from '../../src/payments/ledger.service';
 import { actorOf, auditActions, signInAsUser } from '../factories/awards';
 import { contractBalances, fundPaymentBalances } from '../factories/payments';
 import { createContractWithEvaluators, deliverMilestone, evaluatorActor, milestoneStatus, resultsOf, scoreAll, serviceEvaluation, sheetFor } from '../factories/service-evaluation';
-import { dbNow } from '../support/clock';
+import { advanceClock, dbNow } from '../support/clock';
 import { TestApp, createTestApp } from '../support/test-app';
 
 describe('service evaluation: results, rectification, termination and the fund', () => {
@@ -159,6 +159,36 @@ describe('service evaluation: results, rectification, termination and the fund',
     // Everything of the contract is now either approved or back in the fund.
     const [f] = await t.dataSource.query(`SELECT coalesce(sum(amount_minor), 0)::text AS committed FROM journal_lines WHERE contract_id = $1 AND account = 'committed'`, [c.contract.id]);
     expect(Number(f.committed)).toBe(-(released + d1.amountMinor + d2.amountMinor)); // the commitment was journalled without the contract id
+  });
+
+  it('lets the officer terminate a contract whose rectification deadline passed without a new delivery, not before', async () => {
+    const c = await createContractWithEvaluators(t, 2);
+    await deliverMilestone(t, c, 1);
+    await scoreAll(t, c, 1, [40, 45]);
+    const officer = await signInAsUser(t, c.officer);
+    const early = await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '机构未整改' }).expect(422);
+    expect(early.text).toContain('整改期限未到');
+    const page = await officer.agent.get(`/staff/service-evaluations/${c.contract.id}`).expect(200);
+    expect(page.text).not.toContain('data-testid="terminate-form-1"');
+    const [rect] = await t.dataSource.query(`SELECT deadline FROM milestone_rectifications WHERE contract_id = $1`, [c.contract.id]);
+    await advanceClock(t.dataSource, rect.deadline.getTime() - (await dbNow(t.dataSource)).getTime() + 60_000);
+    expect((await officer.agent.get(`/staff/service-evaluations/${c.contract.id}`).expect(200)).text).toContain('data-testid="terminate-form-1"');
+    const empty = await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '' }).expect(400);
+    expect(empty.text).toContain('请说明解除合同的原因');
+    const approver = await signInAsUser(t, c.approver);
+    await approver.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '期限已过' }).expect(403);
+    const before = await fundPaymentBalances(t, c.contract.fundId);
+    await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '整改期限已过，机构未重新交付' }).expect(303);
+    const [contract] = await t.dataSource.query(`SELECT status FROM contracts WHERE id = $1`, [c.contract.id]);
+    expect(contract.status).toBe('terminated');
+    const statuses = await t.dataSource.query(`SELECT status FROM contract_milestones WHERE contract_id = $1 ORDER BY position`, [c.contract.id]);
+    expect(statuses.map((s: { status: string }) => s.status)).toEqual(['failed', 'cancelled', 'cancelled']);
+    expect((await fundPaymentBalances(t, c.contract.fundId)).committed).toBe(before.committed - Number(c.contract.amountMinor));
+    const [closed] = await t.dataSource.query(`SELECT status FROM milestone_rectifications WHERE contract_id = $1`, [c.contract.id]);
+    expect(closed.status).toBe('failed');
+    expect(await auditActions(t, 'contract', c.contract.id)).toEqual(expect.arrayContaining(['service_evaluation.rectification_missed', 'contract.terminated']));
+    expect((await t.app.get(LedgerService).verifyLedger()).ok).toBe(true);
+    await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '再次解除' }).expect(422);
   });
 
   it('writes one result when the last two evaluators submit at the same moment', async () => {

@@ -1,4 +1,4 @@
-import { LifecycleError, evaluableRound, outcomeOf, rectificationDeadline, terminationPlan, terminationPosting } from './lifecycle';
+import { LifecycleError, evaluableRound, missedRectification, outcomeOf, rectificationDeadline, terminationPlan, terminationPosting } from './lifecycle';
 
 describe('evaluation, rectification and termination paths', () => {
   it('evaluates a delivered milestone of an active contract, in round 2 after rectification', () => {
@@ -15,6 +15,16 @@ describe('evaluation, rectification and termination paths', () => {
     expect(outcomeOf(1, 'fail')).toEqual({ milestoneStatus: 'rectification', opensRectification: true, closesRectification: null, terminatesContract: false });
     expect(outcomeOf(2, 'fail')).toEqual({ milestoneStatus: 'failed', opensRectification: false, closesRectification: 'failed', terminatesContract: true });
     expect(() => outcomeOf(3, 'fail')).toThrow(LifecycleError);
+  });
+
+  it('lets a missed rectification end the contract only after its deadline and before the re-delivery', () => {
+    const deadline = new Date('2027-04-01T16:00:00Z');
+    const base = { contractStatus: 'active', milestoneStatus: 'rectification', rectificationStatus: 'open', deadline };
+    expect(missedRectification({ ...base, now: new Date('2027-04-01T16:00:01Z') })).toBe(true);
+    expect(missedRectification({ ...base, now: deadline })).toBe(false);
+    expect(missedRectification({ ...base, milestoneStatus: 'delivered', now: new Date('2027-05-01T00:00:00Z') })).toBe(false);
+    expect(missedRectification({ ...base, rectificationStatus: null, deadline: null, now: new Date('2027-05-01T00:00:00Z') })).toBe(false);
+    expect(missedRectification({ ...base, contractStatus: 'terminated', now: new Date('2027-05-01T00:00:00Z') })).toBe(false);
   });
 
   it('sets the rectification deadline 30 days ahead unless told, within 1–180 days', () => {

@@ -82,6 +82,20 @@ export function terminationPlan(
   return { cancelPositions, keptMinor, releaseMinor: contractAmountMinor - keptMinor };
 }
 
+/**
+ * A rectification whose deadline passed without the re-delivery: the officer may end the contract
+ * as after a second fail. Before the deadline, or once the milestone is delivered again, not.
+ */
+export function missedRectification(input: { contractStatus: string; milestoneStatus: string; rectificationStatus: string | null; deadline: Date | null; now: Date }): boolean {
+  return (
+    input.contractStatus === 'active' &&
+    input.milestoneStatus === 'rectification' &&
+    input.rectificationStatus === 'open' &&
+    !!input.deadline &&
+    input.now.getTime() > input.deadline.getTime()
+  );
+}
+
 /** The rectification deadline: whole days from `now`, 1 … 180, default 30. */
 export function rectificationDeadline(now: Date, days: number = DEFAULT_RECTIFICATION_DAYS): Date {
   if (!Number.isInteger(days) || days < 1 || days > MAX_RECTIFICATION_DAYS) throw new LifecycleError(`a rectification lasts 1–${MAX_RECTIFICATION_DAYS} days, not ${days}`);

@@ -38,3 +38,7 @@ export class TemplateVersionDto {
   @FormText(2000) note?: string;
   @IsOptional() indicators?: Array<Record<string, unknown>> | Record<string, Record<string, unknown>>;
 }
+
+export class MissedRectificationDto {
+  @FormText(2000) reason?: string;
+}
