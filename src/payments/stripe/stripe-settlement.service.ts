@@ -89,7 +89,7 @@ export class StripeSettlementService {
       { event: 'disbursement.pay', refType: 'disbursement', refId: d.id, actorId: null, memo: `stripe ${transferId}` },
       payPosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, d.amountMinor),
     );
-    await m.query(`UPDATE disbursements SET status = 'paid', paid_at = now(), stripe_transfer_id = $2, failure_reason = NULL WHERE id = $1`, [d.id, transferId]);
+    await m.query(`UPDATE disbursements SET status = 'paid', paid_at = app_now(), stripe_transfer_id = $2, failure_reason = NULL WHERE id = $1`, [d.id, transferId]);
     await m.query(`UPDATE payment_outbox SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = now() WHERE disbursement_id = $1`, [d.id]);
     await this.audit.record(m, actor, {
       action: 'disbursement.paid',
