@@ -198,6 +198,25 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
     expect((await fundPaymentBalances(t, c.contract.fundId)).paid).toBe(d.amountMinor);
   });
 
+  it('does not settle from a webhook whose transfer disagrees with the disbursement, and flags it for staff', async () => {
+    const c = await createStripeContract(t, fake);
+    const d = await approvedStripe(t, c);
+    await worker().sweep();
+    const real = transfersFor(d.id)[0];
+    const forged = { ...real, amount: real.amount + 1 };
+    const wrongAmount = await postWebhook(t, fake, 'transfer.created', forged).expect(200);
+    expect(wrongAmount.body.outcome).toBe('amount_mismatch');
+    const wrongPlace = await postWebhook(t, fake, 'transfer.created', { ...real, destination: 'acct_elsewhere' }).expect(200);
+    expect(wrongPlace.body.outcome).toBe('destination_mismatch');
+    const stray = await postWebhook(t, fake, 'transfer.created', { ...real, id: 'tr_stray_hook', metadata: {} }).expect(200);
+    expect(stray.body.outcome).toBe('unmatched');
+    expect((await disbursementRow(t, d.id)).status).toBe('sending');
+    const kinds = (await t.dataSource.query(`SELECT kind FROM reconciliation_issues WHERE resolved_at IS NULL AND (disbursement_id = $1 OR stripe_transfer_id = 'tr_stray_hook') ORDER BY kind`, [d.id])) as Array<{ kind: string }>;
+    expect(kinds.map((k) => k.kind)).toEqual(['amount_mismatch', 'destination_mismatch', 'transfer_without_disbursement']);
+    await postWebhook(t, fake, 'transfer.created', real).expect(200);
+    expect((await disbursementRow(t, d.id)).status).toBe('paid');
+  });
+
   it('reverses a paid transfer in the ledger, and a staff retry pays it again exactly once', async () => {
     const c = await createStripeContract(t, fake);
     const d = await approvedStripe(t, c);
