@@ -79,11 +79,12 @@ export class PaymentsViews {
   ) {}
 
   async queuePage() {
-    const rows = ((await this.dataSource.query(`${QUEUE_SQL} WHERE d.status IN ('proposed', 'approved') ORDER BY d.proposed_at`)) as QueueRow[]).map(row);
+    const rows = ((await this.dataSource.query(`${QUEUE_SQL} WHERE d.status IN ('proposed', 'approved', 'sending') ORDER BY d.proposed_at`)) as QueueRow[]).map(row);
     return {
       titleKey: 'payments.queue.title',
       proposed: rows.filter((r) => r.status === 'proposed'),
-      approved: rows.filter((r) => r.status === 'approved'),
+      // Awaiting payment: a voucher to record, or a Stripe transfer on its way (sending until Stripe confirms).
+      approved: rows.filter((r) => r.status === 'approved' || r.status === 'sending'),
     };
   }
 

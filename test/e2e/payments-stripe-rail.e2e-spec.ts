@@ -53,6 +53,9 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
     // Sent is not paid: the money is payable until Stripe confirms.
     expect((await fundPaymentBalances(t, c.contract.fundId)).payable).toBe(d.amountMinor);
     expect(await worker().sweep()).toEqual([]);
+    const approverSession = await signInAsUser(t, c.approver);
+    const queue = await approverSession.agent.get('/staff/disbursements').expect(200);
+    expect(queue.text).toMatch(new RegExp(`data-testid="awaiting-payment"[\\s\\S]*/staff/disbursements/${d.id}`));
 
     const res = await postWebhook(t, fake, 'transfer.created', fake.transfers.at(-1)).expect(200);
     expect(res.body).toMatchObject({ received: true, duplicate: false, outcome: 'paid' });
