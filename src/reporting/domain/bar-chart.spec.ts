@@ -1,4 +1,4 @@
-import { CHART_LAYOUT, ChartError, buildBarChart, niceCeiling } from './bar-chart';
+import { CHART_LAYOUT, ChartError, buildBarChart, fitLabel, niceCeiling } from './bar-chart';
 
 const series = [
   { key: 'budget', label: '预算', colour: '#1f4e79' },
@@ -62,5 +62,16 @@ describe('SVG bar chart scaling', () => {
     expect(() => chart([{ label: 'a', values: [-1, 0] }])).toThrow(ChartError);
     expect(() => chart([{ label: 'a', values: [1] }])).toThrow(ChartError);
     expect(() => buildBarChart({ id: 'x" onload="', title: '', desc: '', emptyText: '', series, groups: [], format: String })).toThrow(ChartError);
+  });
+
+  it('shortens a label too long for the chart and keeps it whole for the table', () => {
+    expect(fitLabel('阳光社区', 22)).toBe('阳光社区');
+    expect(fitLabel('社区养老服务专项资金社区养老服务专项资金社区养老服务', 10)).toBe('社区养老服务专项资…');
+    expect(fitLabel('a'.repeat(20), 10)).toBe(`${'a'.repeat(15)}…`);
+    const long = '武侯区社区养老服务与居家照护综合专项资金（2026 年度第一批）';
+    const c = chart([{ label: long, values: [1, 1] }]);
+    expect(c.groups[0].label.endsWith('…')).toBe(true);
+    expect(c.groups[0].fullLabel).toBe(long);
+    expect(c.table[0].label).toBe(long);
   });
 });

@@ -43,7 +43,7 @@ export interface ChartModel {
   scaleMax: number;
   isEmpty: boolean;
   ticks: Array<{ x: number; value: number; text: string }>;
-  groups: Array<{ label: string; labelY: number; bars: ChartBar[] }>;
+  groups: Array<{ label: string; fullLabel: string; labelY: number; bars: ChartBar[] }>;
   series: ChartSeries[];
   /** Rows for the data table fallback. */
   table: Array<{ label: string; cells: string[] }>;
@@ -51,7 +51,7 @@ export interface ChartModel {
 
 export class ChartError extends Error {}
 
-export const CHART_LAYOUT = { width: 400, plotX: 8, valueSpace: 112, labelHeight: 20, barHeight: 14, barGap: 3, groupGap: 14, top: 8, axisHeight: 22 } as const;
+export const CHART_LAYOUT = { width: 320, plotX: 2, valueSpace: 100, labelHeight: 20, barHeight: 15, barGap: 3, groupGap: 14, top: 8, axisHeight: 22 } as const;
 
 /** The smallest 1, 2, 2.5 or 5 × 10^k at or above `max` (so the axis reads in round figures); 0 stays 0. */
 export function niceCeiling(max: number): number {
@@ -66,6 +66,26 @@ export function niceCeiling(max: number): number {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * SVG text does not wrap: a group label longer than the chart is shortened with an ellipsis
+ * (the data table beside the chart keeps it whole). Width in ems: CJK and full-width characters
+ * count 1, others about 0.6.
+ */
+export function fitLabel(label: string, maxEms: number): string {
+  const ems = (ch: string) => (/[\u2E80-\uFFEF]/.test(ch) ? 1 : 0.6);
+  let used = 0;
+  const chars = [...label];
+  const total = chars.reduce((s, ch) => s + ems(ch), 0);
+  if (total <= maxEms) return label;
+  let out = '';
+  for (const ch of chars) {
+    if (used + ems(ch) > maxEms - 1) break;
+    out += ch;
+    used += ems(ch);
+  }
+  return `${out}…`;
+}
 
 /**
  * Lays out the chart: each bar's length is value / scaleMax of the plot width, a value above
@@ -107,7 +127,7 @@ export function buildBarChart(input: { id: string; title: string; desc: string; 
       return bar;
     });
     y += groupHeight;
-    return { label: g.label, labelY, bars };
+    return { label: fitLabel(g.label, (L.width - L.plotX) / 14), fullLabel: g.label, labelY, bars };
   });
   const ticks = scaleMax === 0 ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => ({ x: round1(L.plotX + f * plotWidth), value: Math.round(f * scaleMax), text: format(Math.round(f * scaleMax)) }));
   const isEmpty = groups.length === 0 || max === 0;
