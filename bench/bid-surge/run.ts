@@ -192,6 +192,7 @@ async function startApp(url: string, port: number, dataDir: string): Promise<Chi
       SESSION_SECRET: randomBytes(32).toString('hex'),
       SECURE_COOKIES: 'false',
       BID_MASTER_KEY: randomBytes(32).toString('base64'),
+      SURVEY_HASH_SECRET: randomBytes(32).toString('hex'),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       LOGIN_RATE_LIMIT: '100000',
       MIGRATIONS_RUN: 'false',
