@@ -32,6 +32,10 @@ export class DeliveryReminders implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
+  get isRunning(): boolean {
+    return this.boss !== null;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.jobsEnabled) return;
     const url = (this.dataSource.options as { url?: string }).url;
@@ -41,10 +45,18 @@ export class DeliveryReminders implements OnApplicationBootstrap, BeforeApplicat
     this.boss = boss;
     await boss.createQueue(DELIVERY_REMINDERS_QUEUE, { name: DELIVERY_REMINDERS_QUEUE, policy: 'short', retryLimit: 3, retryDelay: 60, expireInSeconds: 600 });
     await boss.schedule(DELIVERY_REMINDERS_QUEUE, '5 * * * *', {}, { tz: 'Asia/Shanghai' });
-    await boss.work(DELIVERY_REMINDERS_QUEUE, { pollingIntervalSeconds: 30, batchSize: 1 }, async () => {
+    await boss.work(DELIVERY_REMINDERS_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async () => {
       const sent = await this.sendReminders();
       if (sent.dueSoon || sent.overdue) this.logger.info({ context: 'delivery-jobs', ...sent }, 'milestone reminders sent');
     });
+    // Once at start-up too, so a deployment does not wait for the next hour.
+    await this.queueReminders();
+  }
+
+  /** Queues a reminder run now (at most one waiting at a time); null when the queue is off or one is waiting. */
+  async queueReminders(): Promise<string | null> {
+    if (!this.boss) return null;
+    return this.boss.send(DELIVERY_REMINDERS_QUEUE, {}, { singletonKey: 'now' });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
