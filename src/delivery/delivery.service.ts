@@ -24,6 +24,7 @@ import {
   DeliveryNotFoundError,
   MilestoneNotOpenError,
 } from './delivery.errors';
+import { roundFor } from './domain/delivery-rules';
 import { RawRecord, ServiceLogContext, ServiceLogProblem, ServiceRecordDraft, validateFormRows, validateServiceLog } from './domain/service-log';
 import { readServiceLog } from './service-log.reader';
 
@@ -139,13 +140,6 @@ interface DeliveryRow {
   records_source: RecordsSource;
   service_log_name: string | null;
   service_log_sha256: string | null;
-}
-
-/** The round a milestone in this status accepts: 1 while pending, 2 in rectification, else none. */
-export function roundFor(status: string): DeliveryRound | null {
-  if (status === 'pending') return 1;
-  if (status === 'rectification') return 2;
-  return null;
 }
 
 /** Field messages for a rejected service log: a summary, then one sentence per problem (line, column, what is wrong). */

@@ -3,21 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actor } from '../audit/actor';
-import { STAFF_READERS } from '../awards/awards.views';
 import { FormContextProvider } from '../common/http/form-context.registry';
 import { Contract } from '../contracts/contract.entity';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
 import { ATTACHMENTS_MAX, DeliveryDetail, DeliveryService, MilestoneWithDeliveries, NARRATIVE_MAX, NARRATIVE_MIN } from './delivery.service';
 import { DeliveryMilestoneNotFoundError } from './delivery.errors';
+import { formatHoursCenti } from './domain/delivery-rules';
 import { RawRecord, STANDARD_HEADERS, SERVICE_COLUMNS } from './domain/service-log';
 
-/** 150 → "1.5", 200 → "2", 25 → "0.25": hours from hundredths, for display and CSV. */
-export function formatHoursCenti(centi: number): string {
-  const whole = Math.trunc(centi / 100);
-  const frac = String(centi % 100).padStart(2, '0').replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : String(whole);
-}
 
 /** Neutralises spreadsheet formulas and quotes every CSV field. */
 function csvField(value: string): string {
@@ -233,10 +227,6 @@ export class DeliveryViews {
       'delivery/deliver': (req) => {
         if (!req.user || !hasAnyRole(req.user.roles, ['org_member', 'org_admin'])) return {};
         return this.deliverPage(actorFromRequest(req), id(req, 'id'), Number.parseInt(id(req, 'position'), 10), (req.body ?? {}) as Record<string, unknown>).catch(() => ({}));
-      },
-      'delivery/milestones': (req) => {
-        if (!req.user || !hasAnyRole(req.user.roles, ['org_member', 'org_admin', ...STAFF_READERS])) return {};
-        return this.milestonesPage(actorFromRequest(req), id(req, 'id'), 'organisation').catch(() => ({}));
       },
     };
   }
