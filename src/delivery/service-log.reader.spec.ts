@@ -1,5 +1,5 @@
 import * as ExcelJS from 'exceljs';
-import { cellText, decodeCsvText, readServiceLog } from './service-log.reader';
+import { XLSX_MAX_UNCOMPRESSED_BYTES, cellText, decodeCsvText, readServiceLog, zipUncompressedSize } from './service-log.reader';
 
 async function workbook(rows: unknown[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -52,5 +52,22 @@ describe('cellText', () => {
     expect(cellText({ text: '备注', hyperlink: 'https://example.org' } as ExcelJS.CellValue)).toBe('备注');
     expect(cellText(null)).toBe('');
     expect(cellText(true)).toBe('TRUE');
+  });
+});
+
+describe('zipUncompressedSize', () => {
+  it('adds up what the central directory declares, so a workbook that would inflate too far is refused unread', async () => {
+    const bytes = await workbook([['项目编码', '场次'], ['C01-001', 1]]);
+    const size = zipUncompressedSize(bytes);
+    expect(size).toBeGreaterThan(bytes.length);
+    expect(size).toBeLessThan(XLSX_MAX_UNCOMPRESSED_BYTES);
+    // Declare a 4 GB part in the first central directory entry: read as too large.
+    const bomb = Buffer.from(bytes);
+    const eocd = bomb.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const first = bomb.readUInt32LE(eocd + 16);
+    bomb.writeUInt32LE(0xfffffff0, first + 24);
+    expect(zipUncompressedSize(bomb)).toBeGreaterThan(XLSX_MAX_UNCOMPRESSED_BYTES);
+    expect(await readServiceLog(bomb)).toEqual({ ok: false, reason: 'unreadable' });
+    expect(zipUncompressedSize(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]))).toBeNull();
   });
 });

@@ -49,7 +49,34 @@ export function cellText(value: ExcelJS.CellValue | undefined): string {
   return String(value);
 }
 
+/** A workbook is refused when its parts would inflate beyond this (a zip bomb would otherwise exhaust memory). */
+export const XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024;
+
+/**
+ * The total uncompressed size the ZIP's central directory declares, or null when the directory
+ * cannot be found or is malformed (ZIP64 included: its 0xFFFFFFFF sizes count as too large).
+ */
+export function zipUncompressedSize(bytes: Buffer): number | null {
+  const EOCD = 0x06054b50;
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
+    if (bytes.readUInt32LE(at) !== EOCD) continue;
+    const entries = bytes.readUInt16LE(at + 10);
+    let offset = bytes.readUInt32LE(at + 16);
+    let total = 0;
+    for (let i = 0; i < entries; i++) {
+      if (offset + 46 > bytes.length || bytes.readUInt32LE(offset) !== 0x02014b50) return null;
+      const size = bytes.readUInt32LE(offset + 24);
+      total += size === 0xffffffff ? Number.MAX_SAFE_INTEGER : size;
+      offset += 46 + bytes.readUInt16LE(offset + 28) + bytes.readUInt16LE(offset + 30) + bytes.readUInt16LE(offset + 32);
+    }
+    return total;
+  }
+  return null;
+}
+
 async function readXlsx(bytes: Buffer): Promise<string[][] | null> {
+  const inflated = zipUncompressedSize(bytes);
+  if (inflated === null || inflated > XLSX_MAX_UNCOMPRESSED_BYTES) return null;
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
