@@ -16,7 +16,7 @@ describe('JOBS_ENABLED', () => {
 
 describe('BID_SUBMISSION_CONCURRENCY', () => {
   it('defaults to 6 and accepts 1–200', () => {
-    expect(loadBiddingConfig({}, 'production').submissionConcurrency).toBe(6);
+    expect(loadBiddingConfig({}, 'production').submissionConcurrency).toBe(14);
     expect(loadBiddingConfig({ BID_SUBMISSION_CONCURRENCY: '12' }, 'production').submissionConcurrency).toBe(12);
   });
   it.each(['0', '201', 'many', '2.5'])('refuses %s', (raw) => {
