@@ -129,7 +129,8 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       const token = /^\/survey\/([^/?#]+)$/.exec(publicPath)![1];
       expect(await text(org, 'minimum-not-reached')).toContain('5');
       await org.getByTestId('poster-link').click();
-      await org.locator('svg').first().waitFor();
+      await org.getByTestId('poster-qr').locator('svg').waitFor();
+      expect(new URL((await org.getByTestId('poster-link').getAttribute('href'))!).pathname).toBe(publicPath);
       await org.screenshot({ path: artifact('pbr-survey-poster-desktop.png'), fullPage: true });
 
       // 3. A bureau officer assigns two evaluators from the pool on the contract's evaluation page.
@@ -246,6 +247,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       await fin.getByLabel('金额（元）').fill(yuan(tranche));
       await fin.getByRole('button', { name: '登记支付' }).click();
       await fin.getByText('国库支付已登记，款项已支付。').waitFor();
+      expect(await fin.getByTestId('voucher-form').count()).toBe(0); // nothing more to pay on it
 
       // 10. Paid on the bureau's pages...
       await officer.goto(disbursementUrl);
@@ -270,6 +272,8 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       expect(await fundOnDashboard(officer, baseUrl, fundName)).toEqual({ committed: money(Number(c.contract.amountMinor) - tranche), paid: money(tranche) });
       await officer.getByTestId('table-funds').locator('xpath=ancestor::details').evaluate((d) => d.setAttribute('open', ''));
       await officer.screenshot({ path: artifact('pbr-fund-dashboard-desktop.png'), fullPage: true });
+      await officer.goto(`${baseUrl}/staff/ledger`);
+      await officer.getByTestId('ledger-ok').waitFor();
     });
   });
 
