@@ -38,7 +38,7 @@ function binary(req: ReturnType<Session['agent']['get']>) {
 
 async function readXlsx(res: Response): Promise<Array<Array<unknown>>> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(res.body as Buffer);
+  await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
   const sheet = workbook.worksheets[0];
   const rows: unknown[][] = [];
   sheet.eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
