@@ -1,3 +1,4 @@
+import { paymentRulesAt } from './payment-rules.query';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -115,7 +116,9 @@ export class DisbursementsService {
     try {
       return await this.dataSource.transaction(async (m) => {
         const { contract, milestones } = await this.contracts.lockContractForPayment(m, contractId);
-        if (contract.status !== 'active' && contract.status !== 'completed') throw new ContractNotPayableError(contract.status);
+        // A terminated contract still pays the tranches of milestones that passed before it ended
+        // (their money stayed committed at termination); releases are for active contracts only.
+        if (contract.status !== 'active' && contract.status !== 'completed' && contract.status !== 'terminated') throw new ContractNotPayableError(contract.status);
         const milestone = milestones.find((x) => x.position === Number(position));
         if (!milestone) throw new MilestoneNotFoundError();
         if (milestone.status !== 'passed') throw new MilestoneNotPassedError(milestone.status);
@@ -288,15 +291,8 @@ export class DisbursementsService {
     return toDisbursement(rows[0]);
   }
 
-  private async rulesAt(m: EntityManager, now: Date): Promise<{ id: string; rules: PaymentRules }> {
-    const [r] = (await m.query(
-      `SELECT id, excellent_bp, good_bp, pass_bp, fail_bp, pass_holdback_release_min_grade, retention_bp
-         FROM payment_rules WHERE effective_from <= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date ORDER BY effective_from DESC LIMIT 1`,
-      [now],
-    )) as Array<{ id: string; excellent_bp: number; good_bp: number; pass_bp: number; fail_bp: number; pass_holdback_release_min_grade: 'excellent' | 'good'; retention_bp: number }>;
-    return {
-      id: r.id,
-      rules: { excellentBp: r.excellent_bp, goodBp: r.good_bp, passBp: r.pass_bp, failBp: r.fail_bp, passHoldbackReleaseMinGrade: r.pass_holdback_release_min_grade, retentionBp: r.retention_bp },
-    };
+  private rulesAt(m: EntityManager, now: Date): Promise<{ id: string; rules: PaymentRules }> {
+    return paymentRulesAt(m, now);
   }
+
 }

@@ -1,3 +1,5 @@
+import { paymentRulesAt } from '../payments/payment-rules.query';
+import { computeTranche } from '../payments/domain/payment-rules';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -695,9 +697,9 @@ export class ServiceEvaluationService {
 
   /**
    * A second fail: terminating → terminated in this transaction; milestones that have not passed
-   * are cancelled; the contract amount not approved or paid (nor awaiting approval) for passed
-   * milestones goes back from committed to the fund's available balance (journal entry and fund
-   * row together).
+   * are cancelled; what is approved, paid, awaiting a decision or a retry, and the tranches still
+   * owed for passed milestones stay committed; the rest of the contract amount goes back from
+   * committed to the fund's available balance (journal entry and fund row together).
    */
   private async terminate(m: EntityManager, actor: Actor, contract: Contract, failedPosition: number, reason: string): Promise<void> {
     const now = await this.clock.now(m);
@@ -710,14 +712,29 @@ export class ServiceEvaluationService {
       status: string;
     }>;
     // Disbursements still to be decided or retried keep their money committed (approval does not look at the contract's status).
-    const [{ pending }] = (await m.query(`SELECT coalesce(sum(amount_minor), 0)::text AS pending FROM disbursements WHERE contract_id = $1 AND status IN ('proposed', 'failed')`, [contract.id])) as Array<{
-      pending: string;
-    }>;
+    const [{ pending }] = (await m.query(
+      `SELECT coalesce(sum(amount_minor), 0)::text AS pending FROM disbursements WHERE contract_id = $1 AND status IN ('proposed', 'failed', 'reversed')`,
+      [contract.id],
+    )) as Array<{ pending: string }>;
+    // Work that passed before the end is still owed: the tranche the rules pay for each passed
+    // milestone not yet proposed stays committed, so the officer can still propose it. Hold-backs
+    // and retention, due only after a final evaluation that will not come, return to the fund.
+    const owed = (await m.query(
+      `SELECT r.score_centi, cm.amount_minor::text AS amount_minor
+         FROM contract_milestones cm
+         JOIN LATERAL (SELECT score_centi FROM milestone_results WHERE contract_id = cm.contract_id AND position = cm.position ORDER BY round DESC LIMIT 1) r ON true
+        WHERE cm.contract_id = $1 AND cm.status = 'passed'
+          AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.contract_id = cm.contract_id AND d.milestone_position = cm.position
+                            AND d.kind = 'tranche' AND d.status <> 'rejected')`,
+      [contract.id],
+    )) as Array<{ score_centi: number; amount_minor: string }>;
+    const { rules } = await paymentRulesAt(m, now);
+    const owedMinor = owed.reduce((sum, o) => sum + computeTranche({ trancheMinor: Number(o.amount_minor), scoreCenti: o.score_centi, rules }).payableMinor, 0);
     const plan = terminationPlan(
       milestones.map((x) => ({ position: x.position, status: x.status, amountMinor: Number(x.amount_minor) })),
       Number(c.amount),
       Number(c.approved),
-      Number(pending),
+      Number(pending) + owedMinor,
       failedPosition,
     );
     await m.query(`UPDATE contracts SET status = 'terminating' WHERE id = $1 AND status = 'active'`, [contract.id]);

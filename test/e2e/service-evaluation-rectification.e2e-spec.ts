@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DisbursementsService } from '../../src/payments/disbursements.service';
 import { LedgerService } from '../../src/payments/ledger.service';
+import { MilestoneNotPassedError } from '../../src/payments/payments.errors';
 import { actorOf, auditActions, signInAsUser } from '../factories/awards';
 import { contractBalances, fundPaymentBalances } from '../factories/payments';
 import { createContractWithEvaluators, deliverMilestone, evaluatorActor, milestoneStatus, resultsOf, scoreAll, serviceEvaluation, sheetFor } from '../factories/service-evaluation';
@@ -159,6 +160,36 @@ describe('service evaluation: results, rectification, termination and the fund',
     // Everything of the contract is now either approved or back in the fund.
     const [f] = await t.dataSource.query(`SELECT coalesce(sum(amount_minor), 0)::text AS committed FROM journal_lines WHERE contract_id = $1 AND account = 'committed'`, [c.contract.id]);
     expect(Number(f.committed)).toBe(-(released + d1.amountMinor + d2.amountMinor)); // the commitment was journalled without the contract id
+  });
+
+  it('on termination keeps the tranche owed for a passed milestone not yet proposed, which can still be proposed and approved', async () => {
+    const c = await createContractWithEvaluators(t, 2);
+    const amounts = c.milestones.map((m) => Number(m.amountMinor));
+    const payments = t.app.get(DisbursementsService);
+    await deliverMilestone(t, c, 1);
+    await scoreAll(t, c, 1, [70, 72]); // 合格: 90 % owed, 10 % held back until a final evaluation
+    const before = await fundPaymentBalances(t, c.contract.fundId);
+    await deliverMilestone(t, c, 2);
+    await scoreAll(t, c, 2, [30, 40]);
+    await deliverMilestone(t, c, 2, 2, '整改后的第二次交付报告。');
+    expect((await scoreAll(t, c, 2, [45, 50]))?.completed).toMatchObject({ terminated: true });
+
+    const owed = Math.round((amounts[0] * 9000) / 10000);
+    const released = amounts.reduce((s, a) => s + a, 0) - owed;
+    expect((await fundPaymentBalances(t, c.contract.fundId)).committed).toBe(before.committed - released);
+    const [termination] = await t.dataSource.query(`SELECT released_minor FROM contract_terminations WHERE contract_id = $1`, [c.contract.id]);
+    expect(Number(termination.released_minor)).toBe(released);
+
+    // The organisation is still paid for the work that passed, and only for it.
+    const d1 = await payments.proposeDisbursement(actorOf(c.officer), c.contract.id, 1);
+    expect(d1.amountMinor).toBe(owed);
+    await payments.approveDisbursement(actorOf(c.approver), d1.id);
+    await expect(payments.proposeDisbursement(actorOf(c.officer), c.contract.id, 2)).rejects.toBeInstanceOf(MilestoneNotPassedError);
+    const after = await fundPaymentBalances(t, c.contract.fundId);
+    expect(after.committed).toBe(before.committed - released - owed);
+    expect(after.payable).toBe(before.payable + owed);
+    const v = await t.app.get(LedgerService).verifyLedger();
+    expect(v.problems).toEqual([]);
   });
 
   it('lets the officer terminate a contract whose rectification deadline passed without a new delivery, not before', async () => {
