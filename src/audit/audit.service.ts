@@ -82,20 +82,7 @@ function toChainContent(r: Omit<ChainRowRecord, 'prev_hash' | 'hash' | 'chain_se
 }
 
 function toChainRow(r: ChainRowRecord): AuditChainRow {
-  return {
-    id: r.id,
-    occurredAt: r.occurred_at,
-    actorId: r.actor_id,
-    actorRoles: r.actor_roles,
-    action: r.action,
-    entityType: r.entity_type,
-    entityId: r.entity_id,
-    summary: r.summary,
-    requestId: r.request_id,
-    ip: r.ip,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
+  return { id: r.id, ...toChainContent(r), prevHash: r.prev_hash, hash: r.hash };
 }
 
 /**
