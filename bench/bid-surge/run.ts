@@ -357,6 +357,26 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 500));
     }
     const [{ status: projectStatus }] = (await db.query(`SELECT status FROM projects WHERE id = $1`, [seeded.projectId])).rows;
+    // The audit chain is linked after commit: every event of the surge must be linked within a
+    // few seconds, and the whole chain must verify.
+    t = Date.now();
+    let unchained = -1;
+    while (Date.now() - t < 15_000) {
+      unchained = Number((await db.query(`SELECT count(*) AS n FROM audit_events WHERE chain_seq IS NULL`)).rows[0].n);
+      if (unchained === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const chainLinkedMs = Date.now() - t;
+    const { verifyChain } = require(path.join(DIST, 'audit', 'domain', 'audit-chain.js')) as typeof import('../../src/audit/domain/audit-chain');
+    const chainRows = (
+      await db.query(`SELECT id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, summary, request_id, ip, prev_hash, hash FROM audit_events WHERE chain_seq IS NOT NULL ORDER BY chain_seq`)
+    ).rows.map((r: any) => ({
+      id: r.id, occurredAt: r.occurred_at, actorId: r.actor_id, actorRoles: r.actor_roles, action: r.action, entityType: r.entity_type,
+      entityId: r.entity_id, summary: r.summary, requestId: r.request_id, ip: r.ip, prevHash: r.prev_hash, hash: r.hash,
+    }));
+    const chain = verifyChain(chainRows);
+    const bidEvents = Number((await db.query(`SELECT count(*) AS n FROM audit_events WHERE action IN ('bid.submitted', 'bid.amended')`)).rows[0].n);
+    log(`audit chain: ${chainRows.length} events linked (${unchained} pending after ${chainLinkedMs} ms), ${chain.ok ? 'intact' : `BROKEN at ${(chain as { firstBrokenId: string }).firstBrokenId}`}`);
     await db.end();
     if (!record) throw new Error(`the opening job did not open the project within ${OPENING_WAIT_SECONDS} s`);
     const openingDelayMs = Date.parse(record.openedAt) - deadlineMs;
@@ -394,6 +414,9 @@ async function main(): Promise<void> {
     if (record.bids.length !== latest.size) problems.push(`the opening record has ${record.bids.length} bids, ${latest.size} organisations had a bid acknowledged`);
     const dupes = accepted.filter((a, i) => accepted.findIndex((b) => b.org === a.org && b.version === a.version) !== i);
     if (dupes.length) problems.push(`${dupes.length} duplicate (organisation, version) acknowledgements`);
+    if (unchained !== 0) problems.push(`${unchained} audit events still unlinked 15 s after the opening`);
+    if (!chain.ok) problems.push(`the audit chain is broken: ${JSON.stringify(chain)}`);
+    if (bidEvents !== accepted.length) problems.push(`${bidEvents} bid audit events for ${accepted.length} acknowledged submissions`);
 
     // ── Figures ──
     const beforeDeadline = attempts.filter((a) => a.startedAt < deadlineMs);
@@ -416,6 +439,7 @@ async function main(): Promise<void> {
         accepted: { p50: percentile(acceptedLatencies, 50), p95: percentile(acceptedLatencies, 95), p99: percentile(acceptedLatencies, 99), max: acceptedLatencies[acceptedLatencies.length - 1] },
       },
       opening: { trigger: record.trigger, delayAfterDeadlineMs: openingDelayMs, bids: record.bidCount, projectStatus },
+      auditChain: { linked: chainRows.length, pendingAtEnd: unchained, intact: chain.ok, bidEvents },
       verification: { ok: problems.length === 0, organisationsWithBid: latest.size, problems: problems.slice(0, 20) },
     };
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
