@@ -10,6 +10,7 @@ import { VettingService } from '../organisations/vetting.service';
 import { addDays, localDateOf, localDateTimeOf } from '../procurement/domain/local-time';
 import { FundsService } from '../procurement/funds.service';
 import { ProjectsService } from '../procurement/projects.service';
+import { seedDemoContract } from './demo-contract';
 
 /**
  * A believable demo district (武侯示范区), created through the same services the pages use, so
@@ -102,6 +103,7 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
   const organisations = app.get(OrganisationsService);
   const vetting = app.get(VettingService);
   const orgIds: string[] = [];
+  const orgAdmins: Actor[] = [];
   for (const [i, o] of DEMO_ORGANISATIONS.entries()) {
     const track = o.track ?? 'registered';
     const { organisation, user } = await organisations.register(
@@ -131,6 +133,7 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
     );
     orgIds.push(organisation.id);
     const member = actorFor(user);
+    orgAdmins.push(member);
     if (o.target === 'draft') continue;
     await organisations.uploadOwnDocument(member, { kind: 'registration_certificate', originalName: '登记证书.png', buffer: TINY_PNG });
     await organisations.submitOwn(member);
@@ -190,6 +193,21 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
     bidDeadline: localDateTimeOf(new Date(now.getTime() + 25 * 86_400_000)),
   });
   await projects.publish(officer, draft.id);
-  log(`demo district created: ${DEMO_STAFF.length} staff, ${DEMO_EVALUATORS.length} evaluators, ${DEMO_ORGANISATIONS.length} organisations, 2 funds, 1 published project`);
+
+  // Issue 6: a contract in delivery on the elderly-care fund, won by 乐龄 (see demo-contract.ts).
+  await seedDemoContract(app, {
+    officer,
+    officer2: actorFor(staff.get('officer2@demo.example')!),
+    approver: actorFor(staff.get('approver@demo.example')!),
+    representativeId: staff.get('approver2@demo.example')!.id,
+    evaluatorIds,
+    fundId: elderly.id,
+    winner: { organisationId: orgIds[0], admin: orgAdmins[0] },
+    runnerUp: { organisationId: orgIds[1] },
+  });
+  log(
+    `demo district created: ${DEMO_STAFF.length} staff, ${DEMO_EVALUATORS.length} evaluators, ${DEMO_ORGANISATIONS.length} organisations, 2 funds, 1 published project, ` +
+      '1 contract in delivery (milestone 1 passed and paid, milestone 2 awaiting evaluation)',
+  );
   return true;
 }

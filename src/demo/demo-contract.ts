@@ -1,0 +1,334 @@
+import { randomBytes } from 'node:crypto';
+import { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Actor, SYSTEM_ACTOR } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { buildAwardNotice } from '../awards/award-notice';
+import { AWARDS_CONFIG, AwardsConfig } from '../awards/awards.config';
+import { AwardsService } from '../awards/awards.service';
+import { workingDayPeriod } from '../awards/domain/working-day-period';
+import { ContractsService } from '../contracts/contracts.service';
+import { DeliveryService } from '../delivery/delivery.service';
+import { DisbursementsService } from '../payments/disbursements.service';
+import { addDays, localDateOf } from '../procurement/domain/local-time';
+import { FundsService } from '../procurement/funds.service';
+import { ProcurementRulesService } from '../procurement/procurement-rules.service';
+import { ServiceEvaluationService } from '../service-evaluation/service-evaluation.service';
+import { SurveysService } from '../surveys/surveys.service';
+
+/**
+ * The demo's contract in delivery (issue 6): 2026年度玉林北路社区高龄独居老人关爱服务项目, won by
+ * 乐龄 against 同心. Its procurement (publication, two sealed bids, opening, a signed-off
+ * evaluation by expert1–4 with approver2 as the bureau representative, the award 30 days ago)
+ * happened before the demo's "today", which the services cannot write without moving the
+ * database clock (only tests may); so that history is written in SQL as the test factories
+ * write it, the reservation through FundsService (journalled), with one audit event saying so.
+ * From the contract on, everything goes through the real services: generation and both
+ * confirmations, two service evaluators, milestone 1 delivered with records, a residents'
+ * survey, two scoresheets, the maker-checker disbursement paid by treasury voucher, and
+ * milestone 2 delivered and waiting for evaluation with its own open survey.
+ */
+export interface DemoContractCast {
+  officer: Actor;
+  officer2: Actor;
+  approver: Actor;
+  /** The bureau representative on the committee (takes no part in the award). */
+  representativeId: string;
+  /** expert1…expert5 user ids. */
+  evaluatorIds: string[];
+  fundId: string;
+  winner: { organisationId: string; admin: Actor };
+  runnerUp: { organisationId: string };
+}
+
+export interface DemoContractStory {
+  projectId: string;
+  contractId: string;
+  disbursementId: string;
+  voucherNo: string;
+}
+
+export const DEMO_CONTRACT_TITLE = '2026年度玉林北路社区高龄独居老人关爱服务项目';
+export const DEMO_VOUCHER_NO = 'WHGK-2026-000318';
+const RESERVATION_MINOR = 30_000_000; // 300 000 yuan
+const WINNER_PRICE_MINOR = 28_600_000; // 286 000 yuan
+const RUNNER_UP_PRICE_MINOR = 29_500_000;
+const ITEMS = [
+  { code: 'C01-002', quantity: 2400, notes: '高龄独居老人每周探访' },
+  { code: 'C01-004', quantity: 12000, notes: '助餐与送餐' },
+];
+
+const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+export async function seedDemoContract(app: INestApplicationContext, cast: DemoContractCast): Promise<DemoContractStory> {
+  const dataSource = app.get(DataSource);
+  const [{ now }] = (await dataSource.query(`SELECT app_now() AS now`)) as Array<{ now: Date }>;
+  const today = localDateOf(now);
+  const serviceStart = addDays(today, -15);
+  const serviceEnd = addDays(serviceStart, 364);
+  const milestones = [
+    { position: 1, name: '需求评估与建档', dueDate: addDays(today, 3), shareBp: 3000, deliverables: '服务对象档案、需求评估报告、首月探访记录' },
+    { position: 2, name: '中期服务与评估', dueDate: addDays(today, 150), shareBp: 4000, deliverables: '探访与助餐服务记录、中期报告' },
+    { position: 3, name: '结项验收', dueDate: serviceEnd, deliverables: '结项报告、财务报告、服务对象回访', shareBp: 3000 },
+  ];
+
+  const { projectId, awardId } = await writeProcurementHistory(app, dataSource, cast, { serviceStart, serviceEnd, milestones });
+
+  // ── From here on, the real services ──────────────────────────────────────────────────────
+  const contracts = app.get(ContractsService);
+  const generated = await contracts.generateContract(cast.officer, awardId);
+  await contracts.confirmContract(cast.winner.admin, generated.id, 'organisation');
+  const contract = await contracts.confirmContract(cast.approver, generated.id, 'approver');
+
+  const evaluation = app.get(ServiceEvaluationService);
+  const [evaluatorA, evaluatorB] = [cast.evaluatorIds[0], cast.evaluatorIds[3]]; // 孙立 (四川大学), 冯洁 (省社会组织评估中心)
+  await evaluation.assignEvaluator(cast.officer, contract.id, evaluatorA);
+  await evaluation.assignEvaluator(cast.officer, contract.id, evaluatorB);
+
+  const delivery = app.get(DeliveryService);
+  await delivery.submitDelivery(cast.winner.admin, contract.id, 1, {
+    narrative: '本阶段完成玉林北路社区 80 岁以上独居老人摸底建档 96 户，逐户开展需求评估，组建“社工 + 志愿者”探访小组，每周上门探访并提供助餐送餐，详见服务记录和签到表。',
+    formRows: [
+      { itemCode: 'C01-002', date: addDays(serviceStart, 2), sessions: '24', personVisits: '96', households: '96', hours: '48', note: '首轮入户建档与需求评估' },
+      { itemCode: 'C01-002', date: addDays(serviceStart, 9), sessions: '30', personVisits: '118', households: '92', hours: '59.5', note: '每周探访' },
+      { itemCode: 'C01-004', date: addDays(serviceStart, 10), sessions: '10', personVisits: '640', households: '64', hours: '40', note: '社区食堂助餐与送餐上门' },
+    ],
+    attachments: [
+      { kind: 'photo', originalName: '入户探访.png', buffer: TINY_PNG },
+      { kind: 'sign_in_sheet', originalName: '探访签到表.png', buffer: TINY_PNG },
+    ],
+  });
+
+  // Residents answer on the public page (each a fresh device); five reach the minimum of three.
+  const surveys = app.get(SurveysService);
+  const resident: Actor = { ...SYSTEM_ACTOR, roles: ['anonymous'], requestId: 'demo-seed' };
+  const survey1 = await surveys.openSurvey(cast.winner.admin, contract.id, 1, { minResponses: '3' });
+  const answers1 = [
+    { rating: '5', comment: '社工每周都来看我，还帮我量血压，很贴心。' },
+    { rating: '5', comment: '送餐准时，饭菜软烂适合老人。' },
+    { rating: '4', comment: '服务很好，希望周末也能送餐。' },
+    { rating: '5' },
+    { rating: '4', comment: '志愿者很有耐心。' },
+  ];
+  for (const a of answers1) await surveys.submitResponse(resident, survey1.token, a, randomBytes(16).toString('hex'));
+
+  await evaluation.recordSiteVisit(
+    evaluatorFor(evaluatorA),
+    contract.id,
+    1,
+    { visitedOn: addDays(today, -1), place: '玉林北路社区睦邻点及 3 户独居老人家中', notes: '抽查 3 户建档资料与探访记录一致；社区食堂卫生良好，留样齐全。' },
+    [{ originalName: '现场评估.png', buffer: TINY_PNG }],
+  );
+  // The satisfaction indicator comes from the survey (18.4 of 20 from an average of 4.6); the evaluators score the rest.
+  await evaluation.saveScores(evaluatorFor(evaluatorA), contract.id, 1, sheet({ output_quantity: '28', service_quality: '27.5', management_finance: '18' }), true);
+  const outcome = await evaluation.saveScores(evaluatorFor(evaluatorB), contract.id, 1, sheet({ output_quantity: '27', service_quality: '26', management_finance: '17' }), true);
+  if (outcome.completed?.milestoneStatus !== 'passed') throw new Error(`demo milestone 1 did not pass: ${JSON.stringify(outcome.completed)}`);
+
+  const disbursements = app.get(DisbursementsService);
+  const proposed = await disbursements.proposeDisbursement(cast.officer, contract.id, 1);
+  const approved = await disbursements.approveDisbursement(cast.approver, proposed.id);
+  await disbursements.recordTreasuryPayment(cast.officer2, approved.id, {
+    voucherNo: DEMO_VOUCHER_NO,
+    paidOn: today,
+    payerAccount: '成都市武侯区财政局国库单一账户 5100 1078 0000 0001',
+    payeeAccount: '中国银行成都玉林支行 1234 5678 9012 3456',
+    amountMinor: approved.amountMinor,
+  });
+
+  await delivery.submitDelivery(cast.winner.admin, contract.id, 2, {
+    narrative: '中期阶段持续开展每周探访与助餐送餐，新增 12 户高龄独居老人纳入服务，组织健康讲座 2 场，完成中期满意度回访，详见服务记录。',
+    formRows: [
+      { itemCode: 'C01-002', date: addDays(serviceStart, 12), sessions: '36', personVisits: '140', households: '108', hours: '70', note: '每周探访（含新增 12 户）' },
+      { itemCode: 'C01-004', date: addDays(serviceStart, 13), sessions: '12', personVisits: '820', households: '76', hours: '48', note: '助餐与送餐' },
+    ],
+    attachments: [{ kind: 'photo', originalName: '健康讲座.png', buffer: TINY_PNG }],
+  });
+  const survey2 = await surveys.openSurvey(cast.winner.admin, contract.id, 2, {});
+  for (const a of [{ rating: '5', comment: '健康讲座讲得很清楚。' }, { rating: '4' }]) {
+    await surveys.submitResponse(resident, survey2.token, a, randomBytes(16).toString('hex'));
+  }
+  return { projectId, contractId: contract.id, disbursementId: approved.id, voucherNo: DEMO_VOUCHER_NO };
+}
+
+function evaluatorFor(userId: string): Actor {
+  return { userId, roles: ['evaluator'], organisationId: null, requestId: 'demo-seed', ip: null };
+}
+
+function sheet(points: Record<string, string>): { points: Record<string, string>; comments: Record<string, string> } {
+  const comments: Record<string, string> = {
+    output_quantity: '建档与探访数量达到阶段目标，服务记录完整。',
+    service_quality: '探访记录规范，个案跟进及时；建议加强慢病老人的专业转介。',
+    management_finance: '团队分工清晰，阶段经费使用台账齐全。',
+  };
+  return { points, comments: Object.fromEntries(Object.keys(points).map((k) => [k, comments[k] ?? ''])) };
+}
+
+/**
+ * What procurement, bidding and evaluation left behind for this project, written in SQL the way
+ * test/factories/awards.ts writes it (the services refuse deadlines in the past), in one
+ * transaction with an audit event naming what was written; the reservation goes through
+ * FundsService so the journal and the fund row agree.
+ */
+async function writeProcurementHistory(
+  app: INestApplicationContext,
+  dataSource: DataSource,
+  cast: DemoContractCast,
+  plan: { serviceStart: string; serviceEnd: string; milestones: Array<{ position: number; name: string; dueDate: string; shareBp: number; deliverables: string }> },
+): Promise<{ projectId: string; awardId: string }> {
+  const awards = app.get(AwardsService);
+  const rules = app.get(ProcurementRulesService);
+  const awardsConfig = app.get<AwardsConfig>(AWARDS_CONFIG);
+  return dataSource.transaction(async (m) => {
+    const [project] = (await m.query(
+      `INSERT INTO projects (reference, purchaser_level, purchaser_name, title, description, service_area, service_start, service_end,
+         budget_ceiling_minor, fund_id, reserved_minor, method, method_rule_id, price_weight, eligibility_categories, status,
+         published_at, question_deadline_at, bid_deadline_at, closed_at, opened_at, created_by)
+       SELECT 'WH-' || to_char(app_now() AT TIME ZONE 'Asia/Shanghai', 'YYYY') || '-' || lpad(nextval('project_reference_seq')::text, 4, '0'),
+         'district', '武侯区民政局', $1, $2, ARRAY['玉林北路社区'], $3::date, $4::date, $5, $6, $5, 'open_tender', r.id, 30, true, 'evaluation',
+         app_now() - interval '75 days', app_now() - interval '62 days', app_now() - interval '52 days', app_now() - interval '52 days', app_now() - interval '52 days', $7
+         FROM procurement_method_rules r WHERE r.method = 'open_tender' ORDER BY r.effective_from DESC LIMIT 1
+       RETURNING id, reference`,
+      [
+        DEMO_CONTRACT_TITLE,
+        '为玉林北路社区 80 周岁以上独居、空巢老人提供每周上门探访、助餐送餐和健康监测服务，建立一人一档，开展满意度回访。',
+        plan.serviceStart,
+        plan.serviceEnd,
+        RESERVATION_MINOR,
+        cast.fundId,
+        cast.officer.userId,
+      ],
+    )) as Array<{ id: string; reference: string }>;
+    await app.get(FundsService).reserve(m, cast.officer, cast.fundId, RESERVATION_MINOR, project.id);
+    for (const [i, item] of ITEMS.entries()) {
+      await m.query(`INSERT INTO project_items (project_id, position, item_code, quantity, unit_code, notes) SELECT $1, $2, code, $3, unit_code, $4 FROM catalogue_items WHERE code = $5`, [
+        project.id,
+        i + 1,
+        item.quantity,
+        item.notes,
+        item.code,
+      ]);
+    }
+    for (const ms of plan.milestones) {
+      await m.query(`INSERT INTO project_milestones (project_id, position, name, due_date, deliverables, payment_share_bp) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        project.id,
+        ms.position,
+        ms.name,
+        ms.dueDate,
+        ms.deliverables,
+        ms.shareBp,
+      ]);
+    }
+    await m.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, app_now() - interval '52 days', NULL, 'job', 2)`, [project.id]);
+
+    const bidders = [
+      { organisationId: cast.winner.organisationId, priceMinor: WINNER_PRICE_MINOR, priceScore: '30', technicalScore: '306/5', totalScore: '456/5', rank: 1, proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。' },
+      { organisationId: cast.runnerUp.organisationId, priceMinor: RUNNER_UP_PRICE_MINOR, priceScore: '1716/59', technicalScore: '583/10', totalScore: '51557/590', rank: 2, proposal: '以社区自组织为依托，开展结对探访与互助送餐。' },
+    ];
+    const bidIds: string[] = [];
+    for (const b of bidders) {
+      const [bid] = (await m.query(
+        `INSERT INTO bids (project_id, organisation_id, status, current_version, first_submitted_at, last_changed_at)
+         VALUES ($1, $2, 'submitted', 1, app_now() - interval '55 days', app_now() - interval '55 days') RETURNING id`,
+        [project.id, b.organisationId],
+      )) as Array<{ id: string }>;
+      bidIds.push(bid.id);
+      const content = {
+        format: 'marketplace/sealed-bid/1',
+        projectId: project.id,
+        organisationId: b.organisationId,
+        bidId: bid.id,
+        version: 1,
+        priceMinor: b.priceMinor,
+        currency: 'CNY',
+        proposal: b.proposal,
+        team: [{ name: '项目主管', role: '项目主管', qualifications: '中级社会工作师' }],
+        deliveryPlan: plan.milestones.map((ms) => ({ milestone: ms.position, milestoneName: ms.name, plan: `${ms.name}：${ms.deliverables}。` })),
+        attachments: [],
+        declaration: { accepted: true, text: '独立投标声明', signerName: '法定代表人' },
+        nonce: randomBytes(16).toString('base64'),
+      };
+      await m.query(
+        `INSERT INTO opened_bids (bid_id, project_id, organisation_id, version, submitted_at, receipt_sha256, decrypted, price_minor, content)
+         VALUES ($1, $2, $3, 1, app_now() - interval '55 days', $4, true, $5, $6::jsonb)`,
+        [bid.id, project.id, b.organisationId, randomBytes(32).toString('hex'), b.priceMinor, JSON.stringify(content)],
+      );
+    }
+
+    const [evaluationRow] = (await m.query(
+      `INSERT INTO evaluations (project_id, round, status, committee_size, requested_by, created_at, scoring_closed_at, signed_off_at, scoring, price_weight)
+       VALUES ($1, 1, 'signed_off', 5, $2, app_now() - interval '50 days', app_now() - interval '46 days', app_now() - interval '45 days', 'comprehensive', 30) RETURNING id`,
+      [project.id, cast.officer.userId],
+    )) as Array<{ id: string }>;
+    const committee: Array<[string, string, boolean]> = [
+      [cast.evaluatorIds[0], 'expert', true],
+      [cast.evaluatorIds[1], 'expert', false],
+      [cast.evaluatorIds[2], 'expert', false],
+      [cast.evaluatorIds[3], 'expert', false],
+      [cast.representativeId, 'bureau_representative', false],
+    ];
+    for (const [userId, role, isChair] of committee) {
+      await m.query(
+        `INSERT INTO committee_members (evaluation_id, user_id, role, is_chair, status, declared_at, declaration_sha256, declaration_text, declaration_signer, signed_off_at)
+         SELECT $1, u.id, $2, $3, 'declared', app_now() - interval '49 days', $4, '本人与各投标人无利害关系。', u.display_name, app_now() - interval '45 days' FROM users u WHERE u.id = $5`,
+        [evaluationRow.id, role, isChair, randomBytes(32).toString('hex'), userId],
+      );
+    }
+    for (const [i, b] of bidders.entries()) {
+      await m.query(
+        `INSERT INTO evaluation_results (evaluation_id, bid_id, organisation_id, price_minor, price_score, technical_score, total_score, rank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [evaluationRow.id, bidIds[i], b.organisationId, b.priceMinor, b.priceScore, b.technicalScore, b.totalScore, b.rank],
+      );
+    }
+
+    // The award, 30 days before today, with the notice and challenge period the service would have written then.
+    const [{ awardedAt, signedOffAt }] = (await m.query(`SELECT app_now() - interval '30 days' AS "awardedAt", signed_off_at AS "signedOffAt" FROM evaluations WHERE id = $1`, [
+      evaluationRow.id,
+    ])) as Array<{ awardedAt: Date; signedOffAt: Date }>;
+    const results = await awards.resultsOf(m, evaluationRow.id);
+    const chosen = results.find((r) => r.organisationId === cast.winner.organisationId)!;
+    const calendar = await rules.loadCalendar(m, localDateOf(awardedAt));
+    const period = workingDayPeriod(awardedAt, awardsConfig.challengePeriodWorkingDays, calendar, 'challenge_period');
+    const [projectRow] = (await m.query(`SELECT reference, title, purchaser_name, method, budget_ceiling_minor, currency FROM projects WHERE id = $1`, [project.id])) as Array<Record<string, string>>;
+    const notice = buildAwardNotice({
+      project: {
+        id: project.id,
+        reference: projectRow.reference,
+        title: projectRow.title,
+        purchaserName: projectRow.purchaser_name,
+        method: projectRow.method,
+        budgetCeilingMinor: Number(projectRow.budget_ceiling_minor),
+        currency: projectRow.currency,
+      },
+      evaluation: { id: evaluationRow.id, round: 1, signedOffAt: signedOffAt.toISOString() },
+      results,
+      committee: await awards.committeeOf(m, evaluationRow.id),
+      chosen,
+      isTopRanked: true,
+      deviationReason: null,
+      awardedAt,
+      challengePeriodEndsAt: period.endsAt,
+      challengePeriodWorkingDays: awardsConfig.challengePeriodWorkingDays,
+    });
+    const [{ id: awardId }] = (await m.query(
+      `INSERT INTO awards (project_id, evaluation_id, bid_id, organisation_id, price_minor, is_top_ranked, deviation_reason, status,
+         awarded_by, awarded_at, challenge_period_ends_at, challenge_period_explanation, notice)
+       VALUES ($1, $2, $3, $4, $5, true, NULL, 'active', $6, $7, $8, $9::jsonb, $10::jsonb) RETURNING id`,
+      [project.id, evaluationRow.id, chosen.bidId, chosen.organisationId, chosen.priceMinor, cast.approver.userId, awardedAt, period.endsAt, JSON.stringify(period.explanation), JSON.stringify(notice)],
+    )) as Array<{ id: string }>;
+    await m.query(`UPDATE projects SET status = 'awarded', updated_at = now() WHERE id = $1`, [project.id]);
+    await app.get(AuditService).record(m, { ...SYSTEM_ACTOR, roles: ['system:demo-seed'], requestId: 'demo-seed' }, {
+      action: 'demo.procurement_history_written',
+      entityType: 'project',
+      entityId: project.id,
+      after: { status: 'awarded', reference: projectRow.reference, awardId },
+      details: {
+        note: 'demo seed: publication, bids, opening, evaluation and award of this project written in SQL with past dates; the reservation was journalled by FundsService',
+        evaluationId: evaluationRow.id,
+        bids: bidIds.length,
+        awardedAt: awardedAt.toISOString(),
+        challengePeriodEndsAt: period.endsAt.toISOString(),
+      },
+    });
+    return { projectId: project.id, awardId };
+  });
+}
