@@ -17,76 +17,105 @@ import { ServiceEvaluationService } from '../service-evaluation/service-evaluati
 import { SurveysService } from '../surveys/surveys.service';
 
 /**
- * The demo's contract in delivery (issue 6): 2026年度玉林北路社区高龄独居老人关爱服务项目, won by
- * 乐龄 against 同心. Its procurement (publication, two sealed bids, opening, a signed-off
- * evaluation by expert1–4 with approver2 as the bureau representative, the award 30 days ago)
- * happened before the demo's "today", which the services cannot write without moving the
- * database clock (only tests may); so that history is written in SQL as the test factories
- * write it, the reservation through FundsService (journalled), with one audit event saying so.
- * From the contract on, everything goes through the real services: generation and both
- * confirmations, two service evaluators, milestone 1 delivered with records, a residents'
- * survey, two scoresheets, the maker-checker disbursement paid by treasury voucher, and
- * milestone 2 delivered and waiting for evaluation with its own open survey.
+ * The demo's contracts in delivery (issue 6). Their procurement (publication, two sealed bids,
+ * opening, a signed-off evaluation by expert1–4 with approver2 as the bureau representative, the
+ * award 30 days ago) happened before the demo's "today", which the services cannot write without
+ * moving the database clock (only tests may); so that history is written in SQL as the test
+ * factories write it, the reservation through FundsService (journalled), with one audit event
+ * saying so. From the contract on, everything goes through the real services:
+ * - 乐龄's elderly-care contract: generated and confirmed by both sides, two service evaluators,
+ *   milestone 1 delivered with records and attachments, a residents' survey that reached its
+ *   minimum, a site visit, two scoresheets (优秀), the disbursement proposed by officer@,
+ *   approved by approver@ and paid by treasury voucher (officer2@); milestone 2 delivered and
+ *   waiting for evaluation, with its own open survey below its minimum;
+ * - 同心's volunteer-station contract: milestone 1 delivered (after its due date: flagged late),
+ *   scored 良好 by two other evaluators, its disbursement proposed by officer2@ and waiting for
+ *   an approver.
  */
 export interface DemoContractCast {
   officer: Actor;
   officer2: Actor;
   approver: Actor;
-  /** The bureau representative on the committee (takes no part in the award). */
+  /** The bureau representative on the committees (takes no part in the awards). */
   representativeId: string;
   /** expert1…expert5 user ids. */
   evaluatorIds: string[];
-  fundId: string;
-  winner: { organisationId: string; admin: Actor };
-  runnerUp: { organisationId: string };
+  elderlyFundId: string;
+  governanceFundId: string;
+  /** 乐龄, 同心, 和事佬 (approved, with an org_admin). */
+  leling: { organisationId: string; admin: Actor };
+  tongxin: { organisationId: string; admin: Actor };
+  heshilao: { organisationId: string };
 }
 
 export interface DemoContractStory {
-  projectId: string;
-  contractId: string;
+  /** 乐龄's contract: milestone 1 passed and paid, milestone 2 delivered awaiting evaluation. */
+  paidContractId: string;
   disbursementId: string;
   voucherNo: string;
+  /** 同心's contract: milestone 1 passed, its disbursement proposed and waiting for an approver. */
+  pendingContractId: string;
+  pendingDisbursementId: string;
 }
 
 export const DEMO_CONTRACT_TITLE = '2026年度玉林北路社区高龄独居老人关爱服务项目';
+export const DEMO_PENDING_CONTRACT_TITLE = '2026年度玉林街道社区志愿服务站运营与睦邻互助项目';
 export const DEMO_VOUCHER_NO = 'WHGK-2026-000318';
-const RESERVATION_MINOR = 30_000_000; // 300 000 yuan
-const WINNER_PRICE_MINOR = 28_600_000; // 286 000 yuan
-const RUNNER_UP_PRICE_MINOR = 29_500_000;
-const ITEMS = [
-  { code: 'C01-002', quantity: 2400, notes: '高龄独居老人每周探访' },
-  { code: 'C01-004', quantity: 12000, notes: '助餐与送餐' },
-];
 
 const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-export async function seedDemoContract(app: INestApplicationContext, cast: DemoContractCast): Promise<DemoContractStory> {
+export async function seedDemoContracts(app: INestApplicationContext, cast: DemoContractCast): Promise<DemoContractStory> {
   const dataSource = app.get(DataSource);
   const [{ now }] = (await dataSource.query(`SELECT app_now() AS now`)) as Array<{ now: Date }>;
   const today = localDateOf(now);
   const serviceStart = addDays(today, -15);
   const serviceEnd = addDays(serviceStart, 364);
-  const milestones = [
-    { position: 1, name: '需求评估与建档', dueDate: addDays(today, 3), shareBp: 3000, deliverables: '服务对象档案、需求评估报告、首月探访记录' },
-    { position: 2, name: '中期服务与评估', dueDate: addDays(today, 150), shareBp: 4000, deliverables: '探访与助餐服务记录、中期报告' },
-    { position: 3, name: '结项验收', dueDate: serviceEnd, deliverables: '结项报告、财务报告、服务对象回访', shareBp: 3000 },
-  ];
-
-  const { projectId, awardId } = await writeProcurementHistory(app, dataSource, cast, { serviceStart, serviceEnd, milestones });
-
-  // ── From here on, the real services ──────────────────────────────────────────────────────
   const contracts = app.get(ContractsService);
-  const generated = await contracts.generateContract(cast.officer, awardId);
-  await contracts.confirmContract(cast.winner.admin, generated.id, 'organisation');
-  const contract = await contracts.confirmContract(cast.approver, generated.id, 'approver');
-
   const evaluation = app.get(ServiceEvaluationService);
-  const [evaluatorA, evaluatorB] = [cast.evaluatorIds[0], cast.evaluatorIds[3]]; // 孙立 (四川大学), 冯洁 (省社会组织评估中心)
-  await evaluation.assignEvaluator(cast.officer, contract.id, evaluatorA);
-  await evaluation.assignEvaluator(cast.officer, contract.id, evaluatorB);
-
   const delivery = app.get(DeliveryService);
-  await delivery.submitDelivery(cast.winner.admin, contract.id, 1, {
+  const surveys = app.get(SurveysService);
+  const disbursements = app.get(DisbursementsService);
+  const resident: Actor = { ...SYSTEM_ACTOR, roles: ['anonymous'], requestId: 'demo-seed' };
+  const answer = async (token: string, answers: Array<{ rating: string; comment?: string }>) => {
+    // Each resident on their own phone: a fresh device token.
+    for (const a of answers) await surveys.submitResponse(resident, token, a, randomBytes(16).toString('hex'));
+  };
+  const activate = async (awardId: string, organisationAdmin: Actor) => {
+    const generated = await contracts.generateContract(cast.officer, awardId);
+    await contracts.confirmContract(organisationAdmin, generated.id, 'organisation');
+    return contracts.confirmContract(cast.approver, generated.id, 'approver');
+  };
+
+  // ── 1. 乐龄's elderly-care contract: milestone 1 passed and paid, milestone 2 awaiting evaluation ──
+  const first = await writeProcurementHistory(app, dataSource, cast, {
+    title: DEMO_CONTRACT_TITLE,
+    description: '为玉林北路社区 80 周岁以上独居、空巢老人提供每周上门探访、助餐送餐和健康监测服务，建立一人一档，开展满意度回访。',
+    purchaserLevel: 'district',
+    purchaserName: '武侯区民政局',
+    serviceArea: ['玉林北路社区'],
+    fundId: cast.elderlyFundId,
+    reservationMinor: 30_000_000,
+    items: [
+      { code: 'C01-002', quantity: 2400, notes: '高龄独居老人每周探访' },
+      { code: 'C01-004', quantity: 12000, notes: '助餐与送餐' },
+    ],
+    serviceStart,
+    serviceEnd,
+    milestones: [
+      { position: 1, name: '需求评估与建档', dueDate: addDays(today, 3), shareBp: 3000, deliverables: '服务对象档案、需求评估报告、首月探访记录' },
+      { position: 2, name: '中期服务与评估', dueDate: addDays(today, 150), shareBp: 4000, deliverables: '探访与助餐服务记录、中期报告' },
+      { position: 3, name: '结项验收', dueDate: serviceEnd, shareBp: 3000, deliverables: '结项报告、财务报告、服务对象回访' },
+    ],
+    bidders: [
+      { organisationId: cast.leling.organisationId, priceMinor: 28_600_000, priceScore: '30', technicalScore: '306/5', totalScore: '456/5', proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。' },
+      { organisationId: cast.tongxin.organisationId, priceMinor: 29_500_000, priceScore: '1716/59', technicalScore: '583/10', totalScore: '51557/590', proposal: '以社区自组织为依托，开展结对探访与互助送餐。' },
+    ],
+  });
+  const paid = await activate(first.awardId, cast.leling.admin);
+  const [sunLi, fengJie] = [cast.evaluatorIds[0], cast.evaluatorIds[3]]; // expert1 孙立 (四川大学), expert4 冯洁 (省社会组织评估中心)
+  await evaluation.assignEvaluator(cast.officer, paid.id, sunLi);
+  await evaluation.assignEvaluator(cast.officer, paid.id, fengJie);
+  await delivery.submitDelivery(cast.leling.admin, paid.id, 1, {
     narrative: '本阶段完成玉林北路社区 80 岁以上独居老人摸底建档 96 户，逐户开展需求评估，组建“社工 + 志愿者”探访小组，每周上门探访并提供助餐送餐，详见服务记录和签到表。',
     formRows: [
       { itemCode: 'C01-002', date: addDays(serviceStart, 2), sessions: '24', personVisits: '96', households: '96', hours: '48', note: '首轮入户建档与需求评估' },
@@ -98,34 +127,27 @@ export async function seedDemoContract(app: INestApplicationContext, cast: DemoC
       { kind: 'sign_in_sheet', originalName: '探访签到表.png', buffer: TINY_PNG },
     ],
   });
-
-  // Residents answer on the public page (each a fresh device); five reach the minimum of three.
-  const surveys = app.get(SurveysService);
-  const resident: Actor = { ...SYSTEM_ACTOR, roles: ['anonymous'], requestId: 'demo-seed' };
-  const survey1 = await surveys.openSurvey(cast.winner.admin, contract.id, 1, { minResponses: '3' });
-  const answers1 = [
+  // Five residents answer; with a minimum of three, their average (4.6) gives the satisfaction indicator 18.4 of 20.
+  const survey1 = await surveys.openSurvey(cast.leling.admin, paid.id, 1, { minResponses: '3' });
+  await answer(survey1.token, [
     { rating: '5', comment: '社工每周都来看我，还帮我量血压，很贴心。' },
     { rating: '5', comment: '送餐准时，饭菜软烂适合老人。' },
     { rating: '4', comment: '服务很好，希望周末也能送餐。' },
     { rating: '5' },
     { rating: '4', comment: '志愿者很有耐心。' },
-  ];
-  for (const a of answers1) await surveys.submitResponse(resident, survey1.token, a, randomBytes(16).toString('hex'));
-
+  ]);
   await evaluation.recordSiteVisit(
-    evaluatorFor(evaluatorA),
-    contract.id,
+    evaluatorFor(sunLi),
+    paid.id,
     1,
     { visitedOn: addDays(today, -1), place: '玉林北路社区睦邻点及 3 户独居老人家中', notes: '抽查 3 户建档资料与探访记录一致；社区食堂卫生良好，留样齐全。' },
     [{ originalName: '现场评估.png', buffer: TINY_PNG }],
   );
-  // The satisfaction indicator comes from the survey (18.4 of 20 from an average of 4.6); the evaluators score the rest.
-  await evaluation.saveScores(evaluatorFor(evaluatorA), contract.id, 1, sheet({ output_quantity: '28', service_quality: '27.5', management_finance: '18' }), true);
-  const outcome = await evaluation.saveScores(evaluatorFor(evaluatorB), contract.id, 1, sheet({ output_quantity: '27', service_quality: '26', management_finance: '17' }), true);
-  if (outcome.completed?.milestoneStatus !== 'passed') throw new Error(`demo milestone 1 did not pass: ${JSON.stringify(outcome.completed)}`);
-
-  const disbursements = app.get(DisbursementsService);
-  const proposed = await disbursements.proposeDisbursement(cast.officer, contract.id, 1);
+  // 28 + 27.5 + 18 + 18.4 = 91.9 and 27 + 26 + 17 + 18.4 = 88.4: mean 90.15, 优秀, the whole tranche payable.
+  await evaluation.saveScores(evaluatorFor(sunLi), paid.id, 1, sheet({ output_quantity: '28', service_quality: '27.5', management_finance: '18' }), true);
+  const outcome = await evaluation.saveScores(evaluatorFor(fengJie), paid.id, 1, sheet({ output_quantity: '27', service_quality: '26', management_finance: '17' }), true);
+  if (outcome.completed?.milestoneStatus !== 'passed') throw new Error(`demo milestone did not pass: ${JSON.stringify(outcome.completed)}`);
+  const proposed = await disbursements.proposeDisbursement(cast.officer, paid.id, 1);
   const approved = await disbursements.approveDisbursement(cast.approver, proposed.id);
   await disbursements.recordTreasuryPayment(cast.officer2, approved.id, {
     voucherNo: DEMO_VOUCHER_NO,
@@ -134,8 +156,7 @@ export async function seedDemoContract(app: INestApplicationContext, cast: DemoC
     payeeAccount: '中国银行成都玉林支行 1234 5678 9012 3456',
     amountMinor: approved.amountMinor,
   });
-
-  await delivery.submitDelivery(cast.winner.admin, contract.id, 2, {
+  await delivery.submitDelivery(cast.leling.admin, paid.id, 2, {
     narrative: '中期阶段持续开展每周探访与助餐送餐，新增 12 户高龄独居老人纳入服务，组织健康讲座 2 场，完成中期满意度回访，详见服务记录。',
     formRows: [
       { itemCode: 'C01-002', date: addDays(serviceStart, 12), sessions: '36', personVisits: '140', households: '108', hours: '70', note: '每周探访（含新增 12 户）' },
@@ -143,11 +164,52 @@ export async function seedDemoContract(app: INestApplicationContext, cast: DemoC
     ],
     attachments: [{ kind: 'photo', originalName: '健康讲座.png', buffer: TINY_PNG }],
   });
-  const survey2 = await surveys.openSurvey(cast.winner.admin, contract.id, 2, {});
-  for (const a of [{ rating: '5', comment: '健康讲座讲得很清楚。' }, { rating: '4' }]) {
-    await surveys.submitResponse(resident, survey2.token, a, randomBytes(16).toString('hex'));
-  }
-  return { projectId, contractId: contract.id, disbursementId: approved.id, voucherNo: DEMO_VOUCHER_NO };
+  const survey2 = await surveys.openSurvey(cast.leling.admin, paid.id, 2, {});
+  await answer(survey2.token, [{ rating: '5', comment: '健康讲座讲得很清楚。' }, { rating: '4' }]);
+
+  // ── 2. 同心's volunteer-station contract: milestone 1 passed 良好, its disbursement waiting for an approver ──
+  const second = await writeProcurementHistory(app, dataSource, cast, {
+    title: DEMO_PENDING_CONTRACT_TITLE,
+    description: '运营玉林街道社区志愿服务站，培育居民志愿者队伍，组织低龄老人结对探访高龄老人，开展邻里互助活动。',
+    purchaserLevel: 'sub_district',
+    purchaserName: '玉林街道办事处',
+    serviceArea: ['玉林北路社区', '玉林东路社区'],
+    fundId: cast.governanceFundId,
+    reservationMinor: 15_000_000,
+    items: [
+      { code: 'C07-004', quantity: 1, notes: '志愿服务站全年运营' },
+      { code: 'C01-002', quantity: 1200, notes: '低龄老人结对探访高龄老人' },
+    ],
+    serviceStart,
+    serviceEnd,
+    milestones: [
+      { position: 1, name: '站点启动与队伍组建', dueDate: addDays(today, -2), shareBp: 5000, deliverables: '志愿者名册、站点运营制度、首月活动记录' },
+      { position: 2, name: '全年运营与结项', dueDate: serviceEnd, shareBp: 5000, deliverables: '活动记录、结对探访台账、结项报告' },
+    ],
+    bidders: [
+      { organisationId: cast.tongxin.organisationId, priceMinor: 13_800_000, priceScore: '30', technicalScore: '297/5', totalScore: '447/5', proposal: '以睦邻点为阵地，招募培育居民志愿者，建立“时间银行”激励机制。' },
+      { organisationId: cast.heshilao.organisationId, priceMinor: 14_200_000, priceScore: '2070/71', technicalScore: '56', totalScore: '6046/71', proposal: '依托调解志愿者队伍开展邻里互助。' },
+    ],
+  });
+  const pending = await activate(second.awardId, cast.tongxin.admin);
+  const [wuFang, zhengHao] = [cast.evaluatorIds[1], cast.evaluatorIds[2]]; // expert2 吴芳 (C01), expert3 郑浩 (C07)
+  await evaluation.assignEvaluator(cast.officer2, pending.id, wuFang);
+  await evaluation.assignEvaluator(cast.officer2, pending.id, zhengHao);
+  await delivery.submitDelivery(cast.tongxin.admin, pending.id, 1, {
+    narrative: '志愿服务站已挂牌运营，招募登记居民志愿者 46 名并完成培训，低龄老人与高龄老人结对 30 对，开展邻里互助活动 6 场，详见服务记录。',
+    formRows: [
+      { itemCode: 'C07-004', date: addDays(serviceStart, 3), sessions: '6', personVisits: '210', households: '0', hours: '36', note: '站点活动与志愿者培训' },
+      { itemCode: 'C01-002', date: addDays(serviceStart, 8), sessions: '30', personVisits: '60', households: '30', hours: '45', note: '结对探访' },
+    ],
+    attachments: [{ kind: 'sign_in_sheet', originalName: '志愿者培训签到表.png', buffer: TINY_PNG }],
+  });
+  // No survey here: the evaluators score resident satisfaction themselves. 25 + 25 + 17 + 17 = 84, 26 + 24 + 16 + 16 = 82: 良好.
+  await evaluation.saveScores(evaluatorFor(wuFang), pending.id, 1, sheet({ output_quantity: '25', service_quality: '25', resident_satisfaction: '17', management_finance: '17' }), true);
+  const second1 = await evaluation.saveScores(evaluatorFor(zhengHao), pending.id, 1, sheet({ output_quantity: '26', service_quality: '24', resident_satisfaction: '16', management_finance: '16' }), true);
+  if (second1.completed?.milestoneStatus !== 'passed') throw new Error(`demo milestone did not pass: ${JSON.stringify(second1.completed)}`);
+  const waiting = await disbursements.proposeDisbursement(cast.officer2, pending.id, 1);
+
+  return { paidContractId: paid.id, disbursementId: approved.id, voucherNo: DEMO_VOUCHER_NO, pendingContractId: pending.id, pendingDisbursementId: waiting.id };
 }
 
 function evaluatorFor(userId: string): Actor {
@@ -158,6 +220,7 @@ function sheet(points: Record<string, string>): { points: Record<string, string>
   const comments: Record<string, string> = {
     output_quantity: '建档与探访数量达到阶段目标，服务记录完整。',
     service_quality: '探访记录规范，个案跟进及时；建议加强慢病老人的专业转介。',
+    resident_satisfaction: '回访居民对服务总体满意。',
     management_finance: '团队分工清晰，阶段经费使用台账齐全。',
   };
   return { points, comments: Object.fromEntries(Object.keys(points).map((k) => [k, comments[k] ?? ''])) };
@@ -169,12 +232,23 @@ function sheet(points: Record<string, string>): { points: Record<string, string>
  * transaction with an audit event naming what was written; the reservation goes through
  * FundsService so the journal and the fund row agree.
  */
-async function writeProcurementHistory(
-  app: INestApplicationContext,
-  dataSource: DataSource,
-  cast: DemoContractCast,
-  plan: { serviceStart: string; serviceEnd: string; milestones: Array<{ position: number; name: string; dueDate: string; shareBp: number; deliverables: string }> },
-): Promise<{ projectId: string; awardId: string }> {
+interface HistorySpec {
+  title: string;
+  description: string;
+  purchaserLevel: 'district' | 'sub_district';
+  purchaserName: string;
+  serviceArea: string[];
+  fundId: string;
+  reservationMinor: number;
+  items: Array<{ code: string; quantity: number; notes: string }>;
+  serviceStart: string;
+  serviceEnd: string;
+  milestones: Array<{ position: number; name: string; dueDate: string; shareBp: number; deliverables: string }>;
+  /** Ranked 1, 2: the first wins. Scores are exact "n/d" strings as the evaluation stores them. */
+  bidders: Array<{ organisationId: string; priceMinor: number; priceScore: string; technicalScore: string; totalScore: string; proposal: string }>;
+}
+
+async function writeProcurementHistory(app: INestApplicationContext, dataSource: DataSource, cast: DemoContractCast, plan: HistorySpec): Promise<{ projectId: string; awardId: string }> {
   const awards = app.get(AwardsService);
   const rules = app.get(ProcurementRulesService);
   const awardsConfig = app.get<AwardsConfig>(AWARDS_CONFIG);
@@ -184,22 +258,14 @@ async function writeProcurementHistory(
          budget_ceiling_minor, fund_id, reserved_minor, method, method_rule_id, price_weight, eligibility_categories, status,
          published_at, question_deadline_at, bid_deadline_at, closed_at, opened_at, created_by)
        SELECT 'WH-' || to_char(app_now() AT TIME ZONE 'Asia/Shanghai', 'YYYY') || '-' || lpad(nextval('project_reference_seq')::text, 4, '0'),
-         'district', '武侯区民政局', $1, $2, ARRAY['玉林北路社区'], $3::date, $4::date, $5, $6, $5, 'open_tender', r.id, 30, true, 'evaluation',
+         $8, $9, $1, $2, $10::text[], $3::date, $4::date, $5, $6, $5, 'open_tender', r.id, 30, true, 'evaluation',
          app_now() - interval '75 days', app_now() - interval '62 days', app_now() - interval '52 days', app_now() - interval '52 days', app_now() - interval '52 days', $7
          FROM procurement_method_rules r WHERE r.method = 'open_tender' ORDER BY r.effective_from DESC LIMIT 1
        RETURNING id, reference`,
-      [
-        DEMO_CONTRACT_TITLE,
-        '为玉林北路社区 80 周岁以上独居、空巢老人提供每周上门探访、助餐送餐和健康监测服务，建立一人一档，开展满意度回访。',
-        plan.serviceStart,
-        plan.serviceEnd,
-        RESERVATION_MINOR,
-        cast.fundId,
-        cast.officer.userId,
-      ],
+      [plan.title, plan.description, plan.serviceStart, plan.serviceEnd, plan.reservationMinor, plan.fundId, cast.officer.userId, plan.purchaserLevel, plan.purchaserName, plan.serviceArea],
     )) as Array<{ id: string; reference: string }>;
-    await app.get(FundsService).reserve(m, cast.officer, cast.fundId, RESERVATION_MINOR, project.id);
-    for (const [i, item] of ITEMS.entries()) {
+    await app.get(FundsService).reserve(m, cast.officer, plan.fundId, plan.reservationMinor, project.id);
+    for (const [i, item] of plan.items.entries()) {
       await m.query(`INSERT INTO project_items (project_id, position, item_code, quantity, unit_code, notes) SELECT $1, $2, code, $3, unit_code, $4 FROM catalogue_items WHERE code = $5`, [
         project.id,
         i + 1,
@@ -218,12 +284,9 @@ async function writeProcurementHistory(
         ms.shareBp,
       ]);
     }
-    await m.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, app_now() - interval '52 days', NULL, 'job', 2)`, [project.id]);
+    await m.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, app_now() - interval '52 days', NULL, 'job', $2)`, [project.id, plan.bidders.length]);
 
-    const bidders = [
-      { organisationId: cast.winner.organisationId, priceMinor: WINNER_PRICE_MINOR, priceScore: '30', technicalScore: '306/5', totalScore: '456/5', rank: 1, proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。' },
-      { organisationId: cast.runnerUp.organisationId, priceMinor: RUNNER_UP_PRICE_MINOR, priceScore: '1716/59', technicalScore: '583/10', totalScore: '51557/590', rank: 2, proposal: '以社区自组织为依托，开展结对探访与互助送餐。' },
-    ];
+    const bidders = plan.bidders.map((b, i) => ({ ...b, rank: i + 1 }));
     const bidIds: string[] = [];
     for (const b of bidders) {
       const [bid] = (await m.query(
@@ -285,7 +348,7 @@ async function writeProcurementHistory(
       evaluationRow.id,
     ])) as Array<{ awardedAt: Date; signedOffAt: Date }>;
     const results = await awards.resultsOf(m, evaluationRow.id);
-    const chosen = results.find((r) => r.organisationId === cast.winner.organisationId)!;
+    const chosen = results.find((r) => r.organisationId === plan.bidders[0].organisationId)!;
     const calendar = await rules.loadCalendar(m, localDateOf(awardedAt));
     const period = workingDayPeriod(awardedAt, awardsConfig.challengePeriodWorkingDays, calendar, 'challenge_period');
     const [projectRow] = (await m.query(`SELECT reference, title, purchaser_name, method, budget_ceiling_minor, currency FROM projects WHERE id = $1`, [project.id])) as Array<Record<string, string>>;

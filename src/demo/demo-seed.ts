@@ -10,7 +10,7 @@ import { VettingService } from '../organisations/vetting.service';
 import { addDays, localDateOf, localDateTimeOf } from '../procurement/domain/local-time';
 import { FundsService } from '../procurement/funds.service';
 import { ProjectsService } from '../procurement/projects.service';
-import { seedDemoContract } from './demo-contract';
+import { seedDemoContracts } from './demo-contract';
 
 /**
  * A believable demo district (武侯示范区), created through the same services the pages use, so
@@ -151,7 +151,7 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
 
   const funds = app.get(FundsService);
   const elderly = await funds.create(officer, { name: '2026年度社区养老服务专项资金', fiscalYear: '2026', ownerLevel: 'district', ownerUnit: '武侯区民政局', total: '2000000' });
-  await funds.create(officer, { name: '2026年度社区治理与居民参与专项资金', fiscalYear: '2026', ownerLevel: 'sub_district', ownerUnit: '玉林街道办事处', total: '500000' });
+  const governance = await funds.create(officer, { name: '2026年度社区治理与居民参与专项资金', fiscalYear: '2026', ownerLevel: 'sub_district', ownerUnit: '玉林街道办事处', total: '500000' });
 
   const projects = app.get(ProjectsService);
   const now = new Date();
@@ -194,20 +194,22 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
   });
   await projects.publish(officer, draft.id);
 
-  // Issue 6: a contract in delivery on the elderly-care fund, won by 乐龄 (see demo-contract.ts).
-  await seedDemoContract(app, {
+  // Issue 6: two contracts in delivery, one paid milestone and one waiting for approval (see demo-contract.ts).
+  await seedDemoContracts(app, {
     officer,
     officer2: actorFor(staff.get('officer2@demo.example')!),
     approver: actorFor(staff.get('approver@demo.example')!),
     representativeId: staff.get('approver2@demo.example')!.id,
     evaluatorIds,
-    fundId: elderly.id,
-    winner: { organisationId: orgIds[0], admin: orgAdmins[0] },
-    runnerUp: { organisationId: orgIds[1] },
+    elderlyFundId: elderly.id,
+    governanceFundId: governance.id,
+    leling: { organisationId: orgIds[0], admin: orgAdmins[0] },
+    tongxin: { organisationId: orgIds[1], admin: orgAdmins[1] },
+    heshilao: { organisationId: orgIds[3] },
   });
   log(
     `demo district created: ${DEMO_STAFF.length} staff, ${DEMO_EVALUATORS.length} evaluators, ${DEMO_ORGANISATIONS.length} organisations, 2 funds, 1 published project, ` +
-      '1 contract in delivery (milestone 1 passed and paid, milestone 2 awaiting evaluation)',
+      '2 contracts in delivery (one tranche paid, one awaiting approval)',
   );
   return true;
 }
