@@ -1,3 +1,4 @@
+import { DEMO_CONTRACT_TITLE, DEMO_PENDING_CONTRACT_TITLE, DEMO_VOUCHER_NO } from '../../src/demo/demo-contract';
 import { DEMO_EVALUATORS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_STAFF, seedDemo } from '../../src/demo/demo-seed';
 import { signIn } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
@@ -5,7 +6,8 @@ import { TestApp, createTestApp } from '../support/test-app';
 describe('demo district', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Every account signs in below, some twice: more than the default sign-in rate limit allows.
+    t = await createTestApp({ LOGIN_RATE_LIMIT: '1000' });
     await expect(seedDemo(t.app)).resolves.toBe(true);
   }, 120_000);
   afterAll(async () => {
@@ -35,10 +37,141 @@ describe('demo district', () => {
     }
   });
 
+  const userId = async (email: string): Promise<string> => (await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email]))[0].id;
+  const contractOf = async (title: string) =>
+    (
+      await t.dataSource.query(
+        `SELECT c.id, c.reference, c.status, c.amount_minor::int AS amount, c.approved_minor::int AS approved, c.paid_minor::int AS paid, c.fund_id
+           FROM contracts c JOIN projects p ON p.id = c.project_id WHERE p.title = $1`,
+        [title],
+      )
+    )[0];
+  const milestoneStatuses = async (contractId: string): Promise<string[]> =>
+    (await t.dataSource.query(`SELECT status FROM contract_milestones WHERE contract_id = $1 ORDER BY position`, [contractId])).map((r: { status: string }) => r.status);
+  const page = async (email: string, url: string): Promise<string> => {
+    const s = await signIn(t, { email, password: DEMO_PASSWORD });
+    const res = await s.agent.get(url);
+    expect(res.status).toBe(200);
+    return res.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  };
+
+  it('has 乐龄 contracted, milestone 1 delivered, surveyed, scored by two evaluators (优秀) and paid by treasury voucher after maker-checker; milestone 2 delivered and waiting', async () => {
+    const c = await contractOf(DEMO_CONTRACT_TITLE);
+    expect(c).toMatchObject({ status: 'active', amount: 28_600_000, approved: 8_580_000, paid: 8_580_000 });
+    expect(await milestoneStatuses(c.id)).toEqual(['passed', 'delivered', 'pending']);
+
+    const evaluators = await t.dataSource.query(
+      `SELECT u.email FROM service_evaluators s JOIN users u ON u.id = s.evaluator_id WHERE s.contract_id = $1 AND s.status = 'active' ORDER BY u.email`,
+      [c.id],
+    );
+    expect(evaluators.map((e: { email: string }) => e.email)).toEqual(['expert1@demo.example', 'expert4@demo.example']);
+    const deliveries = await t.dataSource.query(
+      `SELECT d.milestone_position AS position, d.late, (SELECT count(*)::int FROM delivery_service_records r WHERE r.delivery_id = d.id) AS records,
+              (SELECT count(*)::int FROM delivery_attachments a WHERE a.delivery_id = d.id) AS attachments
+         FROM milestone_deliveries d WHERE d.contract_id = $1 ORDER BY d.milestone_position`,
+      [c.id],
+    );
+    expect(deliveries).toEqual([
+      { position: 1, late: false, records: 3, attachments: 2 },
+      { position: 2, late: false, records: 2, attachments: 1 },
+    ]);
+    const sheets = await t.dataSource.query(
+      `SELECT u.email, s.status FROM milestone_scoresheets s JOIN users u ON u.id = s.evaluator_id WHERE s.contract_id = $1 AND s.milestone_position = 1 ORDER BY u.email`,
+      [c.id],
+    );
+    expect(sheets).toEqual([
+      { email: 'expert1@demo.example', status: 'submitted' },
+      { email: 'expert4@demo.example', status: 'submitted' },
+    ]);
+    // (91.90 + 88.40) / 2, the satisfaction indicator from the residents' average of 4.6.
+    expect(await t.dataSource.query(`SELECT position, score_centi, grade FROM milestone_results WHERE contract_id = $1`, [c.id])).toEqual([{ position: 1, score_centi: 9015, grade: 'excellent' }]);
+    const surveys = await t.dataSource.query(
+      `SELECT s.milestone_position AS position, s.min_responses, (SELECT count(*)::int FROM survey_responses r WHERE r.survey_id = s.id) AS responses,
+              s.closes_at > app_now() AS open
+         FROM milestone_surveys s WHERE s.contract_id = $1 ORDER BY s.milestone_position`,
+      [c.id],
+    );
+    expect(surveys).toEqual([
+      { position: 1, min_responses: 3, responses: 5, open: true },
+      { position: 2, min_responses: expect.any(Number), responses: 2, open: true },
+    ]);
+
+    const [d] = await t.dataSource.query(
+      `SELECT d.status, d.rail, d.amount_minor::int AS amount, d.proposed_by, d.decided_by, tp.voucher_no, tp.recorded_by, tp.amount_minor::int AS voucher_amount
+         FROM disbursements d JOIN treasury_payments tp ON tp.disbursement_id = d.id WHERE d.contract_id = $1`,
+      [c.id],
+    );
+    expect(d).toEqual({
+      status: 'paid',
+      rail: 'treasury',
+      amount: 8_580_000,
+      proposed_by: await userId('officer@demo.example'),
+      decided_by: await userId('approver@demo.example'),
+      voucher_no: DEMO_VOUCHER_NO,
+      recorded_by: await userId('officer2@demo.example'),
+      voucher_amount: 8_580_000,
+    });
+    // The elderly fund: 360 000 reserved by the published project, 286 000 committed, of which 85 800 moved to paid.
+    const [fund] = await t.dataSource.query(`SELECT reserved_minor::int AS reserved, committed_minor::int AS committed, payable_minor::int AS payable, paid_minor::int AS paid FROM funds WHERE id = $1`, [c.fund_id]);
+    expect(fund).toEqual({ reserved: 36_000_000, committed: 20_020_000, payable: 0, paid: 8_580_000 });
+  });
+
+  it('has 同心 contracted, milestone 1 delivered late, scored 良好, and its disbursement waiting for an approver', async () => {
+    const c = await contractOf(DEMO_PENDING_CONTRACT_TITLE);
+    expect(c).toMatchObject({ status: 'active', amount: 13_800_000, approved: 0, paid: 0 });
+    expect(await milestoneStatuses(c.id)).toEqual(['passed', 'pending']);
+    expect(await t.dataSource.query(`SELECT late FROM milestone_deliveries WHERE contract_id = $1`, [c.id])).toEqual([{ late: true }]);
+    expect(await t.dataSource.query(`SELECT score_centi, grade FROM milestone_results WHERE contract_id = $1`, [c.id])).toEqual([{ score_centi: 8300, grade: 'good' }]);
+    expect(await t.dataSource.query(`SELECT status, amount_minor::int AS amount, proposed_by FROM disbursements WHERE contract_id = $1`, [c.id])).toEqual([
+      { status: 'proposed', amount: 6_900_000, proposed_by: await userId('officer2@demo.example') },
+    ]);
+  });
+
+  it('shows issue 6 to every role: payments to the organisations (their own only), scoring to the evaluators, the queue to the approver, the ledger to the auditor', async () => {
+    const paid = await contractOf(DEMO_CONTRACT_TITLE);
+    const pending = await contractOf(DEMO_PENDING_CONTRACT_TITLE);
+    const leling = await page('leling@demo.example', '/organisation/payments');
+    expect(leling).toContain(paid.reference);
+    expect(leling).toContain('¥85,800');
+    expect(leling).toContain('已支付');
+    const tongxin = await page('tongxin@demo.example', '/organisation/payments');
+    expect(tongxin).not.toContain(paid.reference);
+    expect(tongxin).not.toContain('¥85,800');
+    expect(await page('tongxin@demo.example', '/organisation/reports')).toContain('83.00 · 良好');
+    expect(await page('leling@demo.example', '/organisation/surveys')).toContain('5 / 3');
+
+    const expert1 = await page('expert1@demo.example', '/dashboard');
+    expect(expert1).toContain(`${paid.reference} · 2. 中期服务与评估`);
+    expect(await page('expert2@demo.example', '/service-evaluations')).toContain(pending.reference);
+
+    const approverQueue = await page('approver@demo.example', '/staff/disbursements');
+    expect(approverQueue).toContain(pending.reference);
+    expect(approverQueue).toContain('¥69,000');
+    expect(await page('approver2@demo.example', '/dashboard')).toContain('1 笔拨付待审批');
+    expect(await page('officer@demo.example', `/staff/contracts/${paid.id}/payments`)).toContain('90.15 · 优秀');
+    expect(await page('auditor@demo.example', '/staff/ledger')).toMatch(/总账平衡：\d+ 笔分录均借贷相等；2 项资金、1 份合同与总账一致/); // the contract with money approved; the other has none yet
+  });
+
+  it('records the issue 6 story in the audit trail', async () => {
+    const actions = (await t.dataSource.query(`SELECT DISTINCT action FROM audit_events`)).map((r: { action: string }) => r.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'demo.procurement_history_written',
+        'service_evaluation.evaluator_assigned',
+        'delivery.submitted',
+        'survey.response_recorded',
+        'service_evaluation.scores_submitted',
+        'disbursement.paid',
+      ]),
+    );
+  });
+
   it('writes the whole story into an intact audit chain, and runs only once', async () => {
     const { AuditService } = await import('../../src/audit/audit.service');
     await expect(t.app.get(AuditService).verify()).resolves.toMatchObject({ ok: true });
     await expect(seedDemo(t.app)).resolves.toBe(false);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM contracts`);
+    expect(n).toBe(2);
   });
 });
 
@@ -50,7 +183,8 @@ describe('demo district ledger', () => {
       const { LedgerService } = await import('../../src/payments/ledger.service');
       const result = await t.app.get(LedgerService).verifyLedger();
       expect(result.problems).toEqual([]);
-      expect(result.funds).toBeGreaterThanOrEqual(1);
+      // Both funds; of the contracts, the one with money approved and paid (the other's disbursement awaits approval).
+      expect(result).toMatchObject({ ok: true, funds: 2, contracts: 1 });
     } finally {
       await t.close();
     }
