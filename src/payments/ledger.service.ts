@@ -154,7 +154,7 @@ export class LedgerService {
   /**
    * The rest of the section-7 invariants: lines of an entry are numbered 1..n (none removed);
    * per fund, everything assigned and paid stays within the total; per project, paid equals the
-   * journal and stays within the active award; a settlement returned exactly what its journal
+   * journal and stays within the active award as varied (project_award_cap_minor); a settlement returned exactly what its journal
    * entry says, and approved + returned is the contract amount; and the append-only triggers are
    * in place and enabled. Returns the number of projects checked.
    */
@@ -172,10 +172,10 @@ export class LedgerService {
     for (const f of funds) problems.push({ kind: 'fund_limits', fundId: f.id, totalMinor: Number(f.total), usedMinor: Number(f.used), paidMinor: Number(f.paid) });
 
     const projects = (await manager.query(
-      `SELECT p.id, p.paid_minor::text AS paid, coalesce(j.paid, 0)::text AS j_paid, a.price_minor::text AS award
+      `SELECT p.id, p.paid_minor::text AS paid, coalesce(j.paid, 0)::text AS j_paid,
+              CASE WHEN EXISTS (SELECT 1 FROM awards a WHERE a.project_id = p.id AND a.status = 'active') THEN project_award_cap_minor(p.id)::text END AS award
          FROM projects p
          LEFT JOIN (SELECT project_id, sum(amount_minor) AS paid FROM journal_lines WHERE account = 'paid' AND project_id IS NOT NULL GROUP BY project_id) j ON j.project_id = p.id
-         LEFT JOIN awards a ON a.project_id = p.id AND a.status = 'active'
         WHERE p.paid_minor <> 0 OR j.project_id IS NOT NULL
         ORDER BY p.id`,
     )) as Array<{ id: string; paid: string; j_paid: string; award: string | null }>;

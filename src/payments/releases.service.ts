@@ -94,7 +94,7 @@ export class ReleasesService {
           heldMinor: kind === 'holdback_release' ? plan.holdback.heldMinor : plan.retention.heldMinor,
           releaseMinor: amountMinor,
           milestones: plan.milestones.map((s) => ({ position: s.position, trancheMinor: s.trancheMinor, payableMinor: s.payableMinor, holdbackMinor: s.holdbackMinor, retentionMinor: s.retentionMinor, withheldMinor: s.withheldMinor })),
-          explanation: plan.explanation,
+          explanation: kind === 'holdback_release' ? plan.holdbackExplanation : plan.retentionExplanation,
         };
         const [row] = (await m.query(
           `INSERT INTO disbursements (contract_id, milestone_position, kind, amount_minor, computation, rail, status, proposed_by, proposed_at, idempotency_key)

@@ -226,7 +226,7 @@ describe('payments: hold-back and retention releases, settlement', () => {
       await m.query(`ALTER TABLE journal_lines ENABLE TRIGGER journal_lines_no_change`);
       await m.query(`ALTER TABLE journal_lines ENABLE TRIGGER journal_lines_balance`);
     });
-    await t.dataSource.query(`UPDATE projects SET paid_minor = paid_minor + 1 WHERE id = $1`, [c.contract.projectId]);
+    await t.dataSource.query(`UPDATE projects SET paid_minor = paid_minor - 1 WHERE id = $1`, [c.contract.projectId]);
     await t.dataSource.query(`ALTER TABLE journal_entries DISABLE TRIGGER journal_entries_no_change`);
     try {
       const v = await ledger().verifyLedger();
@@ -238,6 +238,24 @@ describe('payments: hold-back and retention releases, settlement', () => {
       expect(v.problems).toContainEqual({ kind: 'entry_lines_gap', entryId: String(entry.id), lines: 3, maxLine: 7 });
     } finally {
       await t.dataSource.query(`ALTER TABLE journal_entries ENABLE TRIGGER journal_entries_no_change`);
+      await t.dataSource.query(`UPDATE projects SET paid_minor = paid_minor + 1 WHERE id = $1`, [c.contract.projectId]);
     }
+  });
+
+  it('refuses, in the database, a project paid beyond its award', async () => {
+    const c = await createActiveContract(t);
+    const [{ cap }] = await t.dataSource.query(`SELECT project_award_cap_minor($1)::text AS cap FROM projects WHERE id = $1`, [c.contract.projectId]);
+    expect(Number(cap)).toBe(Number(c.contract.amountMinor));
+    await expect(t.dataSource.query(`UPDATE projects SET paid_minor = $2 WHERE id = $1`, [c.contract.projectId, Number(cap) + 1])).rejects.toMatchObject({ code: '23514', constraint: 'projects_paid_within_award' });
+    // Up to the award itself it is allowed (rolled back so the ledger stays level).
+    const reached = await t.dataSource
+      .transaction(async (m) => {
+        await m.query(`UPDATE projects SET paid_minor = $2 WHERE id = $1`, [c.contract.projectId, Number(cap)]);
+        throw new Error('rollback');
+      })
+      .catch((e: Error) => e.message);
+    expect(reached).toBe('rollback');
+    // (An earlier test tampered with the journal; this project still agrees with it.)
+    expect((await ledger().verifyLedger()).problems.filter((p) => p.kind.startsWith('project'))).toEqual([]);
   });
 });

@@ -63,6 +63,8 @@ describe('hold-back and retention releases', () => {
     const retained = ms.reduce((s, m) => s + m.approvedTranche!.retentionMinor, 0);
     expect(retained).toBeGreaterThan(0);
     expect(plan.retention).toEqual({ heldMinor: retained, releaseMinor: retained });
+    expect(plan.retentionExplanation).toEqual([expect.stringContaining('质保金合计')]);
+    expect(plan.holdbackExplanation.join('')).not.toContain('质保金');
     for (const m of plan.milestones) expect(m.payableMinor + m.retentionMinor + m.holdbackMinor + m.withheldMinor).toBe(m.trancheMinor);
     expect(sum).toBe(amount);
   });

@@ -61,7 +61,10 @@ export interface ReleasePlan {
   withheldMinor: number;
   cancelledMinor: number;
   milestones: MilestoneSplit[];
+  /** Everything, for the page; and the lines of each release, for its disbursement. */
   explanation: string[];
+  holdbackExplanation: string[];
+  retentionExplanation: string[];
 }
 
 export class ReleaseRuleError extends Error {}
@@ -122,13 +125,16 @@ export function planReleases(milestones: MilestoneFacts[], rules: PaymentRules):
       cancelledMinor,
       milestones: splits,
       explanation: [],
+      holdbackExplanation: [],
+      retentionExplanation: [],
     };
   }
   const hb = holdbackRelease(splits.map((s) => ({ scoreCenti: s.scoreCenti, holdbackMinor: s.holdbackMinor })), rules);
   const averageScoreCenti = Math.floor(splits.reduce((s, m) => s + m.scoreCenti, 0) / splits.length);
-  const explanation = [hb.explanation];
-  if (hb.releaseMinor === 0 && heldHoldback > 0) explanation.push(`平均等级低于${GRADE_LABELS_ZH[rules.passHoldbackReleaseMinGrade]}：暂扣 ¥${yuan(heldHoldback)} 不予支付，合同结算时退回资金`);
-  if (heldRetention > 0) explanation.push(`末期已通过：质保金合计 ¥${yuan(heldRetention)} 予以支付`);
+  const holdbackExplanation = [hb.explanation];
+  if (hb.releaseMinor === 0 && heldHoldback > 0) holdbackExplanation.push(`平均等级低于${GRADE_LABELS_ZH[rules.passHoldbackReleaseMinGrade]}：暂扣 ¥${yuan(heldHoldback)} 不予支付，合同结算时退回资金`);
+  const retentionExplanation = heldRetention > 0 ? [`末期已通过：各期质保金合计 ¥${yuan(heldRetention)} 予以支付`] : [];
+  const explanation = [...holdbackExplanation, ...retentionExplanation];
   return {
     finalPosition,
     blockers,
@@ -141,6 +147,8 @@ export function planReleases(milestones: MilestoneFacts[], rules: PaymentRules):
     cancelledMinor,
     milestones: splits,
     explanation,
+    holdbackExplanation,
+    retentionExplanation,
   };
 }
 
