@@ -9,7 +9,7 @@ import { Clock } from '../common/clock/clock';
 import { ContractsService } from '../contracts/contracts.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { pgError } from '../procurement/funds.service';
-import { PaymentRules, Tranche, computeTranche } from './domain/payment-rules';
+import { Tranche, computeTranche } from './domain/payment-rules';
 import { approvePosting, payPosting } from './domain/postings';
 import { LedgerService } from './ledger.service';
 import { StripeRailService } from './stripe/stripe-rail.service';
@@ -128,7 +128,7 @@ export class DisbursementsService {
         )) as Array<{ round: number; score_centi: number }>;
         if (!result) throw new MilestoneNotPassedError('without an evaluation result');
         const now = await this.clock.now(m);
-        const { id: rulesId, rules } = await this.rulesAt(m, now);
+        const { id: rulesId, rules } = await paymentRulesAt(m, now);
         const tranche = computeTranche({ trancheMinor: Number(milestone.amountMinor), scoreCenti: result.score_centi, rules });
         if (tranche.payableMinor <= 0) throw new NothingPayableError();
         const rail: Rail = await this.stripeRail.railForProposal(m, contract.organisationId);
@@ -291,8 +291,5 @@ export class DisbursementsService {
     return toDisbursement(rows[0]);
   }
 
-  private rulesAt(m: EntityManager, now: Date): Promise<{ id: string; rules: PaymentRules }> {
-    return paymentRulesAt(m, now);
-  }
 
 }

@@ -1,3 +1,4 @@
+import { paymentRulesAt } from './payment-rules.query';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -220,7 +221,7 @@ export class ReleasesService {
       approvedTranche: tranches.get(ms.position) ?? null,
     }));
     const now = await this.clock.now(m);
-    const { id: rulesId, rules } = await rulesAt(m, now);
+    const { id: rulesId, rules } = await paymentRulesAt(m, now);
     const [balances] = (await m.query(`SELECT approved_minor::text AS approved FROM contracts WHERE id = $1`, [contract.id])) as Array<{ approved: string }>;
     const [s] = (await m.query(`SELECT * FROM contract_settlements WHERE contract_id = $1`, [contract.id])) as Array<Record<string, string & Date>>;
     const settlement: Settlement | null = s
@@ -244,17 +245,4 @@ export class ReleasesService {
       approvedMinor: Number(balances.approved),
     };
   }
-}
-
-/** The payment_rules row in force on the given day (Asia/Shanghai). */
-export async function rulesAt(m: EntityManager, now: Date): Promise<{ id: string; rules: PaymentRules }> {
-  const [r] = (await m.query(
-    `SELECT id, excellent_bp, good_bp, pass_bp, fail_bp, pass_holdback_release_min_grade, retention_bp
-       FROM payment_rules WHERE effective_from <= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date ORDER BY effective_from DESC LIMIT 1`,
-    [now],
-  )) as Array<{ id: string; excellent_bp: number; good_bp: number; pass_bp: number; fail_bp: number; pass_holdback_release_min_grade: 'excellent' | 'good'; retention_bp: number }>;
-  return {
-    id: r.id,
-    rules: { excellentBp: r.excellent_bp, goodBp: r.good_bp, passBp: r.pass_bp, failBp: r.fail_bp, passHoldbackReleaseMinGrade: r.pass_holdback_release_min_grade, retentionBp: r.retention_bp },
-  };
 }
