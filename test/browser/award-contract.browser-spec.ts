@@ -1,17 +1,7 @@
-import { Browser, Page } from 'playwright-core';
-import { artifact, launchBrowser } from '../support/browser';
+import { Browser } from 'playwright-core';
+import { artifact, launchBrowser, signInPage } from '../support/browser';
 import { TestApp, createTestApp } from '../support/test-app';
 import { DEFAULT_BIDDERS, EvaluatedProject, TestUser, createApprover, createEvaluatedProject, createOfficer, passChallengePeriod } from '../factories/awards';
-
-async function signInPage(browser: Browser, baseUrl: string, user: TestUser, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(user.email);
-  await page.getByLabel('密码').fill(user.password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/dashboard$/);
-  return page;
-}
 
 describe('approver journey: award, public notice, challenge period, contract confirmed by both sides and published', () => {
   let t: TestApp;

@@ -9,25 +9,13 @@ import { tinyPng } from '../factories/organisations';
 import { PayableContract, createActiveContract, passMilestone, voucherNo } from '../factories/payments';
 import { StripeContract, createStripeContract, stripeEnv, useEnv } from '../factories/stripe';
 import { resident } from '../factories/surveys';
-import { artifact, launchBrowser } from '../support/browser';
+import { DESKTOP, PHONE, artifact, launchBrowser, signInPage } from '../support/browser';
 import { FakeStripe, startFakeStripe } from '../support/fake-stripe';
 import { TestApp, createTestApp } from '../support/test-app';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const money = (minor: number) => formatMinor(minor, { trimZeros: true });
 const yuan = (minor: number) => `${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function signInPage(browser: Browser, baseUrl: string, user: { email: string; password: string }, viewport = DESKTOP): Promise<Page> {
-  const page = await (await browser.newContext({ viewport, isMobile: viewport === PHONE })).newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(user.email);
-  await page.getByLabel('密码').fill(user.password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/dashboard$/);
-  return page;
-}
 
 async function text(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();

@@ -1,18 +1,8 @@
-import { Browser, Page } from 'playwright-core';
-import { artifact, launchBrowser } from '../support/browser';
+import { Browser } from 'playwright-core';
+import { artifact, launchBrowser, signInPage } from '../support/browser';
 import { TestApp, createTestApp } from '../support/test-app';
 import { TestUser } from '../factories/awards';
 import { EvaluatedContract, createContractWithEvaluators, deliverMilestone, evaluatorActor, serviceEvaluation, sheetFor } from '../factories/service-evaluation';
-
-async function signInPage(browser: Browser, baseUrl: string, user: { email: string; password: string }, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(user.email);
-  await page.getByLabel('密码').fill(user.password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/dashboard$/);
-  return page;
-}
 
 describe('service evaluation journey: an evaluator scores on a phone, the result reaches the officer and the organisation', () => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, Page, chromium } from 'playwright-core';
 
 export const ARTIFACTS_DIR = path.join(__dirname, '..', 'browser', 'artifacts');
 
@@ -23,4 +23,18 @@ export async function launchBrowser(): Promise<Browser> {
 
 export function artifact(name: string): string {
   return path.join(ARTIFACTS_DIR, name);
+}
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A new browser context signed in through the real login page, on the dashboard. */
+export async function signInPage(browser: Browser, baseUrl: string, user: { email: string; password: string }, viewport: { width: number; height: number } = DESKTOP): Promise<Page> {
+  const page = await (await browser.newContext({ viewport, isMobile: viewport.width <= PHONE.width })).newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('电子邮箱').fill(user.email);
+  await page.getByLabel('密码').fill(user.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/dashboard$/);
+  return page;
 }
