@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from './actor';
-import { AuditEvent, AuditSummary } from './audit-event.entity';
+import { AuditEvent } from './audit-event.entity';
 import { AuditUsageError } from './audit.errors';
 import { ACTION_PATTERN, AuditChainRow, AuditEventContent, ChainVerification, ChainVerifier, GENESIS_HASH, canonicalJson, computeEventHash } from './domain/audit-chain';
 

@@ -5,10 +5,11 @@ import { APP_LOGGER } from './http/http-exception.filter';
 import { FormContextRegistry } from './http/form-context.registry';
 import { Clock, SystemClock } from './clock/clock';
 import { DashboardRegistry } from './views/dashboard.registry';
+import { JobQueue } from './jobs/job-queue';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** Cross-cutting services every module may inject: config, logger, clock, form contexts. */
+/** Cross-cutting services every module may inject: config, logger, clock, form contexts, the job queue. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -21,8 +22,9 @@ export class CommonModule {
         { provide: Clock, useClass: SystemClock },
         FormContextRegistry,
         DashboardRegistry,
+        JobQueue,
       ],
-      exports: [APP_CONFIG, APP_LOGGER, Clock, FormContextRegistry, DashboardRegistry],
+      exports: [APP_CONFIG, APP_LOGGER, Clock, FormContextRegistry, DashboardRegistry, JobQueue],
     };
   }
 }

@@ -1,9 +1,9 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_LOGGER } from '../common/http/http-exception.filter';
+import { JobQueue } from '../common/jobs/job-queue';
 import { NotificationsService } from '../notifications/notifications.service';
 import { DELIVERY_CONFIG, DeliveryConfig } from './delivery.config';
 
@@ -22,47 +22,39 @@ export interface RemindersSent {
  * date) and only the transaction that inserted it writes the notification.
  */
 @Injectable()
-export class DeliveryReminders implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private boss: PgBoss | null = null;
+export class DeliveryReminders implements OnApplicationBootstrap {
+  private started = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
     private readonly notifications: NotificationsService,
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
   get isRunning(): boolean {
-    return this.boss !== null;
+    return this.started && this.queue.isRunning;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.jobsEnabled) return;
-    const url = (this.dataSource.options as { url?: string }).url;
-    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', migrate: false, max: 2, application_name: 'marketplace-delivery-jobs' });
-    boss.on('error', (error) => this.logger.error({ err: error, context: 'delivery-jobs' }, 'job queue error'));
-    await boss.start();
-    this.boss = boss;
+    const boss = await this.queue.start();
     await boss.createQueue(DELIVERY_REMINDERS_QUEUE, { name: DELIVERY_REMINDERS_QUEUE, policy: 'short', retryLimit: 3, retryDelay: 60, expireInSeconds: 600 });
     await boss.schedule(DELIVERY_REMINDERS_QUEUE, '5 * * * *', {}, { tz: 'Asia/Shanghai' });
     await boss.work(DELIVERY_REMINDERS_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async () => {
       const sent = await this.sendReminders();
       if (sent.dueSoon || sent.overdue) this.logger.info({ context: 'delivery-jobs', ...sent }, 'milestone reminders sent');
     });
+    this.started = true;
     // Once at start-up too, so a deployment does not wait for the next hour.
     await this.queueReminders();
   }
 
   /** Queues a reminder run now (at most one waiting at a time); null when the queue is off or one is waiting. */
   async queueReminders(): Promise<string | null> {
-    if (!this.boss) return null;
-    return this.boss.send(DELIVERY_REMINDERS_QUEUE, {}, { singletonKey: 'now' });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    const boss = this.boss;
-    this.boss = null;
-    await boss?.stop({ graceful: true, timeout: 10_000, wait: true });
+    if (!this.isRunning) return null;
+    return this.queue.send(DELIVERY_REMINDERS_QUEUE, {}, { singletonKey: 'now' });
   }
 
   /** Sends every reminder now due that has not been sent; safe to run any number of times, at once. */

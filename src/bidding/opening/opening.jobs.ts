@@ -1,10 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../audit/actor';
 import { APP_LOGGER } from '../../common/http/http-exception.filter';
+import { JobQueue } from '../../common/jobs/job-queue';
 import { BIDDING_CONFIG, BiddingConfig } from '../bidding.config';
 import { OpeningService } from './opening.service';
 
@@ -24,34 +24,29 @@ export function openingSingletonKey(projectId: string, deadline: Date): string {
 }
 
 /**
- * The job queue (pg-boss, schema `pgboss` from the migrations, never migrated by pg-boss) and
- * the automatic opening: an every-minute schedule (run once across instances) queues an
+ * The automatic opening, on the shared job queue (common/jobs): an every-minute schedule (run once across instances) queues an
  * exact-time job for each deadline in the next two minutes and opens overdue projects; the first
  * bid of a project queues its job in the same transaction. JOBS_ENABLED=false turns it off.
  */
 @Injectable()
-export class OpeningJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private boss: PgBoss | null = null;
+export class OpeningJobs implements OnApplicationBootstrap {
+  private started = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
     private readonly opening: OpeningService,
     @Inject(BIDDING_CONFIG) private readonly config: BiddingConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
   get isRunning(): boolean {
-    return this.boss !== null;
+    return this.started && this.queue.isRunning;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.jobsEnabled) return;
-    // The app's own database: the URL the TypeORM DataSource was configured with.
-    const url = (this.dataSource.options as { url?: string }).url;
-    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', migrate: false, max: 4, application_name: 'marketplace-jobs' });
-    boss.on('error', (error) => this.logger.error({ err: error, context: 'jobs' }, 'job queue error'));
-    await boss.start();
-    this.boss = boss;
+    const boss = await this.queue.start();
     await boss.createQueue(OPEN_PROJECT_QUEUE, { name: OPEN_PROJECT_QUEUE, policy: 'short', retryLimit: 10, retryDelay: 15, retryBackoff: true, expireInSeconds: 600 });
     await boss.createQueue(SCAN_DEADLINES_QUEUE, { name: SCAN_DEADLINES_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 120 });
     await boss.schedule(SCAN_DEADLINES_QUEUE, '* * * * *', {}, { tz: 'Asia/Shanghai' });
@@ -61,13 +56,7 @@ export class OpeningJobs implements OnApplicationBootstrap, BeforeApplicationShu
     await boss.work(SCAN_DEADLINES_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async () => {
       await this.scanDeadlines();
     });
-    this.logger.info({ context: 'jobs' }, 'job queue started');
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    const boss = this.boss;
-    this.boss = null;
-    await boss?.stop({ graceful: true, timeout: 10_000, wait: true });
+    this.started = true;
   }
 
   /** The job's work: open the project if it is due (idempotent). */
@@ -95,18 +84,16 @@ export class OpeningJobs implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Queues the project's opening for its deadline inside the caller's transaction (first bid). */
   async scheduleOpening(manager: EntityManager, project: { id: string; bidDeadlineAt: Date | null }): Promise<void> {
-    if (!this.boss || !project.bidDeadlineAt) return;
+    if (!this.isRunning || !project.bidDeadlineAt) return;
     const [{ delay }] = (await manager.query(`SELECT greatest(0, ceil(extract(epoch FROM $1::timestamptz - app_now())))::int AS delay`, [project.bidDeadlineAt])) as Array<{ delay: number }>;
-    await this.send(project.id, project.bidDeadlineAt, delay, {
-      executeSql: async (text: string, values: unknown[]) => ({ rows: (await manager.query(text, values)) as unknown[] }),
-    });
+    await this.send(project.id, project.bidDeadlineAt, delay, manager);
   }
 
-  private async send(projectId: string, deadline: Date, delaySeconds: number, db?: PgBoss.Db): Promise<boolean> {
-    if (!this.boss) return false;
+  private async send(projectId: string, deadline: Date, delaySeconds: number, manager?: EntityManager): Promise<boolean> {
+    if (!this.isRunning) return false;
     const data: OpenProjectJob = { projectId, deadline: deadline.toISOString() };
     // start_after is the queue's own clock (now() + delay): the delay comes from app_now(), the deadline's clock.
-    const id = await this.boss.sendAfter(OPEN_PROJECT_QUEUE, data, { singletonKey: openingSingletonKey(projectId, deadline), ...(db ? { db } : {}) }, delaySeconds);
+    const id = await this.queue.send(OPEN_PROJECT_QUEUE, data, { singletonKey: openingSingletonKey(projectId, deadline), startAfter: delaySeconds }, manager);
     return id !== null;
   }
 }

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { APP_LOGGER } from '../../common/http/http-exception.filter';
+import { JobQueue } from '../../common/jobs/job-queue';
 import { STRIPE_CONFIG, StripeConfig } from './stripe.config';
 import { StripeGateway } from './stripe.gateway';
 import { StripeOutboxWorker } from './stripe-outbox.worker';
@@ -25,12 +24,12 @@ export interface StripeTransferJob {
  */
 @Injectable()
 export class StripeJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private boss: PgBoss | null = null;
+  private started = false;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<unknown> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
     private readonly gateway: StripeGateway,
     private readonly worker: StripeOutboxWorker,
     private readonly reconciliation: StripeReconciliationService,
@@ -40,11 +39,7 @@ export class StripeJobs implements OnApplicationBootstrap, BeforeApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.jobsEnabled || !this.gateway.isConfigured) return;
-    const url = (this.dataSource.options as { url?: string }).url;
-    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', migrate: false, max: 2, application_name: 'marketplace-stripe-jobs' });
-    boss.on('error', (error) => this.logger.error({ err: error, context: 'stripe-jobs' }, 'job queue error'));
-    await boss.start();
-    this.boss = boss;
+    const boss = await this.queue.start();
     await boss.createQueue(STRIPE_TRANSFER_QUEUE, { name: STRIPE_TRANSFER_QUEUE, policy: 'short', retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 600 });
     await boss.createQueue(STRIPE_RECONCILE_QUEUE, { name: STRIPE_RECONCILE_QUEUE, policy: 'short', retryLimit: 1, expireInSeconds: 1800 });
     await boss.schedule(STRIPE_RECONCILE_QUEUE, '17 * * * *', {}, { tz: 'Asia/Shanghai' });
@@ -55,6 +50,7 @@ export class StripeJobs implements OnApplicationBootstrap, BeforeApplicationShut
       const run = await this.reconciliation.runReconciliation();
       this.logger.info({ context: 'stripe-jobs', ...run }, 'stripe reconciliation ran');
     });
+    this.started = true;
     this.timer = setInterval(() => this.tick(), this.config.pollSeconds * 1000);
     this.timer.unref();
     this.tick();
@@ -72,19 +68,13 @@ export class StripeJobs implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    const boss = this.boss;
-    this.boss = null;
+    this.started = false;
     await this.sweeping;
-    await boss?.stop({ graceful: true, timeout: 10_000, wait: true });
   }
 
   /** Queues the send job inside the caller's transaction; without the job queue the sweep (or a test) sends it. */
   async queueSend(manager: EntityManager, disbursementId: string): Promise<void> {
-    if (!this.boss) return;
-    await this.boss.send(
-      STRIPE_TRANSFER_QUEUE,
-      { disbursementId } satisfies StripeTransferJob,
-      { singletonKey: disbursementId, db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await manager.query(text, values)) as unknown[] }) } },
-    );
+    if (!this.started) return;
+    await this.queue.send(STRIPE_TRANSFER_QUEUE, { disbursementId } satisfies StripeTransferJob, { singletonKey: disbursementId }, manager);
   }
 }
