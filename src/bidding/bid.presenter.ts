@@ -149,6 +149,8 @@ export function presentMyBids(rows: MyBidRow[]) {
     statusKey: `bidding.bidStatus.${r.status}`,
     projectStatusKey: `bidding.projectStatus.${r.projectStatus}`,
     url: `/projects/${r.projectId}/bid`,
+    projectUrl: `/projects/${r.projectId}`,
+    receiptUrl: receiptUrl(r.bidId, r.currentVersion),
     openingUrl: r.isOpened ? openingUrl(r.projectReference) : null,
   }));
 }

@@ -1,0 +1,51 @@
+/**
+ * Just enough HTML reading for tests that follow links like a person: the anchors a page shows,
+ * with their text, and the text of an element. Handlebars escapes attribute values, so entities
+ * are decoded before a link is followed.
+ */
+export interface PageLink {
+  href: string;
+  text: string;
+  attributes: Record<string, string>;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === '#') return String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10));
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
+function attributesOf(tag: string): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const m of tag.matchAll(/([:\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g)) {
+    attributes[m[1].toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  return attributes;
+}
+
+/** Visible text: tags dropped, entities decoded, whitespace collapsed. */
+export function textOf(html: string): string {
+  return decodeEntities(html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Every `<a href>` of the page, in document order. */
+export function linksOf(html: string): PageLink[] {
+  const links: PageLink[] = [];
+  for (const m of html.matchAll(/<a\b([^>]*)>([\s\S]*?)<\/a>/gi)) {
+    const attributes = attributesOf(m[1]);
+    if (attributes.href === undefined) continue;
+    links.push({ href: attributes.href, text: textOf(m[2]), attributes });
+  }
+  return links;
+}
+
+/** The first link whose data-testid (or else visible text) is `name`. */
+export function findLink(html: string, name: string): PageLink | undefined {
+  const links = linksOf(html);
+  return links.find((l) => l.attributes['data-testid'] === name) ?? links.find((l) => l.text === name);
+}
