@@ -17,8 +17,15 @@ export class AccountLockedError extends DomainError {
 }
 
 export class TooManyAttemptsError extends DomainError {
-  constructor() {
-    super('IDENTITY.TOO_MANY_ATTEMPTS', 'Too many sign-in attempts from this address; try again later', 'rate_limited', undefined, 'identity.errors.tooManyAttempts');
+  constructor(readonly retryAt: Date, readonly retryAfterSeconds: number) {
+    super(
+      'IDENTITY.TOO_MANY_ATTEMPTS',
+      `Too many failed sign-ins from this address; try again after ${retryAt.toISOString()}`,
+      'rate_limited',
+      undefined,
+      'identity.errors.tooManyAttempts',
+      { until: formatDateTime(retryAt), minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) },
+    );
   }
 }
 

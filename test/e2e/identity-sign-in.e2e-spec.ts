@@ -127,17 +127,48 @@ describe('login throttling per address', () => {
     await t.close();
   });
 
-  it('engages after the limit with a clear message, counted in PostgreSQL', async () => {
+  it('counts failures only: successful sign-ins never use up the limit', async () => {
+    const user = await createUser(t);
+    // Five good sign-ins from one address with a limit of three: none refused.
+    for (let i = 0; i < 5; i++) {
+      const anon = await anonymousSession(t);
+      await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).send({ email: user.email, password: TEST_PASSWORD }).expect(200);
+    }
+    const [{ hits }] = await t.dataSource.query(`SELECT hits FROM throttle_counters WHERE key LIKE 'login:%'`);
+    expect(hits).toBe(0);
+  });
+
+  it('refuses after the limit of failures, says when to try again, and the lock holds even for the right password', async () => {
+    await t.dataSource.query(`DELETE FROM throttle_counters`);
+    const user = await createUser(t);
     const anon = await anonymousSession(t);
     for (let i = 0; i < 3; i++) {
       await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).send({ email: `nobody${i}@test.example`, password: 'whatever-1234' }).expect(401);
     }
-    const res = await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).send({ email: 'nobody@test.example', password: 'whatever-1234' }).expect(429);
+    const res = await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).set('Accept-Language', 'zh-CN')
+      .send({ email: user.email, password: TEST_PASSWORD }).expect(429);
     expect(res.body.error.code).toBe('IDENTITY.TOO_MANY_ATTEMPTS');
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(590);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    // The time to try again comes from the database clock, shown in China time.
+    const [{ until }] = await t.dataSource.query(
+      `SELECT to_char(blocked_until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS until FROM throttle_counters WHERE key LIKE 'login:%'`,
+    );
+    expect(res.body.error.message).toContain(until);
+    expect(res.body.error.message).toMatch(/约 10 分钟后/);
     const page = await anon.form('/login', { email: 'x@test.example', password: 'y' }).expect(429);
-    expect(page.text).toContain('登录尝试过于频繁');
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM throttle_counters WHERE hits > 3`);
-    expect(n).toBeGreaterThanOrEqual(1);
+    expect(page.text).toContain('登录失败次数过多');
+    expect(page.text).toContain(until);
+    const en = await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).set('Accept-Language', 'en').send({ email: user.email, password: TEST_PASSWORD }).expect(429);
+    expect(en.body.error.message).toContain(`Try again after ${until}`);
+  });
+
+  it('lets the address sign in again once the block has passed (database clock)', async () => {
+    const user = await createUser(t);
+    const anon = await anonymousSession(t);
+    await t.dataSource.query(`UPDATE throttle_counters SET blocked_until = clock_timestamp() - interval '1 second', window_ends_at = clock_timestamp() - interval '1 second'`);
+    await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).send({ email: user.email, password: TEST_PASSWORD }).expect(200);
   });
 });
 
