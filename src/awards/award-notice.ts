@@ -38,6 +38,8 @@ export interface AwardNotice {
   awardedAt: string;
   challengePeriodEndsAt: string;
   challengePeriodWorkingDays: number;
+  /** Working days the notice is up before the challenge period counts (财政部令第87号 第六十九条); absent on notices published before it was recorded. */
+  noticeWorkingDays?: number;
 }
 
 export interface EvaluationResultRow extends RankedBid {
@@ -60,6 +62,7 @@ export function buildAwardNotice(input: {
   awardedAt: Date;
   challengePeriodEndsAt: Date;
   challengePeriodWorkingDays: number;
+  noticeWorkingDays: number;
 }): AwardNotice {
   const valid = validRanking(input.results) as EvaluationResultRow[];
   return {
@@ -91,5 +94,6 @@ export function buildAwardNotice(input: {
     awardedAt: input.awardedAt.toISOString(),
     challengePeriodEndsAt: input.challengePeriodEndsAt.toISOString(),
     challengePeriodWorkingDays: input.challengePeriodWorkingDays,
+    noticeWorkingDays: input.noticeWorkingDays,
   };
 }

@@ -27,7 +27,8 @@ import {
   ProjectNotAwaitingAwardError,
 } from './awards.errors';
 import { DEVIATION_REASON_MAX, DEVIATION_REASON_MIN, Participation, checkApproverEligibility, checkAwardChoice } from './domain/award-rules';
-import { PeriodExplanation, hasEnded, workingDayPeriod } from './domain/working-day-period';
+import { resultChallengePeriod } from './domain/challenge-periods';
+import { PeriodExplanation, hasEnded } from './domain/working-day-period';
 import { periodEndText } from './period.presenter';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -125,7 +126,7 @@ export class AwardsService {
         const chosen = results.find((r) => r.bidId === choice.bid.bidId)!;
         const now = await this.clock.now(m);
         const calendar = await this.rules.loadCalendar(m, localDateOf(now));
-        const period = workingDayPeriod(now, this.config.challengePeriodWorkingDays, calendar, 'challenge_period');
+        const period = resultChallengePeriod(now, calendar, { noticeWorkingDays: this.config.awardNoticeWorkingDays, challengeWorkingDays: this.config.challengePeriodWorkingDays });
         const notice = buildAwardNotice({
           project: {
             id: project.id,
@@ -145,6 +146,7 @@ export class AwardsService {
           awardedAt: now,
           challengePeriodEndsAt: period.endsAt,
           challengePeriodWorkingDays: this.config.challengePeriodWorkingDays,
+          noticeWorkingDays: this.config.awardNoticeWorkingDays,
         });
 
         const [{ id: awardId }] = (await m.query(
@@ -183,6 +185,7 @@ export class AwardsService {
             round: evaluation.round,
             rank: chosen.rank,
             challengePeriodWorkingDays: this.config.challengePeriodWorkingDays,
+            awardNoticeWorkingDays: this.config.awardNoticeWorkingDays,
             noticeSha256: createHash('sha256').update(JSON.stringify(notice)).digest('hex'),
           },
         });

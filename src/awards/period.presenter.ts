@@ -1,5 +1,5 @@
 import { formatLocal } from '../procurement/domain/local-time';
-import { DayNote } from '../procurement/domain/working-days';
+import { DayNote, DeadlineExplanation } from '../procurement/domain/working-days';
 import { Locale, translate } from '../i18n/i18n';
 import { PeriodExplanation, lastDayOf } from './domain/working-day-period';
 
@@ -17,8 +17,34 @@ export function periodEndText(e: PeriodExplanation): string {
  * The day-by-day pieces are procurement's deadline wording, so every period reads alike.
  */
 export function describePeriod(e: PeriodExplanation, locale: Locale): string {
+  const details = countDetails(e.count, locale);
+  if (e.start) {
+    const s = e.start;
+    return translate(locale, 'awards.period.sentenceAfter', {
+      kind: translate(locale, `awards.period.kinds.${e.kind}`),
+      start: translate(locale, `awards.period.starts.${s.basis}`, {
+        from: formatLocal(new Date(s.from)),
+        days: s.workingDays,
+        details: s.count ? countDetails(s.count, locale) : '',
+        lastDay: s.lastDay,
+      }),
+      days: e.workingDays,
+      details,
+      lastDay: lastDayOf(e),
+    });
+  }
+  return translate(locale, 'awards.period.sentence', {
+    kind: translate(locale, `awards.period.kinds.${e.kind}`),
+    from: formatLocal(new Date(e.from)),
+    days: e.workingDays,
+    details,
+    lastDay: lastDayOf(e),
+  });
+}
+
+/** "，计入 …，跳过 …，… 为调休工作日计入": the day-by-day pieces of a count. */
+function countDetails(c: DeadlineExplanation, locale: Locale): string {
   const sep = translate(locale, 'procurement.deadline.separator');
-  const c = e.count;
   let details = '';
   if (c.counted.length) details += translate(locale, 'procurement.deadline.counted', { days: c.counted.join(sep) });
   if (c.skipped.length) {
@@ -30,11 +56,5 @@ export function describePeriod(e: PeriodExplanation, locale: Locale): string {
     details += translate(locale, 'procurement.deadline.skipped', { days: skipped.join(sep) });
   }
   for (const d of c.makeUpDays) details += translate(locale, 'procurement.deadline.makeUp', { date: d.date, name: nameOf(d, locale) });
-  return translate(locale, 'awards.period.sentence', {
-    kind: translate(locale, `awards.period.kinds.${e.kind}`),
-    from: formatLocal(new Date(e.from)),
-    days: e.workingDays,
-    details,
-    lastDay: lastDayOf(e),
-  });
+  return details;
 }

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { buildAwardNotice } from '../awards/award-notice';
 import { AWARDS_CONFIG, AwardsConfig } from '../awards/awards.config';
 import { AwardsService } from '../awards/awards.service';
-import { workingDayPeriod } from '../awards/domain/working-day-period';
+import { resultChallengePeriod } from '../awards/domain/challenge-periods';
 import { ContractsService } from '../contracts/contracts.service';
 import { DeliveryService } from '../delivery/delivery.service';
 import { DisbursementsService } from '../payments/disbursements.service';
@@ -350,7 +350,7 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
     const results = await awards.resultsOf(m, evaluationRow.id);
     const chosen = results.find((r) => r.organisationId === plan.bidders[0].organisationId)!;
     const calendar = await rules.loadCalendar(m, localDateOf(awardedAt));
-    const period = workingDayPeriod(awardedAt, awardsConfig.challengePeriodWorkingDays, calendar, 'challenge_period');
+    const period = resultChallengePeriod(awardedAt, calendar, { noticeWorkingDays: awardsConfig.awardNoticeWorkingDays, challengeWorkingDays: awardsConfig.challengePeriodWorkingDays });
     const [projectRow] = (await m.query(`SELECT reference, title, purchaser_name, method, budget_ceiling_minor, currency FROM projects WHERE id = $1`, [project.id])) as Array<Record<string, string>>;
     const notice = buildAwardNotice({
       project: {
@@ -371,6 +371,7 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
       awardedAt,
       challengePeriodEndsAt: period.endsAt,
       challengePeriodWorkingDays: awardsConfig.challengePeriodWorkingDays,
+      noticeWorkingDays: awardsConfig.awardNoticeWorkingDays,
     });
     const [{ id: awardId }] = (await m.query(
       `INSERT INTO awards (project_id, evaluation_id, bid_id, organisation_id, price_minor, is_top_ranked, deviation_reason, status,

@@ -2,7 +2,8 @@ import { SYSTEM_ACTOR } from '../../src/audit/actor';
 import { ChallengesService } from '../../src/awards/challenges.service';
 import { tinyPng } from '../factories/organisations';
 import { fieldErrorsIn } from '../factories/procurement';
-import { advanceClock, dbNow } from '../support/clock';
+import { setClockTo } from '../factories/delivery';
+import { advanceClock, dbNow, resetClock } from '../support/clock';
 import { TestApp, createTestApp } from '../support/test-app';
 import {
   EvaluatedProject,
@@ -71,6 +72,30 @@ describe('challenges (质疑) against an award', () => {
     expect(notice.text).toContain('第 1 项质疑');
     expect(notice.text).not.toContain(GROUNDS);
     expect(notice.text).not.toContain('社工证书.png');
+  });
+
+  it('counts the 7 working days from the day after the 1-day notice period: notice of 2026-09-30, a challenge at 23:59 on 10-16 accepted, one at 10-17 00:00 refused', async () => {
+    await setClockTo(t, '2026-09-30T15:00:00+08:00');
+    try {
+      const project = await createEvaluatedProject(t);
+      const award = await awardProject(t, project);
+      expect(award.challengePeriodEndsAt.toISOString()).toBe(new Date('2026-10-17T00:00:00+08:00').toISOString());
+      expect(award.challengePeriodExplanation.start).toMatchObject({ basis: 'award_notice', workingDays: 1, lastDay: '2026-10-08' });
+      const notice = await t.http().get(`/notices/awards/${project.reference}`).expect(200);
+      expect(notice.text).toContain('2026-10-16 24:00');
+      expect(notice.text).toContain('公告期 1 个工作日');
+      expect(notice.text).toContain('于 2026-10-08 24:00 届满');
+
+      await setClockTo(t, '2026-10-16T23:59:00+08:00');
+      await fileChallenge(await signInAsUser(t, loser(project).member), award.id, GROUNDS).expect(303);
+      await setClockTo(t, '2026-10-17T00:00:00+08:00');
+      const late = await fileChallenge(await signInAsUser(t, project.bidders.find((b) => b.rank === 3)!.member), award.id, GROUNDS).expect(422);
+      expect(late.text).toContain('质疑期已于');
+      const rows = await t.dataSource.query(`SELECT organisation_id FROM challenges WHERE award_id = $1`, [award.id]);
+      expect(rows).toEqual([{ organisation_id: loser(project).organisationId }]);
+    } finally {
+      await resetClock(t.dataSource);
+    }
   });
 
   it('refuses a bidder one minute after the period, with a clear message (database clock)', async () => {

@@ -7,7 +7,26 @@ import { DeadlineExplanation, WorkingCalendar, earliestDeadline } from '../../pr
  * skipping weekends and holidays and counting make-up working days), ending at the close of the
  * last one (24:00 Asia/Shanghai). Pure.
  */
-export type PeriodKind = 'challenge_period' | 'challenge_answer' | 'contract_publication';
+export type PeriodKind = 'challenge_period' | 'challenge_answer' | 'contract_publication' | 'documents_challenge' | 'procedure_challenge' | 'complaint_period';
+
+/**
+ * What a period counts from when it starts after another one ends (challenge-periods.ts): the
+ * award notice period, the documents' notice period, their receipt, the end of a procedural
+ * step, or the end of a challenge's answer period (a complaint).
+ */
+export interface PeriodStart {
+  basis: 'award_notice' | 'documents_notice' | 'documents_received' | 'step_ended' | 'answer_period';
+  /** ISO instant of the event (publication, receipt, end of the step). */
+  from: string;
+  /** Working days of the preceding period (0 when the start is a day, not a period). */
+  workingDays: number;
+  /** YYYY-MM-DD (Shanghai): the day the supplier "should know"; counting starts the next day. */
+  lastDay: string;
+  /** ISO instant: the close of lastDay. */
+  endsAt: string;
+  /** The preceding period's count, when there is one. */
+  count: DeadlineExplanation | null;
+}
 
 /** Stored (jsonb) beside the deadline it explains, and shown wherever the deadline is. */
 export interface PeriodExplanation {
@@ -19,6 +38,8 @@ export interface PeriodExplanation {
   endsAt: string;
   /** The count itself: days counted, weekends and holidays skipped, make-up days counted. */
   count: DeadlineExplanation;
+  /** Set when the period counts from the end of another (older rows have none). */
+  start?: PeriodStart;
 }
 
 export function workingDayPeriod(from: Date, workingDays: number, calendar: WorkingCalendar, kind: PeriodKind): { endsAt: Date; explanation: PeriodExplanation } {
