@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Post, Render, Req, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Render, Req, Res, UploadedFiles } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
+import { MultipartForm } from '../identity/csrf.guard';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -38,10 +39,10 @@ export class OrganisationAwardsController {
     return this.views.organisationAwardPage(actor, awardId, req.locale);
   }
 
-  /** Multipart (attachments): the CSRF token travels in the query string. */
+  /** Multipart (attachments): the CSRF token travels in the body (see MultipartForm). */
   @Post('awards/:awardId/challenge')
   @FormView('awards/org-award', { titleKey: 'awards.org.challengeTitle' })
-  @UseInterceptors(FilesInterceptor('attachments', ATTACHMENTS_MAX, documentUploadOptions({ maxFiles: ATTACHMENTS_MAX })))
+  @MultipartForm(FilesInterceptor('attachments', ATTACHMENTS_MAX, documentUploadOptions({ maxFiles: ATTACHMENTS_MAX })))
   async challenge(
     @Param('awardId') awardId: string,
     @Body() dto: FileChallengeDto,

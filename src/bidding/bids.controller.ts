@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Inject, OnModuleInit, Param, ParseIntPipe, Post, Render, Req, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Inject, OnModuleInit, Param, ParseIntPipe, Post, Render, Req, Res, UploadedFiles } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
+import { MultipartForm } from '../identity/csrf.guard';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -40,10 +41,10 @@ export class BidsController implements OnModuleInit {
     return presentBidPage(await this.bids.getBidPage(actor, id));
   }
 
-  /** Submit or amend (multipart: attachments; the CSRF token travels in the query). */
+  /** Submit or amend (multipart: attachments; the CSRF token travels in the body, see MultipartForm). */
   @Post('projects/:id/bid')
   @FormView(BID_PAGE, { titleKey: 'bidding.bid.title' })
-  @UseInterceptors(FilesInterceptor('attachments', LIMITS.attachmentsMax, documentUploadOptions({ maxFiles: LIMITS.attachmentsMax })))
+  @MultipartForm(FilesInterceptor('attachments', LIMITS.attachmentsMax, documentUploadOptions({ maxFiles: LIMITS.attachmentsMax })))
   async submit(
     @Param('id') id: string,
     @CurrentActor() actor: Actor,

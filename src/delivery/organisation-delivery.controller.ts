@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Header, Param, Post, Render, Req, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post, Render, Req, Res, UploadedFiles } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
+import { MultipartForm } from '../identity/csrf.guard';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -50,10 +51,10 @@ export class OrganisationDeliveryController {
     return this.views.deliverPage(actor, id, int(position));
   }
 
-  /** Multipart (service log, photos, sign-in sheets): the CSRF token travels in the query string. */
+  /** Multipart (service log, photos, sign-in sheets): the CSRF token travels in the body (see MultipartForm). */
   @Post('contracts/:id/milestones/:position/deliveries')
   @FormView('delivery/deliver', { titleKey: 'delivery.deliver.title' })
-  @UseInterceptors(FileFieldsInterceptor(DELIVERY_FILE_FIELDS, deliveryUploadOptions()))
+  @MultipartForm(FileFieldsInterceptor(DELIVERY_FILE_FIELDS, deliveryUploadOptions()))
   async submit(
     @Param('id') id: string,
     @Param('position') position: string,

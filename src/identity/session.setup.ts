@@ -24,9 +24,8 @@ export const SESSION_COOKIE = 'sid';
 
 export const csrf = csrfSync({
   getTokenFromRequest: (req) =>
-    (req.body as Record<string, string> | undefined)?._csrf ??
-    (req.headers['x-csrf-token'] as string | undefined) ??
-    (typeof req.query?._csrf === 'string' ? req.query._csrf : undefined),
+    // Never the query string: a token in a URL ends up in the address bar, history and logs.
+    (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
 });
 
 /** In development the secret is generated once and kept in DATA_DIR, so sessions survive restarts. */

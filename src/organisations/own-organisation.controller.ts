@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Render, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Render, Req, Res, UploadedFile } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { MultipartForm } from '../identity/csrf.guard';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -71,10 +72,10 @@ export class OwnOrganisationController {
     await redirectWithFlash(req, res, 'organisations.own.submitted', '/organisation');
   }
 
-  /** Multipart: the CSRF token travels in the query string (the body is parsed after the check). */
+  /** Multipart: the CSRF token travels in the body (see MultipartForm). */
   @Post('documents')
   @FormView(SHOW, SHOW_TITLE)
-  @UseInterceptors(FileInterceptor('file', documentUploadOptions()))
+  @MultipartForm(FileInterceptor('file', documentUploadOptions()))
   async upload(
     @CurrentActor() actor: Actor,
     @Body() dto: UploadDocumentDto,

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Post, Render, Req, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Render, Req, Res, UploadedFiles } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
+import { MultipartForm } from '../identity/csrf.guard';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -44,10 +45,10 @@ export class EvaluatorServiceEvaluationController {
     await redirectWithFlash(req, res, key, outcome.submitted ? '/service-evaluations' : `/service-evaluations/${contractId}/milestones/${position}`);
   }
 
-  /** Multipart (photos): the CSRF token travels in the query string. */
+  /** Multipart (photos): the CSRF token travels in the body (see MultipartForm). */
   @Post(':contractId/milestones/:position/site-visits')
   @FormView('service-evaluation/scoring', { titleKey: 'serviceEvaluation.scoring.title' })
-  @UseInterceptors(FilesInterceptor('photos', PHOTOS_MAX, documentUploadOptions({ maxFiles: PHOTOS_MAX })))
+  @MultipartForm(FilesInterceptor('photos', PHOTOS_MAX, documentUploadOptions({ maxFiles: PHOTOS_MAX })))
   async visit(
     @Param('contractId') contractId: string,
     @Param('position') position: string,

@@ -68,7 +68,7 @@ describe('organisation documents', () => {
   it('refuses an upload without the CSRF token, a missing file, and an unknown kind', async () => {
     const org = await registerOrganisation(t);
     await org.session.agent.post('/organisation/documents').field('kind', 'other').attach('file', tinyPng(), 'a.png').expect(403);
-    const none = await org.session.agent.post(`/organisation/documents?_csrf=${encodeURIComponent(org.session.csrf)}`).field('kind', 'other').expect(400);
+    const none = await org.session.agent.post(`/organisation/documents`).field('_csrf', org.session.csrf).field('kind', 'other').expect(400);
     expect(none.text).toMatch(/id="f-file-error">文件为空</);
     const kind = await uploadDocument(org.session, 'passport', tinyPng(), 'a.png').expect(400);
     expect(kind.text).toMatch(/id="f-kind-error">请选择一项</);

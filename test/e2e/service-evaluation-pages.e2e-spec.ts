@@ -186,12 +186,12 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
     const now = await dbNow(t.dataSource);
     const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     const tomorrow = new Date(now.getTime() + 32 * 3_600_000).toISOString().slice(0, 10);
-    const url = `/service-evaluations/${c.contract.id}/milestones/1/site-visits?_csrf=${encodeURIComponent(a.csrf)}`;
-    const future = await a.agent.post(url).field('visitedOn', tomorrow).field('place', '联洋社区活动中心').field('notes', '走访 6 户老人，服务记录属实。').expect(400);
+    const url = `/service-evaluations/${c.contract.id}/milestones/1/site-visits`;
+    const future = await a.agent.post(url).field('_csrf', a.csrf).field('visitedOn', tomorrow).field('place', '联洋社区活动中心').field('notes', '走访 6 户老人，服务记录属实。').expect(400);
     expect(future.text).toContain('走访日期不能晚于今天');
     expect(future.text).toContain('联洋社区活动中心');
-    await a.agent.post(url).field('visitedOn', today).field('place', '联洋社区').field('notes', '走访记录').attach('photos', Buffer.from('<html>'), 'x.png').expect(400);
-    await a.agent.post(url).field('visitedOn', today).field('place', '联洋社区活动中心').field('notes', '走访 6 户老人，服务记录属实。').attach('photos', tinyPng(), 'visit.png').expect(303);
+    await a.agent.post(url).field('_csrf', a.csrf).field('visitedOn', today).field('place', '联洋社区').field('notes', '走访记录').attach('photos', Buffer.from('<html>'), 'x.png').expect(400);
+    await a.agent.post(url).field('_csrf', a.csrf).field('visitedOn', today).field('place', '联洋社区活动中心').field('notes', '走访 6 户老人，服务记录属实。').attach('photos', tinyPng(), 'visit.png').expect(303);
     expect(await milestoneStatus(t, c.contract.id, 1)).toBe('under_evaluation');
     const [visit] = await t.dataSource.query(`SELECT id, place FROM site_visits WHERE contract_id = $1`, [c.contract.id]);
     expect(visit.place).toBe('联洋社区活动中心');

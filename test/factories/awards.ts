@@ -249,9 +249,9 @@ export async function passChallengePeriod(t: TestApp, awardId: string, extraMs =
   await advanceClock(t.dataSource, row.challenge_period_ends_at.getTime() - now.getTime() + extraMs);
 }
 
-/** Files a challenge through the page (multipart; CSRF token in the query). */
+/** Files a challenge through the page (multipart; the CSRF token as a body field). */
 export function fileChallenge(session: Session, awardId: string, grounds: string, attachments: Array<{ name: string; bytes: Buffer }> = []) {
-  let req = session.agent.post(`/organisation/awards/${awardId}/challenge?_csrf=${encodeURIComponent(session.csrf)}`).field('grounds', grounds);
+  let req = session.agent.post(`/organisation/awards/${awardId}/challenge`).field('_csrf', session.csrf).field('grounds', grounds);
   for (const a of attachments) req = req.attach('attachments', a.bytes, a.name);
   return req;
 }

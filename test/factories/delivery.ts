@@ -18,13 +18,13 @@ export interface DeliveryPost {
   signInSheets?: Array<{ bytes: Buffer; name: string }>;
 }
 
-/** Posts the delivery form as a browser does: multipart, the CSRF token in the query string. */
+/** Posts the delivery form as a browser does: multipart, the CSRF token as a body field. */
 export function postDelivery(session: Session, contractId: string, position: number, body: DeliveryPost, options: { api?: boolean } = {}): request.Test {
   const url = options.api
     ? `/api/v1/contracts/${contractId}/milestones/${position}/deliveries`
-    : `/organisation/contracts/${contractId}/milestones/${position}/deliveries?_csrf=${encodeURIComponent(session.csrf)}`;
+    : `/organisation/contracts/${contractId}/milestones/${position}/deliveries`;
   let req = session.agent.post(url);
-  if (options.api) req = req.set('X-CSRF-Token', session.csrf);
+  req = options.api ? req.set('X-CSRF-Token', session.csrf) : req.field('_csrf', session.csrf);
   req = req.field('narrative', body.narrative ?? NARRATIVE);
   (body.records ?? []).forEach((r, i) => {
     for (const [k, v] of Object.entries(r)) req = req.field(`records[${i}][${k}]`, v);

@@ -82,9 +82,9 @@ export async function registerOrganisation(t: TestApp, overrides: Record<string,
   return { session, organisationId: me.body.user.organisationId, userId: me.body.user.id, email: String(form.email), password: TEST_PASSWORD, form };
 }
 
-/** Uploads a file to the signed-in member's organisation (multipart; CSRF token in the query string). */
+/** Uploads a file to the signed-in member's organisation (multipart; the CSRF token as a body field). */
 export function uploadDocument(session: Session, kind: string, bytes: Buffer, fileName: string): request.Test {
-  return session.agent.post(`/organisation/documents?_csrf=${encodeURIComponent(session.csrf)}`).field('kind', kind).attach('file', bytes, fileName);
+  return session.agent.post(`/organisation/documents`).field('_csrf', session.csrf).field('kind', kind).attach('file', bytes, fileName);
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {
