@@ -23,6 +23,7 @@ import { StripeReconciliationService } from './stripe/stripe-reconciliation.serv
 import { StripeSettlementService } from './stripe/stripe-settlement.service';
 import { StripeViews } from './stripe/stripe.views';
 import { StripeDashboard } from './stripe/stripe.dashboard';
+import { PaymentsDashboard } from './payments.dashboard';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { StripeWebhooksController } from './stripe/stripe-webhooks.controller';
 import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
@@ -39,6 +40,7 @@ import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
     LedgerService,
     DisbursementsService,
     PaymentsViews,
+    PaymentsDashboard,
     ReleasesService,
     ReleasesViews,
     { provide: STRIPE_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadStripeConfig(process.env, config.env) },
@@ -61,10 +63,12 @@ export class PaymentsModule implements OnModuleInit {
     private readonly stripeViews: StripeViews,
     private readonly dashboards: DashboardRegistry,
     private readonly stripeDashboard: StripeDashboard,
+    private readonly paymentsDashboard: PaymentsDashboard,
   ) {}
 
   onModuleInit(): void {
     for (const [template, provider] of Object.entries({ ...this.views.formContexts(), ...this.stripeViews.formContexts() })) this.forms.register(template, provider);
     this.dashboards.register((user) => this.stripeDashboard.widgetsFor(user));
+    this.dashboards.register((user) => this.paymentsDashboard.widgetsFor(user));
   }
 }
