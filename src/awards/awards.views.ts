@@ -183,8 +183,19 @@ export class AwardsViews {
       outcomes: CHALLENGE_OUTCOMES.map((code) => ({ code, labelKey: `awards.outcomes.${code}`, hintKey: `awards.outcomeHints.${code}` })),
       answerMin: ANSWER_MIN,
       answerMax: ANSWER_MAX,
-      values: { decision: '', outcome: '' },
+      // Who sat on the round the award came from: those found at fault are barred from a re-run (财政部令第87号 第六十七条).
+      committee: challenge.status === 'open' ? await this.committeeWithIds(award.evaluationId) : [],
+      values: { decision: '', outcome: '', faultedMemberIds: [] },
     };
+  }
+
+  private async committeeWithIds(evaluationId: string): Promise<Array<{ userId: string; name: string; roleKey: string }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT cm.user_id, u.display_name, cm.role FROM committee_members cm JOIN users u ON u.id = cm.user_id
+        WHERE cm.evaluation_id = $1 AND cm.status <> 'recused' ORDER BY cm.is_chair DESC, cm.role = 'bureau_representative', u.display_name`,
+      [evaluationId],
+    )) as Array<{ user_id: string; display_name: string; role: string }>;
+    return rows.map((r) => ({ userId: r.user_id, name: r.display_name, roleKey: `awards.committeeRoles.${r.role}` }));
   }
 
   // ── Organisations ───────────────────────────────────────────────────────────────────────────

@@ -144,7 +144,7 @@ export class ChallengesService {
    * is back in evaluation. All in one transaction, under the award's row lock.
    */
   async answerChallenge(actor: Actor, challengeId: string, input: AnswerInput): Promise<Challenge> {
-    const checked = checkAnswer({ decision: String(input.decision ?? ''), outcome: input.outcome ?? null, answer: String(input.answer ?? '') });
+    const checked = checkAnswer({ decision: String(input.decision ?? ''), outcome: input.outcome ?? null, answer: String(input.answer ?? ''), faultedMemberIds: input.faultedMemberIds });
     if (!checked.answer) throw new AwardsValidationError(checked.problems);
     const answer = checked.answer;
     return this.dataSource.transaction(async (m) => {
@@ -183,9 +183,10 @@ export class ChallengesService {
           answeredLate: hasEnded(now, challenge.answerDueAt),
           awardStatusBefore: award.status,
           changesAward: affectsAward,
+          faultedMemberIds: answer.faultedMemberIds,
         },
       });
-      if (affectsAward) await this.applyUpheld(m, actor, award, project, answer.outcome!, challenge.id, answer.answer, now);
+      if (affectsAward) await this.applyUpheld(m, actor, award, project, answer.outcome!, challenge.id, answer.answer, now, answer.faultedMemberIds);
       return m.findOneByOrFail(Challenge, { id: challenge.id });
     });
   }
@@ -199,6 +200,7 @@ export class ChallengesService {
     challengeId: string,
     answer: string,
     now: Date,
+    faultedMemberIds: readonly string[] = [],
   ): Promise<void> {
     const effect = upheldEffect(outcome);
     await m.query(`UPDATE awards SET status = $2, cancelled_at = $3, cancel_reason = $4 WHERE id = $1 AND status = 'active'`, [award.id, effect.awardStatus, now, answer]);
@@ -211,7 +213,10 @@ export class ChallengesService {
       details: { challengeId, outcome },
     });
     // The evaluation module owns the round: it marks it superseded (and audits it) in this transaction.
-    if (effect.supersedesEvaluation) await this.results.supersedeEvaluation(m, actor, award.evaluationId, `质疑成立，重新组织评审（质疑 ${challengeId}）`);
+    // Members found at fault are barred from the new committee (财政部令第87号 第六十七条); the evaluation module records it.
+    if (effect.supersedesEvaluation) {
+      await this.results.supersedeEvaluation(m, actor, award.evaluationId, `质疑成立，重新组织评审（质疑 ${challengeId}）`, { excludedMemberIds: faultedMemberIds });
+    }
     await m.query(`UPDATE projects SET status = $2, updated_at = now() WHERE id = $1 AND status = 'awarded'`, [project.id, effect.projectStatus]);
     await this.audit.record(m, actor, {
       action: 'project.award_withdrawn',

@@ -81,12 +81,13 @@ export class CommitteeService {
       if (await findLiveEvaluation(m, project.id)) throw new EvaluationAlreadyLiveError();
       const size = committeeSizeFor(project.rule, project.budgetCeilingMinor);
       const representativeId = request.representativeId ? request.representativeId : null;
-      if (representativeId) await this.checkRepresentative(project, representativeId);
-      const wanted = size - (representativeId ? 1 : 0);
       const now = await this.clock.now(m);
-      const others = new Map<string, ExclusionReason>();
+      const atFault = await this.excludedFromProject(m, project.id);
+      if (representativeId) await this.checkRepresentative(m, project, representativeId, atFault, now);
+      const wanted = size - (representativeId ? 1 : 0);
+      const others = new Map<string, ExclusionReason>(atFault.map((id) => [id, 'found_at_fault']));
       if (representativeId) others.set(representativeId, 'representative');
-      if (actor.userId) others.set(actor.userId, 'requester');
+      if (actor.userId) others.set(actor.userId, others.get(actor.userId) ?? 'requester');
       const screened = await this.screen(m, project, others, now);
       if (screened.pool.length < wanted) throw new CommitteePoolTooSmallError(screened.pool.length, wanted);
       const [{ round }] = (await m.query(`SELECT coalesce(max(round), 0) + 1 AS round FROM evaluations WHERE project_id = $1`, [project.id])) as Array<{ round: number }>;
@@ -218,10 +219,27 @@ export class CommitteeService {
     return me;
   }
 
-  private async checkRepresentative(project: BiddingProject, userId: string): Promise<void> {
+  /**
+   * The bureau representative sits as a committee member (财政部令第87号 第四十七条), so is screened
+   * like the experts: the role, no part found at fault in an earlier round (第六十七条), and no
+   * relationship with any bidder (第六十二条 回避; the same relationships the experts declare).
+   */
+  private async checkRepresentative(m: EntityManager, project: BiddingProject, userId: string, atFault: readonly string[], now: Date): Promise<void> {
     if (!project.rule.allowsBureauRepresentative) throw new RepresentativeNotAllowedError('rule');
     const user = isUuid(userId) ? await this.identity.findById(userId) : null;
     if (!user || !user.isActive || !user.roles.some((r) => (REPRESENTATIVE_ROLES as readonly string[]).includes(r))) throw new RepresentativeNotAllowedError('role');
+    if (atFault.includes(userId)) throw new RepresentativeNotAllowedError('at_fault');
+    const bids = await loadOpenedBids(m, project.id);
+    const conflicts = await this.evaluators.conflictsFor([userId], bids.map((b) => b.organisationId), now);
+    if (conflicts.length) {
+      const names = [...new Set(conflicts.map((c) => bids.find((b) => b.organisationId === c.organisationId)?.organisationName ?? ''))];
+      throw new RepresentativeNotAllowedError('conflict', { organisations: names.join('、') });
+    }
+  }
+
+  private async excludedFromProject(m: EntityManager, projectId: string): Promise<string[]> {
+    const rows = (await m.query(`SELECT user_id FROM committee_exclusions WHERE project_id = $1`, [projectId])) as Array<{ user_id: string }>;
+    return rows.map((r) => r.user_id);
   }
 
   /** Candidates whose expertise covers a project category, screened for activity and conflicts with any bidder. */
@@ -272,7 +290,8 @@ export class CommitteeService {
     const members = await loadMembers(m, evaluation.id);
     if (sitting(members).length >= evaluation.committeeSize) return null;
     const project = await this.projects.getProjectForBidding(m, evaluation.projectId, { lock: 'share' });
-    const others = new Map<string, ExclusionReason>(members.map((x) => [x.userId, 'already_drawn']));
+    const others = new Map<string, ExclusionReason>((await this.excludedFromProject(m, evaluation.projectId)).map((id) => [id, 'found_at_fault']));
+    for (const x of members) others.set(x.userId, 'already_drawn');
     others.set(evaluation.requestedBy, others.get(evaluation.requestedBy) ?? 'requester');
     const screened = await this.screen(m, project, others, now);
     if (screened.pool.length < 1) {

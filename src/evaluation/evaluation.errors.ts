@@ -74,8 +74,8 @@ export class CommitteePoolTooSmallError extends DomainError {
 }
 
 export class RepresentativeNotAllowedError extends ValidationFailedError {
-  constructor(reason: 'rule' | 'role') {
-    super({ representativeId: [fieldMessage(`evaluation.validation.representative_${reason}`)] }, 'This bureau representative cannot sit on the committee', 'EVALUATION.REPRESENTATIVE_NOT_ALLOWED');
+  constructor(reason: 'rule' | 'role' | 'at_fault' | 'conflict', params: Record<string, string | number> = {}) {
+    super({ representativeId: [fieldMessage(`evaluation.validation.representative_${reason}`, params)] }, 'This bureau representative cannot sit on the committee', 'EVALUATION.REPRESENTATIVE_NOT_ALLOWED');
   }
 }
 

@@ -117,21 +117,38 @@ export class ResultsService {
    * For the awards module, in its transaction: an upheld challenge ordering a re-run supersedes
    * the evaluation (its records stay as they are); a new committee may then be requested.
    */
-  async supersedeEvaluation(manager: EntityManager, actor: Actor, evaluationId: string, reason: string): Promise<void> {
+  async supersedeEvaluation(manager: EntityManager, actor: Actor, evaluationId: string, reason: string, options: { excludedMemberIds?: readonly string[] } = {}): Promise<void> {
     const cleaned = (reason ?? '').trim();
     if (cleaned.length < 2) throw new EvaluationInputError({ reason: ['evaluation.validation.reasonRequired'] });
     const evaluation = await loadEvaluation(manager, evaluationId, 'update');
     assertStage('supersede', evaluation);
+    const excluded = [...new Set(options.excludedMemberIds ?? [])];
+    const members = new Set((await loadMembers(manager, evaluation.id)).map((x) => x.userId));
+    if (excluded.some((id) => !members.has(id))) throw new EvaluationInputError({ faultedMemberIds: ['evaluation.validation.notAMember'] });
     const now = await this.clock.now(manager);
     await manager.query(`UPDATE evaluations SET status = 'superseded', ended_at = $2, ended_reason = $3 WHERE id = $1`, [evaluation.id, now, cleaned]);
+    // 财政部令第87号 第六十七条: members found at fault may not sit on the reconstituted committee.
+    for (const userId of excluded) {
+      await manager.query(
+        `INSERT INTO committee_exclusions (project_id, user_id, evaluation_id, reason, excluded_at, excluded_by) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (project_id, user_id) DO NOTHING`,
+        [evaluation.projectId, userId, evaluation.id, cleaned, now, actor.userId],
+      );
+    }
     await this.audit.record(manager, actor, {
       action: 'evaluation.superseded',
       entityType: 'evaluation',
       entityId: evaluation.id,
       before: { status: evaluation.status },
       after: { status: 'superseded' },
-      details: { reason: cleaned },
+      details: { reason: cleaned, excludedMemberIds: excluded },
     });
+  }
+
+  /** Users found at fault in an earlier round of the project, who may not sit again (财政部令第87号 第六十七条). */
+  async excludedFromProject(manager: EntityManager, projectId: string): Promise<string[]> {
+    const rows = (await manager.query(`SELECT user_id FROM committee_exclusions WHERE project_id = $1`, [projectId])) as Array<{ user_id: string }>;
+    return rows.map((r) => r.user_id);
   }
 
   /** What blocks sign-off now (i18n keys); flags and inquiries on bids that are no longer valid do not count. */

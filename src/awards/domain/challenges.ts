@@ -35,12 +35,22 @@ export interface AnswerInput {
   decision: string;
   outcome?: string | null;
   answer: string;
+  /** Committee members found at fault (re-run only): barred from the new committee (财政部令第87号 第六十七条). */
+  faultedMemberIds?: readonly string[] | string | null;
 }
 
 export interface CheckedAnswer {
   status: Exclude<ChallengeStatus, 'open'>;
   outcome: ChallengeOutcome | null;
   answer: string;
+  /** Only with a re-run; otherwise empty. */
+  faultedMemberIds: string[];
+}
+
+/** A form sends one checkbox as a string and several as an array. */
+function idList(value: AnswerInput['faultedMemberIds']): string[] {
+  if (value === null || value === undefined || value === '') return [];
+  return [...new Set((Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter(Boolean))];
 }
 
 export function checkAnswer(input: AnswerInput): { answer: CheckedAnswer | null; problems: TextProblem[] } {
@@ -51,9 +61,12 @@ export function checkAnswer(input: AnswerInput): { answer: CheckedAnswer | null;
   if (decision === 'uphold' && !outcome) problems.push({ field: 'outcome', key: 'choose' });
   const answer = input.answer.trim();
   if (length(answer) < ANSWER_MIN || length(answer) > ANSWER_MAX) problems.push({ field: 'answer', key: 'textLength', params: { min: ANSWER_MIN, max: ANSWER_MAX } });
+  const faulted = idList(input.faultedMemberIds);
+  // Members found at fault only matter when a new committee will be formed.
+  if (faulted.length && !(decision === 'uphold' && outcome === 'rerun_evaluation')) problems.push({ field: 'faultedMemberIds', key: 'choose' });
   if (problems.length || !decision) return { answer: null, problems };
   return {
-    answer: decision === 'uphold' ? { status: 'upheld', outcome, answer } : { status: 'dismissed', outcome: null, answer },
+    answer: decision === 'uphold' ? { status: 'upheld', outcome, answer, faultedMemberIds: outcome === 'rerun_evaluation' ? faulted : [] } : { status: 'dismissed', outcome: null, answer, faultedMemberIds: [] },
     problems,
   };
 }

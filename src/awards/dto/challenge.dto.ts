@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 /** A challenge (质疑): all grounds at once; attachments travel as multipart files. */
 export class FileChallengeDto {
@@ -26,4 +26,9 @@ export class AnswerChallengeDto {
   @IsString()
   @MaxLength(40_000)
   answer: string = '';
+
+  @ApiPropertyOptional({ type: [String], description: 'Re-run only: committee members found at fault, barred from the new committee (财政部令第87号 第六十七条)' })
+  @IsOptional()
+  @IsUUID('all', { each: true })
+  faultedMemberIds?: string[] | string;
 }

@@ -6,7 +6,8 @@ import { canonicalPool } from './draw';
  * Organisation members never hold the evaluator role (the database refuses it:
  * users_org_roles_exclusive), so they are never candidates in the first place.
  */
-export const EXCLUSION_REASONS = ['conflict', 'inactive', 'representative', 'requester', 'already_drawn'] as const;
+/** `found_at_fault`: found at fault in an earlier round of the project (财政部令第87号 第六十七条). */
+export const EXCLUSION_REASONS = ['conflict', 'inactive', 'representative', 'requester', 'already_drawn', 'found_at_fault'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface Candidate {
