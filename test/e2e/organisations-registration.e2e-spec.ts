@@ -36,7 +36,7 @@ describe('organisation registration', () => {
   it('creates a draft organisation and its administrator, signs them in, and audits both', async () => {
     const anon = await anonymousSession(t);
     const code = validCreditCode();
-    const form = registrationForm({ creditCode: `  ${code.toLowerCase()} `, registeredCapitalYuan: '¥30,000.50', serviceCategories: ['C03', 'C01'] });
+    const form = registrationForm({ creditCode: `  ${code.toLowerCase()} `, registeredCapitalYuan: '30,000.50', serviceCategories: ['C03', 'C01'] });
     const res = await anon.form('/register', form).expect(303);
     expect(res.headers.location).toBe('/organisation');
 

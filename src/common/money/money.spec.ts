@@ -11,10 +11,27 @@ describe('money', () => {
   it('parses user yuan amounts without floating point error', () => {
     expect(parseYuanToMinor('0.29')).toBe(29);
     expect(parseYuanToMinor('1,234.5')).toBe(123450);
-    expect(parseYuanToMinor('¥3000')).toBe(300000);
+    expect(parseYuanToMinor('3000')).toBe(300000);
     expect(parseYuanToMinor('1.234')).toBeNull();
     expect(parseYuanToMinor('-1')).toBeNull();
     expect(parseYuanToMinor('abc')).toBeNull();
+  });
+
+  it('accepts thousands separators only in groups of three, and nothing else around the digits', () => {
+    // Worked examples: each accepted string and the fen it stands for.
+    expect(parseYuanToMinor('1,234,567.89')).toBe(123456789);
+    expect(parseYuanToMinor('300,000')).toBe(30000000);
+    expect(parseYuanToMinor('999')).toBe(99900);
+    expect(parseYuanToMinor(' 186000.50 ')).toBe(18600050);
+    expect(parseYuanToMinor('1234567')).toBe(123456700);
+    // Refused, never read as another amount: irregular groups, spaces inside, currency signs, stray separators.
+    for (const typo of ['1,0,0', '12,34.5', '1,2345', '1234,567', ',100', '100,', '1,,000', '300 000', '¥300000', '￥300000', '300000元',
+      '1.', '.5', '1,000.', '１２３', '1e5', '0x10', '+100', '']) {
+      expect([typo, parseYuanToMinor(typo)]).toEqual([typo, null]);
+    }
+    // At most 13 digits of yuan (the grouped form counts digits, not commas).
+    expect(parseYuanToMinor('9,999,999,999,999.99')).toBe(999999999999999);
+    expect(parseYuanToMinor('10,000,000,000,000')).toBeNull();
   });
 
   it('parses bigint strings and refuses unsafe values', () => {

@@ -19,12 +19,21 @@ export function parseMinor(raw: string | number | bigint | null | undefined): Mi
   return value;
 }
 
-/** Parses a user-entered yuan amount ("1,234.5", "¥80", "3000") into fen; null when malformed. */
+/**
+ * A yuan amount as people type it: digits, optionally grouped by commas in threes from the
+ * right ("1,234,567.89"), at most two decimals. Nothing else: no currency sign, no spaces inside,
+ * no irregular groups ("1,0,0", "12,34.5", "300 000", "¥300000"), so a typo is refused and never
+ * read as another amount.
+ */
+const YUAN_AMOUNT = /^(?:(\d{1,3}(?:,\d{3})+)|(\d+))(?:\.(\d{1,2}))?$/;
+
+/** Parses a user-entered yuan amount ("1,234.5", "3000") into fen; null when malformed (see YUAN_AMOUNT). */
 export function parseYuanToMinor(input: string): Minor | null {
-  const cleaned = input.replace(/[¥￥,\s]/g, '');
-  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(cleaned);
+  const match = YUAN_AMOUNT.exec(input.trim());
   if (!match) return null;
-  const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  const whole = (match[1] ?? match[2]).replace(/,/g, '');
+  if (whole.length > 13) return null;
+  const fen = Number(whole) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
   return Number.isSafeInteger(fen) ? fen : null;
 }
 
