@@ -22,6 +22,25 @@ describe('unified social credit code (GB 32100-2015)', () => {
     expect(isValidCreditCode(code)).toBe(true);
   });
 
+  it.each([
+    ['000000000000000000', 'all zeros: the check character is right, but no department 0 exists'],
+    ['B0' + '510107MJ0000000', 'department B does not exist'],
+    ['54510107MJ0000000', 'civil affairs registers no type 4'],
+    ['94440300708461136', 'market regulation registers no type 4'],
+    ['Y2510107MJ0000000', '"other" has only type 1'],
+  ])('refuses %s: its first two characters are not a registrant GB 32100-2015 lists (%s)', (start) => {
+    const code = start.length === 18 ? start : start + computeCheckCharacter(start);
+    expect(checkCreditCode(code)).toEqual({ ok: false, reason: 'registrant', code });
+  });
+
+  it.each([['11'], ['12'], ['31'], ['51'], ['53'], ['59'], ['91'], ['92'], ['93'], ['A1'], ['N2'], ['Y1']])(
+    'accepts the registrant pair %s with a right check character',
+    (pair) => {
+      const first17 = `${pair}510107MJ0000000`;
+      expect(checkCreditCode(first17 + computeCheckCharacter(first17)).ok).toBe(true);
+    },
+  );
+
   it('computes the check character from the first 17 characters', () => {
     expect(computeCheckCharacter('51510107MJ0000000')).toBe('B');
     expect(computeCheckCharacter('51510107MJ0000026')).toBe('0');

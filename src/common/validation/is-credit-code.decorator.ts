@@ -12,6 +12,7 @@ export function creditCodeMessage(value: unknown): string {
   if (result.reason === 'length') {
     return fieldMessage('validation.creditCodeLength', { length: Array.from(result.code).length, expectedLength: CREDIT_CODE_LENGTH });
   }
+  if (result.reason === 'registrant') return fieldMessage('validation.creditCodeRegistrant', { prefix: result.code.slice(0, 2) });
   return fieldMessage('validation.creditCodeCheck', { expected: result.expected });
 }
 
