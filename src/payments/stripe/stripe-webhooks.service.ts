@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../audit/actor';
 import { AuditService } from '../../audit/audit.service';
+import { APP_LOGGER } from '../../common/http/http-exception.filter';
 import { NotificationsService } from '../../notifications/notifications.service';
 import { isFullyReversed } from './domain/transfer-rules';
 import { STRIPE_CONFIG, StripeConfig } from './stripe.config';
@@ -32,10 +34,15 @@ export class StripeWebhooksService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     @Inject(STRIPE_CONFIG) private readonly config: StripeConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
   verify(rawBody: unknown, signature: string | undefined): Stripe.Event {
-    if (!this.config.webhookSecret) throw new WebhookSignatureError('STRIPE_WEBHOOK_SECRET is not configured');
+    if (!this.config.webhookSecret) {
+      // The answer goes to whoever calls; the variable's name goes only to the operators' log.
+      this.logger.error({ context: 'stripe' }, 'a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set: it cannot be verified');
+      throw new WebhookSignatureError('the webhook is not configured');
+    }
     if (!Buffer.isBuffer(rawBody) || !rawBody.length) throw new WebhookSignatureError('empty body');
     if (!signature) throw new WebhookSignatureError('no Stripe-Signature header');
     try {
@@ -61,6 +68,13 @@ export class StripeWebhooksService {
   }
 
   private async handle(m: EntityManager, event: Stripe.Event): Promise<string> {
+    const object = (event as { data?: { object?: unknown } }).data?.object;
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) {
+      // Signed, yet nothing to apply: kept (stripe_events) and put before staff, not retried by Stripe for ever.
+      this.logger.warn({ context: 'stripe', eventId: event.id, type: event.type }, 'signed Stripe event without an object');
+      await this.settlement.flag(m, { kind: 'malformed_event', disbursementId: null, stripeTransferId: event.id, details: { eventId: event.id, type: event.type } });
+      return 'malformed_event';
+    }
     switch (event.type) {
       case 'transfer.created':
       case 'transfer.updated':

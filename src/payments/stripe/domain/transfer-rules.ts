@@ -60,7 +60,7 @@ export function findExistingTransfer<T extends TransferLike>(transfers: T[], dis
   return transfers.find((t) => t.metadata?.disbursement_id === disbursementId && !isFullyReversed(t)) ?? null;
 }
 
-export type IssueKind = 'transfer_without_disbursement' | 'amount_mismatch' | 'destination_mismatch' | 'paid_in_stripe_not_recorded' | 'missing_in_stripe' | 'partial_reversal';
+export type IssueKind = 'transfer_without_disbursement' | 'amount_mismatch' | 'destination_mismatch' | 'paid_in_stripe_not_recorded' | 'missing_in_stripe' | 'partial_reversal' | 'malformed_event';
 
 export interface OurDisbursement {
   id: string;
