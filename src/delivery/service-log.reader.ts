@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as ExcelJS from 'exceljs';
 import { sniffContentType } from '../documents/domain/file-sniffing';
 import { detectDelimiter, parseCsv } from './domain/service-log';
+import { measureZipInflation } from './zip-inflation';
 
 /**
  * Reads an uploaded service log into a table of cells (row i = line i + 1), by content: a ZIP
@@ -75,8 +76,11 @@ export function zipUncompressedSize(bytes: Buffer): number | null {
 }
 
 async function readXlsx(bytes: Buffer): Promise<string[][] | null> {
-  const inflated = zipUncompressedSize(bytes);
-  if (inflated === null || inflated > XLSX_MAX_UNCOMPRESSED_BYTES) return null;
+  // What the ZIP declares is refused first (cheap); then what it really inflates to is counted
+  // while inflating, and the count abandoned at the limit, before exceljs inflates it in memory.
+  const declared = zipUncompressedSize(bytes);
+  if (declared === null || declared > XLSX_MAX_UNCOMPRESSED_BYTES) return null;
+  if (!(await measureZipInflation(bytes, XLSX_MAX_UNCOMPRESSED_BYTES)).ok) return null;
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
