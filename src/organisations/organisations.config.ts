@@ -6,6 +6,9 @@ import { ConfigError } from '../config/app.config';
 export interface OrganisationsConfig {
   /** ORG_MIN_REGISTERED_CAPITAL_YUAN in fen: the least registered capital (开办资金/注册资金) accepted at registration. */
   minRegisteredCapitalMinor: number;
+  /** REGISTRATION_RATE_LIMIT / REGISTRATION_RATE_WINDOW_SECONDS: registration attempts one client address may send per window. */
+  registrationRateLimit: number;
+  registrationRateWindowSeconds: number;
 }
 
 export const ORGANISATIONS_CONFIG = Symbol('ORGANISATIONS_CONFIG');
@@ -19,7 +22,21 @@ export function loadOrganisationsConfig(env: NodeJS.ProcessEnv = process.env): O
   if (minor === null) {
     throw new ConfigError(`ORG_MIN_REGISTERED_CAPITAL_YUAN must be an amount in yuan such as 3000 or 3000.50, got "${raw}"`);
   }
-  return { minRegisteredCapitalMinor: minor };
+  // Ten attempts an hour is plenty for a person (or an office sharing one address); tests register far more.
+  const testing = (env.NODE_ENV ?? '') === 'test';
+  return {
+    minRegisteredCapitalMinor: minor,
+    registrationRateLimit: whole(env, 'REGISTRATION_RATE_LIMIT', testing ? 100_000 : 10, 1, 100_000),
+    registrationRateWindowSeconds: whole(env, 'REGISTRATION_RATE_WINDOW_SECONDS', 3600, 1, 86_400),
+  };
+}
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
 }
 
 /** Read when the app starts: a malformed ORG_MIN_REGISTERED_CAPITAL_YUAN stops it with a ConfigError. */

@@ -115,3 +115,10 @@ export class MemberInactiveError extends DomainError {
     super('ORGANISATIONS.MEMBER_INACTIVE', 'This colleague’s account is deactivated', 'rule', undefined, 'organisations.errors.memberInactive');
   }
 }
+
+/** 429: too many registration attempts from one address (RegistrationThrottleGuard). */
+export class RegistrationRateLimitedError extends DomainError {
+  constructor(minutes: number) {
+    super('ORGANISATIONS.REGISTRATION_RATE_LIMITED', `Too many registration attempts from this network; try again in ${minutes} minutes`, 'rate_limited', undefined, 'organisations.errors.registrationRateLimited', { minutes });
+  }
+}

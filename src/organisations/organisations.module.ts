@@ -12,6 +12,7 @@ import { OrganisationsDashboard } from './organisations.dashboard';
 import { OrganisationsService } from './organisations.service';
 import { OrganisationViews } from './organisations.views';
 import { OwnOrganisationController } from './own-organisation.controller';
+import { RegistrationThrottleGuard } from './registration-throttle.guard';
 import { RegistrationController } from './registration.controller';
 import { RegistryApiController } from './registry-api.controller';
 import { RegistryPagesController } from './registry-pages.controller';
@@ -35,6 +36,7 @@ import { VettingService } from './vetting.service';
     RegistryService,
     OrganisationViews,
     OrganisationsDashboard,
+    RegistrationThrottleGuard,
   ],
   exports: [OrganisationsService],
 })

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -9,6 +9,7 @@ import { RegisterOrganisationDto } from './dto/register-organisation.dto';
 import { OrganisationsService } from './organisations.service';
 import { OrganisationViews } from './organisations.views';
 import { redirectWithFlash } from './redirect';
+import { RegistrationThrottleGuard } from './registration-throttle.guard';
 
 /** Public sign-up of a social organisation and its administrator, who is signed in straight away. */
 @ApiExcludeController()
@@ -27,6 +28,7 @@ export class RegistrationController {
   }
 
   @Post()
+  @UseGuards(RegistrationThrottleGuard)
   @FormView('organisations/register', { titleKey: 'organisations.register.title' })
   async register(@CurrentActor() actor: Actor, @Body() dto: RegisterOrganisationDto, @Req() req: Request, @Res() res: Response) {
     const { user } = await this.organisations.register(actor, dto);
