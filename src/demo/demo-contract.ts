@@ -76,7 +76,7 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   const surveys = app.get(SurveysService);
   const disbursements = app.get(DisbursementsService);
   const resident: Actor = { ...SYSTEM_ACTOR, roles: ['anonymous'], requestId: 'demo-seed' };
-  const answer = async (token: string, answers: Array<{ rating: string; comment?: string }>) => {
+  const answer = async (token: string, answers: Array<{ rating: string; comment?: string; phone?: string }>) => {
     // Each resident on their own phone: a fresh device token.
     for (const a of answers) await surveys.submitResponse(resident, token, a, randomBytes(16).toString('hex'));
   };
@@ -129,12 +129,13 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   });
   // Five residents answer; with a minimum of three, their average (4.6) gives the satisfaction indicator 18.4 of 20.
   const survey1 = await surveys.openSurvey(cast.leling.admin, paid.id, 1, { minResponses: '3' });
+  // Each leaves a phone number, so each answer counts (answers without one count only where the opener allows it).
   await answer(survey1.token, [
-    { rating: '5', comment: '社工每周都来看我，还帮我量血压，很贴心。' },
-    { rating: '5', comment: '送餐准时，饭菜软烂适合老人。' },
-    { rating: '4', comment: '服务很好，希望周末也能送餐。' },
-    { rating: '5' },
-    { rating: '4', comment: '志愿者很有耐心。' },
+    { rating: '5', comment: '社工每周都来看我，还帮我量血压，很贴心。', phone: '138 0801 0001' },
+    { rating: '5', comment: '送餐准时，饭菜软烂适合老人。', phone: '138 0801 0002' },
+    { rating: '4', comment: '服务很好，希望周末也能送餐。', phone: '138 0801 0003' },
+    { rating: '5', phone: '138 0801 0004' },
+    { rating: '4', comment: '志愿者很有耐心。', phone: '138 0801 0005' },
   ]);
   await evaluation.recordSiteVisit(
     evaluatorFor(sunLi),
@@ -165,7 +166,7 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
     attachments: [{ kind: 'photo', originalName: '健康讲座.png', buffer: TINY_PNG }],
   });
   const survey2 = await surveys.openSurvey(cast.leling.admin, paid.id, 2, {});
-  await answer(survey2.token, [{ rating: '5', comment: '健康讲座讲得很清楚。' }, { rating: '4' }]);
+  await answer(survey2.token, [{ rating: '5', comment: '健康讲座讲得很清楚。', phone: '139 0802 0001' }, { rating: '4' }]);
 
   // ── 2. 同心's volunteer-station contract: milestone 1 passed 良好, its disbursement waiting for an approver ──
   const second = await writeProcurementHistory(app, dataSource, cast, {

@@ -13,7 +13,8 @@ import { hasAnyRole } from '../identity/domain/roles';
 import { NotificationsService } from '../notifications/notifications.service';
 import { pgError } from '../procurement/funds.service';
 import { SurveyOptionsInput, parseSurveyOptions } from './domain/options';
-import { hashDevice, hashPhone } from './domain/phone';
+import { Burst, findBursts } from './domain/bursts';
+import { hashAddress, hashDevice, hashPhone } from './domain/phone';
 import { ResponseInput, parseResponse } from './domain/response';
 import { Satisfaction, satisfactionOf } from './domain/satisfaction';
 import { SURVEYS_CONFIG, SurveysConfig } from './surveys.config';
@@ -43,6 +44,8 @@ export interface MilestoneSurvey {
   closedAt: Date | null;
   /** Answers are accepted: open and before closes_at by the database clock. */
   isAccepting: boolean;
+  /** Answers without a phone number count towards the satisfaction indicator (the opener's choice). */
+  countsUnverified: boolean;
 }
 
 export interface SurveyComment {
@@ -66,9 +69,10 @@ interface SurveyRow {
   status: SurveyStatus;
   closed_at: Date | null;
   is_accepting: boolean;
+  counts_unverified: boolean;
 }
 
-const SURVEY_COLUMNS = `id, contract_id, milestone_position, token, opened_at, closes_at, min_responses, opened_by, status, closed_at,
+const SURVEY_COLUMNS = `id, contract_id, milestone_position, token, opened_at, closes_at, min_responses, opened_by, status, closed_at, counts_unverified,
   (status = 'open' AND app_now() < closes_at) AS is_accepting`;
 const TOKEN = /^[A-Za-z0-9_-]{32,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -86,6 +90,7 @@ function toSurvey(r: SurveyRow): MilestoneSurvey {
     status: r.status,
     closedAt: r.closed_at,
     isAccepting: r.is_accepting,
+    countsUnverified: r.counts_unverified,
   };
 }
 
@@ -142,15 +147,15 @@ export class SurveysService {
           throw new SurveyOptionsInvalidError(Object.fromEntries(Object.entries(parsed.problems).map(([f, p]) => [f, [fieldMessage(p.key, p.params ?? {})]])));
         }
         const [row] = (await m.query(
-          `INSERT INTO milestone_surveys (contract_id, milestone_position, token, opened_at, closes_at, min_responses, opened_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${SURVEY_COLUMNS}`,
-          [contract.id, milestone.position, newSurveyToken(), now, parsed.value.closesAt, parsed.value.minResponses, actor.userId],
+          `INSERT INTO milestone_surveys (contract_id, milestone_position, token, opened_at, closes_at, min_responses, opened_by, counts_unverified)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SURVEY_COLUMNS}`,
+          [contract.id, milestone.position, newSurveyToken(), now, parsed.value.closesAt, parsed.value.minResponses, actor.userId, parsed.value.countsUnverified],
         )) as SurveyRow[];
         await this.audit.record(m, actor, {
           action: 'survey.opened',
           entityType: 'milestone_survey',
           entityId: row.id,
-          after: { status: 'open', closesAt: row.closes_at, minResponses: row.min_responses },
+          after: { status: 'open', closesAt: row.closes_at, minResponses: row.min_responses, countsUnverified: row.counts_unverified },
           details: { contractId: contract.id, position: milestone.position },
         });
         const byOrganisation = actor.organisationId === contract.organisationId;
@@ -229,12 +234,13 @@ export class SurveysService {
     const { rating, comment, phone } = parsed.value;
     const deviceHash = hashDevice(this.config.hashSecret, survey.id, deviceToken);
     const phoneHash = phone ? hashPhone(this.config.hashSecret, survey.id, phone) : null;
+    const addressHash = actor.ip ? hashAddress(this.config.hashSecret, survey.id, actor.ip) : null;
     try {
       return await this.dataSource.transaction(async (m) => {
         const rows = (await m.query(
-          `INSERT INTO survey_responses (survey_id, rating, comment, device_hash, phone_hash) VALUES ($1, $2, $3, $4, $5)
+          `INSERT INTO survey_responses (survey_id, rating, comment, device_hash, phone_hash, address_hash) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT DO NOTHING RETURNING id`,
-          [survey.id, rating, comment, deviceHash, phoneHash],
+          [survey.id, rating, comment, deviceHash, phoneHash, addressHash],
         )) as Array<{ id: string }>;
         if (!rows.length) return { kind: 'duplicate' } as const;
         // The audit trail records that an answer arrived and its rating; never the comment, the phone hash or the device.
@@ -277,9 +283,28 @@ export class SurveysService {
     return rows.map((r) => ({ rating: r.rating, comment: r.comment, submittedAt: r.submitted_at }));
   }
 
-  /** Count of each rating for the results pages. */
+  /** Every answer received, counted towards the indicator or not (the view's all_responses). */
+  async allResponses(surveyId: string): Promise<number> {
+    const [row] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM survey_responses WHERE survey_id = $1`, [surveyId])) as Array<{ n: number }>;
+    return row.n;
+  }
+
+  /** Bursts of answers (many from one address, many in a short window) for staff to look at (domain/bursts.ts). */
+  async burstsOf(surveyId: string): Promise<Burst[]> {
+    const rows = (await this.dataSource.query(`SELECT address_hash, submitted_at FROM survey_responses WHERE survey_id = $1 ORDER BY submitted_at`, [surveyId])) as Array<{
+      address_hash: string | null;
+      submitted_at: Date;
+    }>;
+    return findBursts(rows.map((r) => ({ addressHash: r.address_hash, submittedAt: r.submitted_at })));
+  }
+
+  /** Count of each rating for the results pages, among the answers that count towards the indicator. */
   async ratingCounts(surveyId: string): Promise<Array<{ rating: number; count: number }>> {
-    return (await this.dataSource.query(`SELECT rating, count(*)::int AS count FROM survey_responses WHERE survey_id = $1 GROUP BY rating`, [surveyId])) as Array<{ rating: number; count: number }>;
+    return (await this.dataSource.query(
+      `SELECT r.rating, count(*)::int AS count FROM survey_responses r JOIN milestone_surveys s ON s.id = r.survey_id
+        WHERE r.survey_id = $1 AND (r.phone_hash IS NOT NULL OR s.counts_unverified) GROUP BY r.rating`,
+      [surveyId],
+    )) as Array<{ rating: number; count: number }>;
   }
 
   private async tallyOf(m: EntityManager, surveyId: string): Promise<{ responses: number; ratingSum: number }> {

@@ -12,6 +12,7 @@ import { translate } from '../i18n/i18n';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
 import { COMMENT_MAX_LENGTH } from './domain/response';
+import { UNVERIFIED_ANSWER_CHOICES } from './domain/options';
 import { distributionOf, formatAverage, satisfactionOf } from './domain/satisfaction';
 import { SurveyNotFoundError } from './surveys.errors';
 import { MilestoneSurvey, SurveysService } from './surveys.service';
@@ -112,11 +113,14 @@ export class SurveysViews {
       results: survey ? await this.results(survey) : null,
       showComments: survey !== null && audience === 'staff',
       comments: survey && audience === 'staff' ? await this.surveys.commentsFor(contract.id, milestone.position) : [],
+      // Staff look at bursts before trusting the average; the organisation is not shown who answered when.
+      bursts: survey && audience === 'staff' ? (await this.surveys.burstsOf(survey.id)).map((b) => ({ ...b, messageKey: `surveys.bursts.${b.kind}` })) : [],
       canOpen,
       canClose: survey !== null && survey.status === 'open' && audience === 'staff' && hasAnyRole(actor.roles, ['bureau_officer']),
       contractNotActive: !survey && contract.status !== 'active',
       defaults: this.surveys.defaults,
-      values: { minResponses: String(this.surveys.defaults.minResponses) },
+      values: { minResponses: String(this.surveys.defaults.minResponses), unverifiedAnswers: 'exclude' },
+      unverifiedChoices: UNVERIFIED_ANSWER_CHOICES.map((code) => ({ code, labelKey: `surveys.survey.unverified.${code}` })),
     };
   }
 
@@ -193,7 +197,11 @@ export class SurveysViews {
   }
 
   private async results(survey: MilestoneSurvey) {
-    const [counts, tally] = await Promise.all([this.surveys.ratingCounts(survey.id), this.surveys.satisfactionFor(survey.contractId, survey.milestonePosition)]);
+    const [counts, tally, all] = await Promise.all([
+      this.surveys.ratingCounts(survey.id),
+      this.surveys.satisfactionFor(survey.contractId, survey.milestonePosition),
+      this.surveys.allResponses(survey.id),
+    ]);
     const satisfaction = tally ?? satisfactionOf({ responses: 0, ratingSum: 0, minResponses: survey.minResponses });
     return {
       responses: satisfaction.responses,
@@ -201,6 +209,7 @@ export class SurveysViews {
       minResponses: satisfaction.minResponses,
       meetsMinimum: satisfaction.meetsMinimum,
       missing: Math.max(0, satisfaction.minResponses - satisfaction.responses),
+      notCounted: all - satisfaction.responses,
       average: formatAverage(satisfaction.responses, satisfaction.ratingSum),
       distribution: distributionOf(counts).map((d) => ({ ...d, labelKey: `surveys.rating.${d.rating}` })),
     };
@@ -224,6 +233,7 @@ export class SurveysViews {
       closesAt: s.closesAt,
       closedAt: s.closedAt,
       minResponses: s.minResponses,
+      unverifiedKey: `surveys.survey.unverified.${s.countsUnverified ? 'count' : 'exclude'}`,
       publicUrl: this.publicUrl(s.token),
     };
   }

@@ -9,8 +9,9 @@ import { PayableContract } from './payments';
  * resident would (a fresh browser = a fresh device cookie and session, the CSRF token read from
  * the page).
  */
-export async function openSurvey(t: TestApp, c: PayableContract, position = 1, options: { closesOn?: string; minResponses?: string } = {}) {
-  return t.app.get(SurveysService).openSurvey(actorOf(c.orgAdmin, c.organisationId), c.contract.id, position, options);
+/** Opens a survey as the contracted organisation; answers without a phone number count unless `unverifiedAnswers: 'exclude'`. */
+export async function openSurvey(t: TestApp, c: PayableContract, position = 1, options: { closesOn?: string; minResponses?: string; unverifiedAnswers?: string } = {}) {
+  return t.app.get(SurveysService).openSurvey(actorOf(c.orgAdmin, c.organisationId), c.contract.id, position, { unverifiedAnswers: 'count', ...options });
 }
 
 export interface Resident {

@@ -6,7 +6,7 @@ describe('survey options', () => {
   const context = { now, defaultMinResponses: 10, defaultOpenDays: 30 };
 
   it('defaults to the configured minimum and to the end of the day 30 days from today (Shanghai)', () => {
-    expect(parseSurveyOptions({}, context)).toEqual({ ok: true, value: { closesAt: new Date('2027-01-01T16:00:00Z'), minResponses: 10 } });
+    expect(parseSurveyOptions({}, context)).toEqual({ ok: true, value: { closesAt: new Date('2027-01-01T16:00:00Z'), minResponses: 10, countsUnverified: false } });
     // 23:30 in Shanghai is still today there, though UTC says the day before.
     expect(parseSurveyOptions({}, { ...context, now: new Date('2026-12-02T15:30:00Z') })).toMatchObject({ value: { closesAt: new Date('2027-01-01T16:00:00Z') } });
     // 00:30 on 3 December in Shanghai (16:30 UTC on the 2nd) counts from the 3rd.
@@ -15,7 +15,7 @@ describe('survey options', () => {
 
   it('closes at the Shanghai midnight that ends the chosen day', () => {
     const result = parseSurveyOptions({ closesOn: '2026-12-20', minResponses: '15' }, context);
-    expect(result).toEqual({ ok: true, value: { closesAt: new Date('2026-12-20T16:00:00Z'), minResponses: 15 } });
+    expect(result).toEqual({ ok: true, value: { closesAt: new Date('2026-12-20T16:00:00Z'), minResponses: 15, countsUnverified: false } });
   });
 
   it('accepts today (it closes tonight) but not yesterday', () => {
@@ -31,5 +31,15 @@ describe('survey options', () => {
       expect(parseSurveyOptions({ minResponses }, context)).toMatchObject({ ok: false, problems: { minResponses: { key: 'surveys.validation.minResponsesRange' } } });
     }
     expect(parseSurveyOptions({ minResponses: '1' }, context)).toMatchObject({ ok: true, value: { minResponses: 1 } });
+  });
+
+  it('counts answers without a phone number only when the opener says so', () => {
+    expect(parseSurveyOptions({}, context)).toMatchObject({ ok: true, value: { countsUnverified: false } });
+    expect(parseSurveyOptions({ unverifiedAnswers: 'exclude' }, context)).toMatchObject({ ok: true, value: { countsUnverified: false } });
+    expect(parseSurveyOptions({ unverifiedAnswers: 'count' }, context)).toMatchObject({ ok: true, value: { countsUnverified: true } });
+    expect(parseSurveyOptions({ unverifiedAnswers: 'yes', minResponses: '0' }, context)).toEqual({
+      ok: false,
+      problems: { unverifiedAnswers: { key: 'surveys.validation.unverifiedAnswers' }, minResponses: { key: 'surveys.validation.minResponsesRange', params: { max: 1000 } } },
+    });
   });
 });

@@ -7,19 +7,28 @@
 export interface SurveyOptionsInput {
   closesOn?: unknown;
   minResponses?: unknown;
+  /** 'count' or 'exclude': whether answers without a phone number count towards the indicator. Absent: 'exclude'. */
+  unverifiedAnswers?: unknown;
 }
 
 export interface SurveyOptions {
   closesAt: Date;
   minResponses: number;
+  /**
+   * An answer without a phone number is tied only to a device cookie, which anyone can clear and
+   * answer again; it counts towards the satisfaction indicator only when the opener allows it.
+   */
+  countsUnverified: boolean;
 }
+
+export const UNVERIFIED_ANSWER_CHOICES = ['exclude', 'count'] as const;
 
 export const MAX_OPEN_DAYS = 365;
 export const MAX_MIN_RESPONSES = 1000;
 const SHANGHAI_OFFSET_MS = 8 * 3600_000; // China has kept UTC+8 without daylight saving since 1991
 const DAY_MS = 86_400_000;
 
-export type OptionProblems = Partial<Record<'closesOn' | 'minResponses', { key: string; params?: Record<string, unknown> }>>;
+export type OptionProblems = Partial<Record<'closesOn' | 'minResponses' | 'unverifiedAnswers', { key: string; params?: Record<string, unknown> }>>;
 
 export function parseSurveyOptions(
   input: SurveyOptionsInput,
@@ -52,6 +61,9 @@ export function parseSurveyOptions(
     if (!(minResponses >= 1 && minResponses <= MAX_MIN_RESPONSES)) problems.minResponses = { key: 'surveys.validation.minResponsesRange', params: { max: MAX_MIN_RESPONSES } };
   }
 
+  const unverified = typeof input.unverifiedAnswers === 'string' ? input.unverifiedAnswers.trim() : '';
+  if (unverified !== '' && !(UNVERIFIED_ANSWER_CHOICES as readonly string[]).includes(unverified)) problems.unverifiedAnswers = { key: 'surveys.validation.unverifiedAnswers' };
+
   if (Object.keys(problems).length) return { ok: false, problems };
-  return { ok: true, value: { closesAt, minResponses } };
+  return { ok: true, value: { closesAt, minResponses, countsUnverified: unverified === 'count' } };
 }

@@ -37,3 +37,8 @@ export function hashPhone(secret: string, surveyId: string, normalised: string):
 export function hashDevice(secret: string, surveyId: string, deviceToken: string): string {
   return createHmac('sha256', secret).update(`survey-device/v1\0${surveyId}\0${deviceToken}`).digest('hex');
 }
+
+/** hex HMAC-SHA256 of the client address an answer came from, for one survey (the address itself is not stored). */
+export function hashAddress(secret: string, surveyId: string, address: string): string {
+  return createHmac('sha256', secret).update(`survey-address/v1\0${surveyId}\0${address}`).digest('hex');
+}
