@@ -15,6 +15,7 @@ import { ServiceEvaluationModule } from './service-evaluation/service-evaluation
 import { SurveysModule } from './surveys/surveys.module';
 import { FormViewGuard } from './common/http/form-view';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
+import { NulCharacterGuard, NulCharacterPipe } from './common/http/hostile-input';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app.config';
 import { dataSourceOptions } from './database/data-source';
@@ -61,11 +62,13 @@ export class AppModule {
         ReportingModule,
       ],
       providers: [
+        { provide: APP_PIPE, useClass: NulCharacterPipe },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        // Global guards run in this order: remember the form, then access, then CSRF.
+        // Global guards run in this order: remember the form, then access, then input no field may hold, then CSRF.
         { provide: APP_GUARD, useClass: FormViewGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: NulCharacterGuard },
         { provide: APP_GUARD, useClass: CsrfGuard },
       ],
     };

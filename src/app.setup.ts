@@ -4,10 +4,12 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
-import { raw } from 'express';
+import { json, raw, urlencoded } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import hbs from 'hbs';
 import type { Logger } from 'pino';
+import { verifyJsonDepth } from './common/http/hostile-input';
 import { requestContext } from './common/http/request-context.middleware';
 import { viewHelpers } from './common/views/view-helpers';
 import { AppConfig } from './config/app.config';
@@ -53,10 +55,17 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(requestContext(logger));
   // Stripe signs the exact bytes it sends: its webhook keeps the raw body (a Buffer); the JSON parser then skips it.
   app.use('/webhooks/stripe', raw({ type: () => true, limit: '1mb' }));
-  app.useBodyParser('json', { limit: '1mb' });
-  app.useBodyParser('urlencoded', { extended: true, limit: '1mb' });
+  // Nesting is bounded at the edge: JSON by a scan before parsing, forms by body-parser (depth 32, deeper is a 400).
+  // (express's parsers directly: Nest's useBodyParser withholds `verify`, keeping it for its rawBody option.)
+  app.use(json({ limit: '1mb', verify: verifyJsonDepth }));
+  app.use(urlencoded({ extended: true, limit: '1mb' })); // body-parser 2: depth 32, strictly (deeper is a 400)
   app.useStaticAssets(PUBLIC_DIR, { prefix: '/assets/', maxAge: config.env === 'production' ? '1d' : 0 });
   configureSessions(app, config);
+  // What a signed-in person sees (pages, exports, JSON) is theirs: no shared or browser cache keeps it.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.user) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
@@ -70,6 +79,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     for (const [name, helper] of Object.entries(viewHelpers())) hbs.registerHelper(name, helper);
     helpersRegistered = true;
   }
+  // The API description is served only where it is wanted (API_DOCS=true): it maps the surface for anyone who asks.
+  if (!config.apiDocs) return;
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -21,6 +21,8 @@ export interface AppConfig {
   identity: IdentityConfig;
   /** Seed the demo district on start (DEMO=1 or `npm start -- --demo`). */
   demo: boolean;
+  /** Serve the OpenAPI description at /api/docs (API_DOCS=true); off by default. */
+  apiDocs: boolean;
   /** First admin, created on start when no admin exists yet. */
   bootstrapAdmin: { email: string; password: string } | null;
 }
@@ -88,6 +90,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       secureCookies: bool('SECURE_COOKIES', env.SECURE_COOKIES, nodeEnv === 'production'),
     },
     demo: bool('DEMO', env.DEMO, false),
+    apiDocs: bool('API_DOCS', env.API_DOCS, false),
     bootstrapAdmin: bootstrapAdmin(env),
   };
 }

@@ -138,7 +138,8 @@ export class DocumentsService {
       .where('d.id = :id AND NOT d.is_deleted', { id })
       .getOne();
     if (!doc) throw new DocumentNotFoundError(id);
-    if (doc.sealed && !unseal) throw new Error(`document ${id} is sealed: its owner must unseal it`);
+    // A sealed bid attachment exists only for the bid routes, which unseal it; any other route sees nothing.
+    if (doc.sealed && !unseal) throw new DocumentNotFoundError(id);
     return { ...metadataOf(doc), content: doc.sealed && unseal ? unseal(doc.content) : doc.content };
   }
 

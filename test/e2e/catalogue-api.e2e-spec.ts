@@ -3,7 +3,7 @@ import { TestApp, createTestApp } from '../support/test-app';
 describe('catalogue API', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ API_DOCS: 'true' });
   });
   afterAll(async () => {
     await t.close();

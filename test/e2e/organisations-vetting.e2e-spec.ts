@@ -101,7 +101,7 @@ describe('vetting journey', () => {
   let t: TestApp;
   let officer: Session;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ API_DOCS: 'true' });
     officer = (await signInAs(t, ['bureau_officer'], { displayName: '陈经办' })).session;
   });
   afterAll(async () => {

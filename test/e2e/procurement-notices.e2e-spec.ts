@@ -9,7 +9,7 @@ describe('public notice board', () => {
   let cancelled: { id: string; reference: string };
   let draftId: string;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ API_DOCS: 'true' });
     officer = (await signInAs(t, ['bureau_officer'])).session;
     const fund = await createFund(t, { total: '5000000' });
     draftId = await createDraft(officer, await projectForm(t, fund.id, { title: '尚未发布的草稿项目' }));

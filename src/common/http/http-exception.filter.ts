@@ -67,7 +67,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (req.formView && req.method === 'POST' && rerendersForm(mapped)) {
-      const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => !SECRET_FIELDS.test(k)));
+      const values = Object.fromEntries(
+        Object.entries((req.body ?? {}) as Record<string, unknown>)
+          .filter(([k]) => !SECRET_FIELDS.test(k))
+          .map(([k, v]) => [k, typeof v === 'string' ? v.replaceAll('\u0000', '') : v]),
+      );
       const { template, titleKey } = req.formView;
       const context = await this.forms.contextFor(template, req).catch(() => ({}));
       res.status(mapped.status).render(template, {
@@ -102,6 +106,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // The Express adapter wraps body-parser's errors (http-errors) in an HttpException; the original is its cause.
+      const causeType = (exception.cause as { type?: unknown } | undefined)?.type;
+      if (status === 400 && (causeType === 'entity.too.deep' || causeType === 'querystring.parse.rangeError')) {
+        return { status: 400, code: 'HTTP.BODY_TOO_DEEP', message: 'The request body is nested too deeply', messageKey: 'errors.bodyTooDeep' };
+      }
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
       return {
@@ -115,6 +124,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const type = (exception as { type?: string }).type;
+      // body-parser: JSON nested too deep (our verify), a form nested past qs's depth.
+      if (type === 'entity.too.deep' || type === 'querystring.parse.rangeError') {
+        return { status: 400, code: 'HTTP.BODY_TOO_DEEP', message: 'The request body is nested too deeply', messageKey: 'errors.bodyTooDeep' };
+      }
       return {
         status,
         code: type === 'entity.parse.failed' ? 'HTTP.MALFORMED_BODY' : type === 'entity.too.large' ? 'HTTP.PAYLOAD_TOO_LARGE' : `HTTP.${status}`,
