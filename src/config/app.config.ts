@@ -25,6 +25,25 @@ export interface AppConfig {
   apiDocs: boolean;
   /** First admin, created on start when no admin exists yet. */
   bootstrapAdmin: { email: string; password: string } | null;
+  mail: MailConfig;
+}
+
+/** Email of notifications (SMTP_URL, MAIL_FROM, MAIL_*): sent from the PostgreSQL outbox. */
+export interface MailConfig {
+  /** smtp:// or smtps:// URL (credentials inside). Unset: messages stay in the outbox (/admin/outbox). */
+  smtpUrl: string | null;
+  /** The From header, e.g. `社区公共服务购买平台 <noreply@mz.gov.example>`. */
+  from: string;
+  /** MAIL_MAX_ATTEMPTS: failed deliveries before a message is given up ('dead'). */
+  maxAttempts: number;
+  /** MAIL_RETRY_BASE_SECONDS: first back-off; doubled per attempt, at most an hour. */
+  retryBaseSeconds: number;
+  /** MAIL_LEASE_SECONDS: how long a claimed message is held before another instance may take it over. */
+  leaseSeconds: number;
+  /** MAIL_POLL_SECONDS: how often each instance sweeps the outbox for due messages. */
+  pollSeconds: number;
+  /** JOBS_ENABLED: deliver through the job queue and the sweep (tests call `sendPending` instead). */
+  jobsEnabled: boolean;
 }
 
 export interface IdentityConfig {
@@ -92,6 +111,37 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demo: bool('DEMO', env.DEMO, false),
     apiDocs: bool('API_DOCS', env.API_DOCS, false),
     bootstrapAdmin: bootstrapAdmin(env),
+    mail: mailConfig(env, nodeEnv),
+  };
+}
+
+/** A bare address or `Name <address>`; no line breaks (header injection). */
+const MAIL_FROM = /^(?:[^<>\r\n]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/;
+
+function mailConfig(env: NodeJS.ProcessEnv, nodeEnv: AppConfig['env']): MailConfig {
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  if (smtpUrl) {
+    let url: URL;
+    try {
+      url = new URL(smtpUrl);
+    } catch {
+      throw new ConfigError('SMTP_URL must be a URL like smtp://user:pass@mail.example:587 or smtps://…:465');
+    }
+    if (!['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
+      throw new ConfigError('SMTP_URL must be a URL like smtp://user:pass@mail.example:587 or smtps://…:465');
+    }
+  }
+  const from = env.MAIL_FROM?.trim() || null;
+  if (from && !MAIL_FROM.test(from)) throw new ConfigError(`MAIL_FROM must be an address or "Name <address>", got "${from}"`);
+  if (smtpUrl && !from && nodeEnv === 'production') throw new ConfigError('MAIL_FROM is required in production when SMTP_URL is set');
+  return {
+    smtpUrl,
+    from: from ?? 'noreply@localhost',
+    maxAttempts: int('MAIL_MAX_ATTEMPTS', env.MAIL_MAX_ATTEMPTS, 8, 1, 100),
+    retryBaseSeconds: int('MAIL_RETRY_BASE_SECONDS', env.MAIL_RETRY_BASE_SECONDS, 60, 0, 3600),
+    leaseSeconds: int('MAIL_LEASE_SECONDS', env.MAIL_LEASE_SECONDS, 120, 5, 3600),
+    pollSeconds: int('MAIL_POLL_SECONDS', env.MAIL_POLL_SECONDS, 30, 1, 3600),
+    jobsEnabled: bool('JOBS_ENABLED', env.JOBS_ENABLED, nodeEnv !== 'test'),
   };
 }
 

@@ -1,9 +1,10 @@
-import { BadRequestException, Controller, Get, Param, Query, Render, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { LOCALE_COOKIE, isLocale } from '../i18n/i18n';
 import { Public } from '../identity/access.decorators';
+import { IdentityService, SessionUser } from '../identity/identity.service';
 
 /** Only same-site paths are accepted as a redirect target. */
 export function safeNext(next: unknown, fallback = '/'): string {
@@ -14,7 +15,10 @@ export function safeNext(next: unknown, fallback = '/'): string {
 @Controller()
 @Public()
 export class HomeController {
-  constructor(private readonly catalogue: CatalogueService) {}
+  constructor(
+    private readonly catalogue: CatalogueService,
+    private readonly identity: IdentityService,
+  ) {}
 
   @Get()
   @Render('home/index')
@@ -23,10 +27,15 @@ export class HomeController {
     return { titleKey: 'home.title', categories, itemTotal: categories.reduce((s, c) => s + c.itemCount, 0) };
   }
 
-  /** Language switch: remembers the choice for a year and returns to the page. */
+  /**
+   * Language switch: remembers the choice for a year and returns to the page; a signed-in user's
+   * email is written in this language from now on.
+   */
   @Get('locale/:lang')
-  switchLocale(@Param('lang') lang: string, @Query('next') next: string | undefined, @Res() res: Response) {
+  async switchLocale(@Param('lang') lang: string, @Query('next') next: string | undefined, @Req() req: Request, @Res() res: Response) {
     if (!isLocale(lang)) throw new BadRequestException('Unsupported language');
+    const user = req.user as SessionUser | undefined;
+    if (user) await this.identity.setPreferredLocale(user.id, lang);
     res.cookie(LOCALE_COOKIE, lang, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: false, path: '/' });
     res.redirect(303, safeNext(next));
   }

@@ -7,6 +7,8 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { AppConfig } from '../config/app.config';
+import { Locale } from '../i18n/i18n';
+import { NotificationsService } from '../notifications/notifications.service';
 import { passwordProblems } from './domain/password-policy';
 import { roleSetProblem } from './domain/roles';
 import {
@@ -70,6 +72,7 @@ export class IdentityService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Creates an account inside the caller's transaction (registration, admin pages, seeding). */
@@ -192,7 +195,23 @@ export class IdentityService {
         throw new WeakPasswordError(['validation.currentPasswordWrong'], 'currentPassword');
       }
       await this.setPassword(manager, actor, user, next, 'user.password_changed');
+      await this.tellPasswordChanged(manager, user.id);
     });
+  }
+
+  /** Account security: the owner hears of every password change (an essential email, never turned off). */
+  private async tellPasswordChanged(manager: EntityManager, userId: string): Promise<void> {
+    await this.notifications.notify(manager, {
+      recipients: { userIds: [userId] },
+      kind: 'account.password_changed',
+      titleKey: 'identity.notifications.passwordChanged',
+      link: '/account/password',
+    });
+  }
+
+  /** The language the user's email is written in: remembered when they switch the site's language. */
+  async setPreferredLocale(userId: string, locale: Locale): Promise<void> {
+    await this.dataSource.query(`UPDATE users SET preferred_locale = $2 WHERE id = $1 AND preferred_locale <> $2`, [userId, locale]);
   }
 
   /** Issues a one-time reset token; the plain token is returned once and only its hash is kept. */
@@ -224,6 +243,7 @@ export class IdentityService {
       await this.setPassword(manager, { ...actor, userId: user.id, roles: user.roles }, user, next, 'user.password_reset');
       await manager.update(PasswordResetToken, { id: row.id }, { usedAt: now });
       await manager.update(User, { id: user.id }, { failedLoginCount: 0, lockedUntil: null });
+      await this.tellPasswordChanged(manager, user.id);
     });
   }
 

@@ -40,4 +40,8 @@ export class User {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** The language of the user's email (zh-CN or en); set when they switch the site's language. */
+  @Column({ name: 'preferred_locale', type: 'text', default: 'zh-CN' })
+  preferredLocale: string;
 }

@@ -37,6 +37,7 @@ const EXPECTED: Record<string, Principal[]> = {
   // Every signed-in user
   'GET /dashboard': SIGNED_IN, 'GET /inbox': SIGNED_IN, 'POST /inbox/:id/open': SIGNED_IN, 'POST /inbox/read-all': SIGNED_IN,
   'GET /account/password': SIGNED_IN, 'POST /account/password': SIGNED_IN,
+  'GET /account/notifications': SIGNED_IN, 'POST /account/notifications': SIGNED_IN, 'GET /admin/outbox': ADMIN,
   // Social organisations: their own record, members, projects and bids
   'GET /organisation': ORG, 'GET /organisation/edit': ORG, 'POST /organisation/edit': ORG, 'GET /organisation/contact': ORG,
   'POST /organisation/contact': ORG, 'POST /organisation/submit': ORG, 'POST /organisation/documents': ORG,
