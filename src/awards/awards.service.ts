@@ -158,12 +158,21 @@ export class AwardsService {
         )) as Array<{ id: string }>;
         await m.query(`UPDATE projects SET status = 'awarded', updated_at = now() WHERE id = $1 AND status = 'evaluation'`, [project.id]);
 
+        // The winner and every other bidder each hear their own result; staff hear that the award was made.
         const bidders = await this.bidderOrganisations(m, project.id);
+        const params = { reference: project.reference, title: project.title, winner: chosen.organisationName };
         await this.notifications.notify(m, {
-          recipients: { organisationIds: bidders },
-          kind: 'award.made',
-          titleKey: 'awards.notifications.awarded',
-          params: { reference: project.reference, title: project.title, winner: chosen.organisationName },
+          recipients: { organisationIds: [chosen.organisationId] },
+          kind: 'award.won',
+          titleKey: 'awards.notifications.won',
+          params,
+          link: `/organisation/awards/${awardId}`,
+        });
+        await this.notifications.notify(m, {
+          recipients: { organisationIds: bidders.filter((id) => id !== chosen.organisationId) },
+          kind: 'award.not_won',
+          titleKey: 'awards.notifications.notWon',
+          params,
           link: `/organisation/awards/${awardId}`,
         });
         await this.audit.record(m, actor, {

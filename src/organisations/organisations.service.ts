@@ -11,6 +11,7 @@ import { formatDate } from '../common/views/view-helpers';
 import { DocumentMetadata, DocumentsService, LoadedDocument } from '../documents/documents.service';
 import { DocumentNotFoundError } from '../documents/documents.errors';
 import { IdentityService, SessionUser, toSessionUser } from '../identity/identity.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { User } from '../identity/user.entity';
 import {
   EvaluationGrade,
@@ -138,6 +139,7 @@ export class OrganisationsService {
     private readonly catalogue: CatalogueService,
     private readonly clock: Clock,
     @Inject(ORGANISATIONS_CONFIG) private readonly config: OrganisationsConfig,
+    private readonly notifications: NotificationsService,
   ) {}
 
   get minRegisteredCapitalMinor(): number {
@@ -345,6 +347,14 @@ export class OrganisationsService {
         entityId: organisation.id,
         before: { status: organisation.status },
         after: { status: check.to },
+      });
+      // The vetting queue has a new entry: officers are told.
+      await this.notifications.notify(manager, {
+        recipients: { roles: ['bureau_officer'] },
+        kind: 'organisation.submitted',
+        titleKey: 'organisations.notifications.submitted',
+        params: { name: organisation.nameZh },
+        link: `/staff/organisations/${organisation.id}`,
       });
       return { ...organisation, ...changes };
     });

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock/clock';
 import { normaliseCreditCode } from '../common/validation/credit-code';
 import { DocumentMetadata, DocumentsService } from '../documents/documents.service';
 import { IdentityService } from '../identity/identity.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { BureauDecision, ORGANISATION_STATUSES, OrganisationStatus, TRANSITIONS, checkTransition } from './domain/vetting';
 import { ListOrganisationsQuery } from './dto/list-organisations.query';
 import { Organisation } from './organisation.entity';
@@ -52,6 +53,7 @@ export class VettingService {
     private readonly documents: DocumentsService,
     private readonly identity: IdentityService,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** The queue: one status (oldest submission first when reviewing) or all, searched by name or credit code. */
@@ -137,6 +139,14 @@ export class VettingService {
           before: { status: organisation.status, statusReason: organisation.statusReason },
           after: { status: check.to, statusReason: check.reason },
           details: { reason: check.reason },
+        });
+        // The organisation's members hear the decision and its reason, in this transaction.
+        await this.notifications.notify(manager, {
+          recipients: { organisationIds: [organisation.id] },
+          kind: TRANSITIONS[input.decision].auditAction,
+          titleKey: check.reason ? `organisations.notifications.${input.decision}WithReason` : `organisations.notifications.${input.decision}`,
+          params: { name: organisation.nameZh, reason: check.reason ?? '' },
+          link: '/organisation',
         });
         return { ...organisation, ...changes };
       });

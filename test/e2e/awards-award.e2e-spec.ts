@@ -64,11 +64,14 @@ describe('awarding a project (定标)', () => {
     const index = await t.http().get('/notices/awards').expect(200);
     expect(index.text).toContain(project.reference);
 
+    // The winner hears it won, every other bidder that it did not; nobody hears both.
     const told = await t.dataSource.query(
-      `SELECT DISTINCT n.user_id FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'award.made' AND u.organisation_id = ANY($1::uuid[])`,
+      `SELECT n.kind, u.organisation_id FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind IN ('award.won', 'award.not_won') AND u.organisation_id = ANY($1::uuid[])`,
       [project.bidders.map((b) => b.organisationId)],
     );
     expect(told).toHaveLength(project.bidders.length * 2);
+    for (const row of told) expect(row.kind).toBe(row.organisation_id === top(project).organisationId ? 'award.won' : 'award.not_won');
+    expect(told.filter((r: { kind: string }) => r.kind === 'award.won')).toHaveLength(2);
     expect(await auditActions(t, 'award', award.id)).toEqual(['award.made']);
     expect(await auditActions(t, 'project', project.id)).toEqual(['project.awarded']);
     const staffPage = await session.agent.get(`/staff/awards/${award.id}`).expect(200);

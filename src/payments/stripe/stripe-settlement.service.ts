@@ -137,6 +137,13 @@ export class StripeSettlementService {
       params: { reference: contract.reference, position: d.milestonePosition, reason: reason.slice(0, 200) },
       link: `/staff/disbursements/${d.id}`,
     });
+    await this.notifications.notify(m, {
+      recipients: { organisationIds: [contract.organisationId] },
+      kind: 'disbursement.failed',
+      titleKey: 'payments.stripe.notifications.failedOrganisation',
+      params: { reference: contract.reference, position: d.milestonePosition },
+      link: '/organisation/payments',
+    });
     d.status = 'failed';
     return true;
   }
