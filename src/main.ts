@@ -5,7 +5,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { Client } from 'pg';
-import { AppConfig, loadAppConfig } from './config/app.config';
+import { AppConfig, ConfigError, loadAppConfig } from './config/app.config';
 import { resolveDatabase } from './database/database-url';
 import { runMigrations } from './database/migrate';
 import { SYSTEM_ACTOR } from './audit/actor';
@@ -17,25 +17,31 @@ async function bootstrap(): Promise<void> {
   if (process.argv.includes('--demo')) config.demo = true;
   const logger = createLogger(config.logLevel);
   const started = Date.now();
-  const database = await resolveDatabase(config, (message) => logger.debug({ context: 'postgres' }, message));
+  // The embedded server runs in its own process group: Ctrl-C reaches the app only, which closes
+  // its connections (requests, jobs, pools) first and stops the server last.
+  const database = await resolveDatabase(config, (message) => logger.debug({ context: 'postgres' }, message), { ownProcessGroup: true });
   logger.info({ embedded: Boolean(database.embedded), dataDir: database.embedded ? config.dataDir : undefined }, 'database ready');
 
   let app: NestExpressApplication | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
+    // npm forwards the terminal's SIGINT too: the second one must not cut the first one short.
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    let code = 0;
     try {
       await app?.close();
+    } catch (error) {
+      code = 1;
+      logger.error({ err: error }, 'shutdown failed');
     } finally {
       await database.embedded?.stop();
       logger.info('stopped');
-      process.exit(0);
+      process.exit(code);
     }
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
   try {
     if (config.migrationsRun) {
@@ -79,4 +85,9 @@ async function refuseShiftedClockInProduction(config: AppConfig, url: string): P
   }
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // A setting that cannot work (a variable, DATA_DIR): one line saying which and what to do.
+  if (error instanceof ConfigError) process.stderr.write(`Cannot start: ${error.message}\n`);
+  else process.stderr.write(`Cannot start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
