@@ -1,3 +1,4 @@
+import { minorToYuanInput } from '../common/money/money';
 import { formatSeconds } from './display-time';
 import { BidPage, BidReceipt, MyBidRow, OwnBid } from './bids.service';
 import { BidContent, proposalParagraphs } from './domain/bid-content';
@@ -118,7 +119,7 @@ export function presentForm(project: BiddingProject, bid: OwnBid | null, body: F
   }));
   const keep = posted ? ([] as unknown[]).concat(posted.keepAttachmentIds ?? []).map(str) : (content?.attachments ?? []).map((a) => a.documentId);
   return {
-    price: posted ? str(posted.price) : content ? (content.priceMinor / 100).toFixed(2) : '',
+    price: posted ? str(posted.price) : content ? minorToYuanInput(content.priceMinor) : '',
     proposal: posted ? str(posted.proposal) : (content?.proposal ?? ''),
     team: teamRows,
     deliveryPlan,

@@ -137,7 +137,7 @@ export class QualificationService {
           recipients: { organisationIds: [bids.find((b) => b.bidId === flag.bidId)!.organisationId] },
           kind: 'evaluation.low_price_inquiry',
           titleKey: 'evaluation.notifications.lowPriceInquiry',
-          params: { reference: project.reference, title: project.title, price: formatMinor(flag.priceMinor, { trimZeros: true }) },
+          params: { reference: project.reference, title: project.title, price: formatMinor(flag.priceMinor) },
           link: `/bids/${flag.bidId}/evaluation`,
         });
       }

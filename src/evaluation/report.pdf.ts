@@ -161,7 +161,7 @@ class Writer {
   }
 }
 
-const money = (minor: number | null | undefined) => (minor === null || minor === undefined ? '—' : formatMinor(minor, { trimZeros: true }));
+const money = (minor: number | null | undefined) => (minor === null || minor === undefined ? '—' : formatMinor(minor));
 
 /** Renders the report model to PDF bytes. */
 export async function renderReportPdf(model: ReportModel & { signedCount: number; sittingCount: number }, locale: Locale, generatedAt: Date): Promise<Buffer> {

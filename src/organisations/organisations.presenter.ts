@@ -1,3 +1,4 @@
+import { minorToYuanInput } from '../common/money/money';
 import { ApiProperty } from '@nestjs/swagger';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import type { DocumentMetadata } from '../documents/documents.service';
@@ -36,13 +37,6 @@ export function formOptions() {
     grades: options(EVALUATION_GRADES, 'organisations.grades'),
     documentKinds: options(DOCUMENT_KINDS, 'organisations.documentKinds'),
   };
-}
-
-/** Fen as a plain yuan amount for an input ("30000", "2999.50"): no grouping, no sign. */
-export function minorToYuanInput(minor: number): string {
-  const yuan = Math.floor(minor / 100);
-  const fen = minor % 100;
-  return fen === 0 ? String(yuan) : `${yuan}.${String(fen).padStart(2, '0')}`;
 }
 
 /** Values of a checkbox group as posted (nothing, one value or several). */

@@ -59,7 +59,7 @@ export class OrganisationViews {
       categories: await this.categories(),
       options: formOptions(),
       selectedCategories: postedList(posted?.serviceCategories),
-      minCapital: formatMinor(this.organisations.minRegisteredCapitalMinor, { trimZeros: true }),
+      minCapital: formatMinor(this.organisations.minRegisteredCapitalMinor),
       values: { registrationTrack: 'registered', evaluationGrade: 'none' },
     };
   }
@@ -104,7 +104,7 @@ export class OrganisationViews {
       categories,
       options: formOptions(),
       selectedCategories: posted ? postedList(posted.serviceCategories) : organisation.serviceCategories,
-      minCapital: formatMinor(this.organisations.minRegisteredCapitalMinor, { trimZeros: true }),
+      minCapital: formatMinor(this.organisations.minRegisteredCapitalMinor),
       values: detailValues(organisation),
     };
   }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { minorToYuanInput } from '../common/money/money';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
@@ -70,14 +71,6 @@ export interface AmendmentInput {
   bidDeadline?: string;
   criteria?: Array<{ name?: string; description?: string } | undefined>;
   milestones?: Array<{ dueDate?: string; deliverables?: string } | undefined>;
-}
-
-/** Yuan as typed in a form: 1234 or 1234.5. */
-export function minorToYuanInput(minor: number | null | undefined): string {
-  if (minor === null || minor === undefined) return '';
-  const yuan = Math.floor(minor / 100);
-  const fen = minor % 100;
-  return fen === 0 ? String(yuan) : `${yuan}.${String(fen).padStart(2, '0').replace(/0$/, '')}`;
 }
 
 /** The stored project in the shape of the form, for editing and for re-checking at publication. */

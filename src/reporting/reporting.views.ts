@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { formatMinor } from '../common/money/money';
 import { Locale, translate } from '../i18n/i18n';
 import { ChartModel, ChartSeries, buildBarChart } from './domain/bar-chart';
-import { scoreOf } from './domain/export-format';
+import { scoreOf } from '../common/export/export-format';
 import { MoneyRow, ReportingService } from './reporting.service';
 
 /** Colours with enough contrast on white and against each other (also distinguishable in grey). */
@@ -13,7 +13,7 @@ const SERIES: Array<{ key: keyof MoneyRow & `${string}Minor`; colour: string }> 
   { key: 'paidMinor', colour: '#2e7d32' },
 ];
 
-const money = (minor: number) => formatMinor(minor, { trimZeros: true });
+const money = (minor: number) => formatMinor(minor);
 
 /** Page data for the dashboards (no rules: what to show). */
 @Injectable()

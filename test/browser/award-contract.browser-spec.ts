@@ -48,7 +48,7 @@ describe('approver journey: award, public notice, challenge period, contract con
     const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await visitor.goto(`${baseUrl}/notices/awards/${project.reference}`);
     expect(await visitor.locator('[data-testid=award-winner]').textContent()).toContain(winner.nameZh);
-    expect(await visitor.locator('[data-testid=award-price]').textContent()).toBe('¥180,000');
+    expect(await visitor.locator('[data-testid=award-price]').textContent()).toBe('¥180,000.00');
     const results = (await visitor.locator('[data-testid=award-results]').textContent()) ?? '';
     for (const text of ['85.67', '83.95', '78.05', '联洋社区互助服务社', '花木街道睦邻服务中心']) expect(results).toContain(text);
     const committee = (await visitor.locator('[data-testid=committee]').textContent()) ?? '';
@@ -74,7 +74,7 @@ describe('approver journey: award, public notice, challenge period, contract con
     await office.click('[data-testid=generate-contract]');
     await office.waitForSelector('[data-testid=contract-text]');
     expect(await office.locator('[data-testid=contract-status]').textContent()).toBe('待双方确认');
-    expect(await office.locator('[data-testid=milestones-total]').textContent()).toBe('¥180,000');
+    expect(await office.locator('[data-testid=milestones-total]').textContent()).toBe('¥180,000.00');
     const reference = ((await office.locator('[data-testid=contract-facts] dd.code').textContent()) ?? '').trim();
     expect(reference).toMatch(/^HT-\d{4}-\d{4,}$/);
     await office.screenshot({ path: artifact('contract-generated-desktop.png'), fullPage: true });

@@ -13,7 +13,7 @@ import { DESKTOP, PHONE, artifact, launchBrowser, signInPage } from '../support/
 import { FakeStripe, startFakeStripe } from '../support/fake-stripe';
 import { TestApp, createTestApp } from '../support/test-app';
 
-const money = (minor: number) => formatMinor(minor, { trimZeros: true });
+const money = (minor: number) => formatMinor(minor);
 const yuan = (minor: number) => `${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

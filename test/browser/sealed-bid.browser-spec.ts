@@ -76,7 +76,7 @@ describe('organisation journey: a sealed bid, its receipt and the public opening
     await page.click('[data-testid=bid-submit]');
     await page.waitForSelector('[data-testid=receipt]');
     expect(await page.locator('.notice-success').textContent()).toContain('投标已加密提交');
-    expect(await page.locator('[data-testid=bid-price]').textContent()).toBe('¥168,000');
+    expect(await page.locator('[data-testid=bid-price]').textContent()).toBe('¥168,000.00');
     expect(await page.locator('[data-testid=bid-proposal] p').count()).toBe(2);
     const hash = ((await page.locator('[data-testid=receipt-hash]').textContent()) ?? '').trim();
     expect(hash).toMatch(/^[0-9a-f]{64}$/);

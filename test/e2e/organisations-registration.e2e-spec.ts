@@ -151,7 +151,7 @@ describe('organisation registration', () => {
   it('refuses registered capital below the minimum, naming the minimum', async () => {
     const anon = await anonymousSession(t);
     const res = await anon.form('/register', registrationForm({ registeredCapitalYuan: '2999.99' })).expect(400);
-    expect(fieldErrorOf(res.text, 'registeredCapitalYuan')).toBe('注册资金不能少于 ¥3,000');
+    expect(fieldErrorOf(res.text, 'registeredCapitalYuan')).toBe('注册资金不能少于 ¥3,000.00');
     expect(res.text).toContain(kept('2999.99'));
     const bad = await anon.form('/register', registrationForm({ registeredCapitalYuan: '三千元' })).expect(400);
     expect(fieldErrorOf(bad.text, 'registeredCapitalYuan')).toBe('请填写金额，例如 30000 或 30000.50');
@@ -213,7 +213,7 @@ describe('organisation registration', () => {
     expect(res.text).toContain('<legend>Service categories</legend>');
     // Rules beyond the form's shape (capital, dates, staff, catalogue) are checked once the shape is right.
     const capital = await post({ registeredCapitalYuan: '10' }).expect(400);
-    expect(fieldErrorOf(capital.text, 'registeredCapitalYuan')).toBe('The registered capital must be at least ¥3,000');
+    expect(fieldErrorOf(capital.text, 'registeredCapitalYuan')).toBe('The registered capital must be at least ¥3,000.00');
   });
 
   it('tells a signed-in user to sign out before registering another organisation', async () => {
@@ -239,7 +239,7 @@ describe('organisation registration: configured minimum capital', () => {
     try {
       const anon = await anonymousSession(t);
       const res = await anon.form('/register', registrationForm({ registeredCapitalYuan: '99999' })).expect(400);
-      expect(fieldErrorOf(res.text, 'registeredCapitalYuan')).toBe('注册资金不能少于 ¥100,000');
+      expect(fieldErrorOf(res.text, 'registeredCapitalYuan')).toBe('注册资金不能少于 ¥100,000.00');
       await anon.form('/register', registrationForm({ registeredCapitalYuan: '100000' })).expect(303);
     } finally {
       await t.close();

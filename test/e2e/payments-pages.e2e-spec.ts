@@ -35,7 +35,7 @@ describe('payments pages: propose → approve → treasury voucher → paid', ()
     const [row] = await t.dataSource.query(`SELECT amount_minor FROM disbursements WHERE id = $1`, [id]);
     expect(Number(row.amount_minor)).toBe(tranche);
     const own = await officer.agent.get(`/staff/disbursements/${id}`).expect(200);
-    expect(own.text).toContain(formatMinor(tranche, { trimZeros: true }));
+    expect(own.text).toContain(formatMinor(tranche));
     expect(own.text).not.toContain('data-testid="approve-form"');
 
     // Officers cannot approve; the organisation cannot see staff pages.
@@ -58,7 +58,7 @@ describe('payments pages: propose → approve → treasury voucher → paid', ()
     const org = await signInAsUser(t, c.orgAdmin);
     const mine = await org.agent.get('/organisation/payments').expect(200);
     expect(mine.text).toContain(c.contract.reference);
-    expect(mine.text).toContain(formatMinor(tranche, { trimZeros: true }));
+    expect(mine.text).toContain(formatMinor(tranche));
     await org.agent.get('/staff/disbursements').expect(403);
 
     const csv = await officer.agent.get('/staff/disbursements.csv').expect(200);

@@ -5,7 +5,7 @@ import { PayableContract, createActiveContract, passMilestone, setMilestoneStatu
 import { signInAs } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
 
-const money = (minor: number) => formatMinor(minor, { trimZeros: true });
+const money = (minor: number) => formatMinor(minor);
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 describe('reporting: bureau and organisation dashboards', () => {

@@ -102,7 +102,7 @@ export function buildBidContent(input: BidInput, ctx: BidContext): BidContent {
   if (priceMinor === null) add('price', 'validation.bidPriceFormat');
   else if (priceMinor <= 0) add('price', 'validation.bidPricePositive');
   else if (priceMinor > ctx.project.budgetCeilingMinor) {
-    add('price', 'validation.bidPriceAboveCeiling', { ceiling: formatMinor(ctx.project.budgetCeilingMinor, { trimZeros: true }) });
+    add('price', 'validation.bidPriceAboveCeiling', { ceiling: formatMinor(ctx.project.budgetCeilingMinor) });
   }
 
   const proposal = cleanText(input.proposal);

@@ -1,11 +1,24 @@
-import { allocateMinor, formatMinor, parseMinor, parseYuanToMinor } from './money';
+import { allocateMinor, formatMinor, minorToYuanInput, parseMinor, parseYuanToMinor } from './money';
 
 describe('money', () => {
   it('formats fen as yuan with grouping', () => {
     expect(formatMinor(123456789)).toBe('¥1,234,567.89');
-    expect(formatMinor(8000000, { trimZeros: true })).toBe('¥80,000');
+    expect(formatMinor(6900000)).toBe('¥69,000.00');
+    expect(formatMinor(0)).toBe('¥0.00');
     expect(formatMinor(5)).toBe('¥0.05');
     expect(formatMinor(-150)).toBe('-¥1.50');
+  });
+
+  it('writes plain yuan for exports and inputs, exactly from whole fen', () => {
+    expect(formatMinor(123456, { plain: true })).toBe('1234.56');
+    expect(formatMinor(-5, { plain: true })).toBe('-0.05');
+    expect(formatMinor(9_007_199_254_740_991, { plain: true })).toBe('90071992547409.91');
+    expect(() => formatMinor(0.1 + 0.2)).toThrow();
+    expect(minorToYuanInput(3000000)).toBe('30000');
+    expect(minorToYuanInput(299950)).toBe('2999.50');
+    expect(minorToYuanInput(5)).toBe('0.05');
+    expect(minorToYuanInput(null)).toBe('');
+    for (const m of [1, 99, 100, 299950, 123456789]) expect(parseYuanToMinor(minorToYuanInput(m))).toBe(m);
   });
 
   it('parses user yuan amounts without floating point error', () => {

@@ -37,16 +37,26 @@ export function parseYuanToMinor(input: string): Minor | null {
   return Number.isSafeInteger(fen) ? fen : null;
 }
 
-/** Formats fen as "¥1,234.56" (or "¥1,234" when whole yuan and `trimZeros`). */
-export function formatMinor(minor: Minor, options: { trimZeros?: boolean } = {}): string {
+/**
+ * THE money display format: fen as "¥1,234.56" (always two decimals, grouped by three, "-¥1.50"
+ * when negative), used by the `money` view helper, presenters, messages and PDFs alike.
+ * `plain` gives the machine-readable "1234.56" of CSV/XLSX cells (no symbol, no grouping).
+ */
+export function formatMinor(minor: Minor, options: { plain?: boolean } = {}): string {
   assertMinor(minor);
   const negative = minor < 0;
-  const abs = Math.abs(minor);
-  const yuan = Math.floor(abs / 100);
-  const fen = abs % 100;
-  const grouped = yuan.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const fraction = options.trimZeros && fen === 0 ? '' : `.${fen.toString().padStart(2, '0')}`;
-  return `${negative ? '-' : ''}¥${grouped}${fraction}`;
+  const digits = String(Math.abs(minor)).padStart(3, '0');
+  const yuan = digits.slice(0, -2);
+  const fen = digits.slice(-2);
+  if (options.plain) return `${negative ? '-' : ''}${yuan}.${fen}`;
+  return `${negative ? '-' : ''}¥${yuan.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fen}`;
+}
+
+/** THE input format: fen as yuan typed in a form field ("30000", "2999.50"), which the parser reads back exactly. */
+export function minorToYuanInput(minor: Minor | null | undefined): string {
+  if (minor === null || minor === undefined) return '';
+  const plain = formatMinor(minor, { plain: true });
+  return plain.endsWith('.00') ? plain.slice(0, -3) : plain;
 }
 
 /**

@@ -44,7 +44,7 @@ export function viewHelpers(): Record<string, (...args: any[]) => unknown> {
       return localeOf(options) === 'en' && en ? en : (zh ?? en ?? '');
     },
     money(minor: number | null | undefined) {
-      return minor === null || minor === undefined ? '' : formatMinor(Number(minor), { trimZeros: true });
+      return minor === null || minor === undefined ? '' : formatMinor(Number(minor));
     },
     datetime(value: Date | string, options: HelperOptions) {
       return formatDateTime(value, localeOf(options));

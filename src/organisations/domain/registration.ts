@@ -56,7 +56,7 @@ export function isCalendarDate(value: string): boolean {
 export function capitalProblem(raw: string, minMinor: number): Problem | null {
   const minor = parseYuanToMinor(raw);
   if (minor === null) return { key: 'validation.organisationCapitalFormat' };
-  if (minor < minMinor) return { key: 'validation.organisationCapitalBelowMinimum', params: { min: formatMinor(minMinor, { trimZeros: true }) } };
+  if (minor < minMinor) return { key: 'validation.organisationCapitalBelowMinimum', params: { min: formatMinor(minMinor) } };
   return null;
 }
 

@@ -161,7 +161,7 @@ export function checkProjectDraft(input: ProjectFormInput, context: DraftContext
   const reservationMinor = reservationRaw === '' ? budgetCeilingMinor : parseYuanToMinor(reservationRaw);
   if (reservationMinor === null || reservationMinor <= 0) addProblem(problems, 'reservation', 'amount');
   else if (budgetCeilingMinor !== null && reservationMinor < budgetCeilingMinor) {
-    addProblem(problems, 'reservation', 'reservationBelowCeiling', { ceiling: formatMinor(budgetCeilingMinor, { trimZeros: true }) });
+    addProblem(problems, 'reservation', 'reservationBelowCeiling', { ceiling: formatMinor(budgetCeilingMinor) });
   }
   const fund = context.fund;
   if (!fund || !fund.isActive) addProblem(problems, 'fundId', 'fundRequired');
