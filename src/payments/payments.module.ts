@@ -3,7 +3,10 @@ import { FormContextRegistry } from '../common/http/form-context.registry';
 import { ContractsModule } from '../contracts/contracts.module';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { DisbursementsService } from './disbursements.service';
+import { LedgerController } from './ledger.controller';
+import { LedgerQueries } from './ledger.queries';
 import { LedgerService } from './ledger.service';
+import { LedgerViews } from './ledger.views';
 import { OrganisationPaymentsController } from './organisation-payments.controller';
 import { PaymentsViews } from './payments.views';
 import { ReleasesController } from './releases.controller';
@@ -35,9 +38,11 @@ import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
  */
 @Module({
   imports: [ContractsModule, ProcurementModule],
-  controllers: [StaffPaymentsController, OrganisationPaymentsController, ReleasesController, StripeWebhooksController, OrganisationPaymentAccountController, StaffStripeController],
+  controllers: [StaffPaymentsController, LedgerController, OrganisationPaymentsController, ReleasesController, StripeWebhooksController, OrganisationPaymentAccountController, StaffStripeController],
   providers: [
     LedgerService,
+    LedgerQueries,
+    LedgerViews,
     DisbursementsService,
     PaymentsViews,
     PaymentsDashboard,

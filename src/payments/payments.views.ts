@@ -3,14 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actor } from '../audit/actor';
+import { csvDocument } from '../common/export/export-format';
 import { FormContextProvider } from '../common/http/form-context.registry';
+import { formatMinor } from '../common/money/money';
 import { ContractsService } from '../contracts/contracts.service';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
 import { STAFF_READERS } from '../awards/awards.views';
 import { FundsService } from '../procurement/funds.service';
 import { Disbursement, DisbursementsService } from './disbursements.service';
-import { LedgerService, describeLedgerVerification } from './ledger.service';
+import { LedgerService } from './ledger.service';
 import { StripeViews } from './stripe/stripe.views';
 
 interface QueueRow {
@@ -57,14 +59,6 @@ function row(r: QueueRow) {
   };
 }
 
-/** Neutralises spreadsheet formulas (=, +, -, @) and quotes every CSV field. */
-export function csvField(value: unknown): string {
-  let s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return `"${s.replace(/"/g, '""')}"`;
-}
-
-const yuanPlain = (minor: number) => `${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 
 /** Page data for the payments module (no business rules: what to show and which actions apply). */
 @Injectable()
@@ -91,10 +85,10 @@ export class PaymentsViews {
   async exportCsv(): Promise<string> {
     const rows = ((await this.dataSource.query(`${QUEUE_SQL} ORDER BY d.proposed_at`)) as QueueRow[]).map(row);
     const header = ['disbursement_id', 'contract_reference', 'provider', 'milestone', 'milestone_name', 'amount_yuan', 'rail', 'status', 'proposed_at', 'decided_at', 'paid_at', 'voucher_no'];
-    const lines = rows.map((r) =>
-      [r.id, r.reference, r.provider, r.position, r.milestoneName, yuanPlain(r.amountMinor), r.rail, r.status, r.proposedAt, r.decidedAt, r.paidAt, r.voucherNo].map(csvField).join(','),
+    return csvDocument(
+      header,
+      rows.map((r) => [r.id, r.reference, r.provider, r.position, r.milestoneName, formatMinor(r.amountMinor, { plain: true }), r.rail, r.status, r.proposedAt, r.decidedAt, r.paidAt, r.voucherNo]),
     );
-    return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
   }
 
   async disbursementPage(id: string, actor: Actor) {
@@ -160,11 +154,6 @@ export class PaymentsViews {
       fund: { id: fund.id, name: fund.name, totalMinor: fund.totalMinor, committedMinor: fund.committedMinor, payableMinor: Number(row.payable), paidMinor: Number(row.paid) },
       journal,
     };
-  }
-
-  async ledgerPage() {
-    const v = await this.ledger.verifyLedger();
-    return { titleKey: 'payments.ledger.title', verification: v, summary: describeLedgerVerification(v) };
   }
 
   private present(d: Disbursement) {

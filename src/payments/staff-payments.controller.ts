@@ -102,10 +102,4 @@ export class StaffPaymentsController {
   fund(@Param('id') id: string) {
     return this.views.fundPaymentsPage(id);
   }
-
-  @Get('ledger')
-  @Render('payments/ledger')
-  ledger() {
-    return this.views.ledgerPage();
-  }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import * as ExcelJS from 'exceljs';
+import { contentDisposition } from '../common/export/export-format';
+import { EXPORT_CONTENT_TYPES, ExportColumn, ExportFormat, ExportTable, shanghaiTime, tableFile } from '../common/export/table-export';
 import { Locale, translate } from '../i18n/i18n';
-import { contentDisposition, csvDocument, safeText, yuanOf } from './domain/export-format';
 import { ReportFilter, ReportingService } from './reporting.service';
 
 export type ExportDataset = 'disbursements' | 'scores';
-export type ExportFormat = 'csv' | 'xlsx';
+export type { ExportFormat } from '../common/export/table-export';
+export { isExportFormat, shanghaiTime } from '../common/export/table-export';
 
 export interface ExportFile {
   contentType: string;
@@ -13,33 +14,7 @@ export interface ExportFile {
   body: Buffer | string;
 }
 
-const CONTENT_TYPES: Record<ExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
-
-/** Local time in Asia/Shanghai as "2026-12-02 13:45:00" (sortable, what a spreadsheet reads). */
-export function shanghaiTime(value: Date | null): string {
-  if (!value) return '';
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(value);
-}
-
-interface Column {
-  key: string;
-  /** 'text' cells are guarded against formulas; 'fen' is an exact integer; 'yuan' a two-decimal figure from fen; 'int' a count. */
-  type: 'text' | 'fen' | 'yuan' | 'int' | 'score';
-  width: number;
-}
-
-interface Table {
-  columns: Column[];
-  /** Raw values per column: strings for text, integers (fen, centi, counts) otherwise. */
-  rows: Array<Array<string | number>>;
-  /** Index of the fen column to total, if any. */
-  totalOf?: { fen: number; yuan: number };
-}
-
-const DISBURSEMENT_COLUMNS: Column[] = [
+const DISBURSEMENT_COLUMNS: ExportColumn[] = [
   { key: 'id', type: 'text', width: 38 },
   { key: 'contract', type: 'text', width: 16 },
   { key: 'provider', type: 'text', width: 28 },
@@ -57,7 +32,7 @@ const DISBURSEMENT_COLUMNS: Column[] = [
   { key: 'voucherNo', type: 'text', width: 20 },
 ];
 
-const SCORE_COLUMNS: Column[] = [
+const SCORE_COLUMNS: ExportColumn[] = [
   { key: 'contract', type: 'text', width: 16 },
   { key: 'provider', type: 'text', width: 28 },
   { key: 'fund', type: 'text', width: 28 },
@@ -85,11 +60,12 @@ export class ExportsService {
     const stamp = [filter.from, filter.to].filter(Boolean).join('_') || shanghaiTime(new Date()).slice(0, 10);
     const name = `${translate(locale, `reporting.export.filename.${dataset}`)}-${stamp}.${format}`;
     const ascii = `${dataset}-${stamp}.${format}`;
-    const body = format === 'csv' ? this.csv(header, table) : await this.xlsx(header, table, translate(locale, `reporting.export.filename.${dataset}`), translate(locale, 'reporting.export.total'));
-    return { contentType: CONTENT_TYPES[format], disposition: contentDisposition(name, ascii), body };
+    // The spreadsheet carries a total row; the CSV stays one row per record (a re-import sums it).
+    const body = await tableFile(format, header, table, translate(locale, `reporting.export.filename.${dataset}`), format === 'xlsx' ? translate(locale, 'reporting.export.total') : '');
+    return { contentType: EXPORT_CONTENT_TYPES[format], disposition: contentDisposition(name, ascii), body };
   }
 
-  private async disbursementTable(filter: ReportFilter, locale: Locale): Promise<Table> {
+  private async disbursementTable(filter: ReportFilter, locale: Locale): Promise<ExportTable> {
     const statuses = filter.organisationId ? ['approved', 'sending', 'paid', 'failed', 'reversed'] : undefined;
     const rows = await this.reporting.disbursementRows(filter, statuses);
     return {
@@ -111,69 +87,16 @@ export class ExportsService {
         shanghaiTime(r.paidAt),
         r.voucherNo ?? '',
       ]),
-      totalOf: { fen: 8, yuan: 7 },
+      totals: [7, 8],
     };
   }
 
-  private async scoreTable(filter: ReportFilter, locale: Locale): Promise<Table> {
+  private async scoreTable(filter: ReportFilter, locale: Locale): Promise<ExportTable> {
     const rows = await this.reporting.scoreRows(filter);
     return {
       columns: SCORE_COLUMNS,
       rows: rows.map((r) => [r.reference, r.provider, r.fundName, r.position, r.milestoneName, r.round, r.scoreCenti, translate(locale, `payments.grade.${r.grade}`), shanghaiTime(r.recordedAt)]),
     };
   }
-
-  private csv(header: string[], table: Table): string {
-    return csvDocument(
-      header,
-      table.rows.map((row) => row.map((v, i) => cellText(table.columns[i], v))),
-    );
-  }
-
-  private async xlsx(header: string[], table: Table, sheetName: string, totalLabel: string): Promise<Buffer> {
-    const workbook = new ExcelJS.Workbook();
-    workbook.creator = 'community-services-marketplace';
-    const sheet = workbook.addWorksheet(sheetName.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.columns = table.columns.map((c, i) => ({ header: header[i], key: c.key, width: c.width }));
-    sheet.getRow(1).font = { bold: true };
-    for (const row of table.rows) {
-      const added = sheet.addRow(row.map((v, i) => cellValue(table.columns[i], v)));
-      table.columns.forEach((c, i) => {
-        if (c.type === 'yuan' || c.type === 'score') added.getCell(i + 1).numFmt = '0.00';
-        if (c.type === 'fen') added.getCell(i + 1).numFmt = '0';
-      });
-    }
-    if (table.totalOf) {
-      const totalFen = table.rows.reduce((s, r) => s + (r[table.totalOf!.fen] as number), 0);
-      const values: Array<string | number | null> = table.columns.map(() => null);
-      values[0] = totalLabel;
-      values[table.totalOf.yuan] = Number(yuanOf(totalFen));
-      values[table.totalOf.fen] = totalFen;
-      const total = sheet.addRow(values);
-      total.font = { bold: true };
-      total.getCell(table.totalOf.yuan + 1).numFmt = '0.00';
-    }
-    return Buffer.from(await workbook.xlsx.writeBuffer());
-  }
-}
-
-/** A CSV cell's text: yuan and scores with two decimals from integers; formula guarding happens in csvCell. */
-function cellText(c: Column, v: string | number): string {
-  if (c.type === 'yuan' || c.type === 'score') return yuanOf(v as number);
-  return String(v);
-}
-
-/**
- * An XLSX cell: text guarded against formulas, yuan and scores as numbers read from their exact
- * two-decimal text (so the cell shows exactly the fen), fen and counts as integers.
- */
-function cellValue(c: Column, v: string | number): string | number {
-  if (c.type === 'text') return safeText(String(v));
-  if (c.type === 'yuan' || c.type === 'score') return Number(yuanOf(v as number));
-  return v as number;
-}
-
-export function isExportFormat(s: string): s is ExportFormat {
-  return s === 'csv' || s === 'xlsx';
 }
 

@@ -111,6 +111,8 @@ const EXPECTED: Record<string, Principal[]> = {
   'POST /staff/disbursements/:id/approve': ['approver'], 'POST /staff/disbursements/:id/reject': ['approver'],
   'POST /staff/disbursements/:id/treasury-payment': OFFICER, 'GET /staff/funds/:id/payments': READERS,
   'GET /staff/ledger': READERS, 'GET /organisation/payments': ORG,
+  'GET /staff/ledger/journal': READERS, 'GET /staff/ledger/journal.csv': READERS, 'GET /staff/ledger/journal.xlsx': READERS,
+  'GET /staff/ledger/trial-balance.csv': READERS, 'GET /staff/ledger/trial-balance.xlsx': READERS,
   // Milestone delivery: the organisation delivers its own contracts' milestones; bureau staff read them
   'GET /organisation/deliveries': ORG, 'GET /organisation/contracts/:id/milestones': ORG,
   'GET /organisation/contracts/:id/service-log-template.csv': ORG, 'GET /organisation/contracts/:id/milestones/:position/deliver': ORG,

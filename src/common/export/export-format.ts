@@ -1,21 +1,15 @@
 /**
- * Formatting for exports, exact from integers: money as yuan with two decimals from whole fen
- * (string arithmetic, never a float division), scores from hundredths of a point, CSV cells safe
+ * Formatting for exports, exact from integers (money goes through common/money's formatMinor):
+ * scores from hundredths of a point, CSV cells safe
  * from spreadsheet formula injection, and a Content-Disposition that carries a UTF-8 filename.
  */
 export class ExportFormatError extends Error {}
 
-/** 123456 → "1234.56"; -5 → "-0.05". */
-export function yuanOf(minor: number): string {
-  if (!Number.isSafeInteger(minor)) throw new ExportFormatError(`an amount is whole fen, not ${minor}`);
-  const negative = minor < 0;
-  const digits = String(Math.abs(minor)).padStart(3, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
-
-/** 8750 → "87.50". */
+/** A score kept in hundredths of a point: 8750 → "87.50" (not money: money is formatMinor's). */
 export function scoreOf(centi: number): string {
-  return yuanOf(centi);
+  if (!Number.isSafeInteger(centi)) throw new ExportFormatError(`a score is whole hundredths, not ${centi}`);
+  const digits = String(Math.abs(centi)).padStart(3, '0');
+  return `${centi < 0 ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
 /**

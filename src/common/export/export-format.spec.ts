@@ -1,15 +1,10 @@
-import { contentDisposition, csvCell, csvDocument, safeText, scoreOf, yuanOf } from './export-format';
+import { contentDisposition, csvCell, csvDocument, safeText, scoreOf } from './export-format';
 
 describe('export formatting', () => {
-  it('writes yuan with two decimals from whole fen, exactly', () => {
-    expect(yuanOf(0)).toBe('0.00');
-    expect(yuanOf(5)).toBe('0.05');
-    expect(yuanOf(100)).toBe('1.00');
-    expect(yuanOf(123456)).toBe('1234.56');
-    expect(yuanOf(-5)).toBe('-0.05');
-    expect(yuanOf(9_007_199_254_740_991)).toBe('90071992547409.91');
-    expect(() => yuanOf(0.1 + 0.2)).toThrow();
+  it('writes scores with two decimals from hundredths, exactly', () => {
     expect(scoreOf(8750)).toBe('87.50');
+    expect(scoreOf(5)).toBe('0.05');
+    expect(() => scoreOf(87.5)).toThrow();
   });
 
   it('neutralises cells a spreadsheet would run as a formula', () => {
