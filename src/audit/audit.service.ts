@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from './actor';
 import { AuditEvent } from './audit-event.entity';
+import { rangeBounds } from '../common/validation/date-range';
 import { AuditUsageError } from './audit.errors';
 import { ACTION_PATTERN, AuditChainRow, AuditEventContent, ChainVerification, ChainVerifier, GENESIS_HASH, canonicalJson, computeEventHash } from './domain/audit-chain';
 
@@ -42,8 +43,17 @@ export interface AuditListFilter {
   entityId?: string;
   actorId?: string;
   action?: string;
+  /** Inclusive whole days in Asia/Shanghai (YYYY-MM-DD, already checked). */
+  from?: string;
+  to?: string;
   page: number;
   pageSize: number;
+}
+
+/** Who an actor id is, for the auditor's pages (names outlive nothing: a missing user shows its id). */
+export interface AuditActorName {
+  displayName: string;
+  email: string;
 }
 
 export interface AuditPage {
@@ -226,6 +236,41 @@ export class AuditService {
     });
   }
 
+  /**
+   * Names of the users who acted, read from identity's users table (read only: the audit log
+   * keeps ids, since events outlive accounts; the pages show who that was).
+   */
+  async actorNames(ids: Array<string | null>): Promise<Map<string, AuditActorName>> {
+    const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+    if (!wanted.length) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, display_name, email FROM users WHERE id = ANY($1::uuid[])`, [wanted])) as Array<{ id: string; display_name: string; email: string }>;
+    return new Map(rows.map((r) => [r.id, { displayName: r.display_name, email: r.email }]));
+  }
+
+  /**
+   * Every event matching the filter, newest first, `batchSize` at a time (keyset on id), for a
+   * streamed export: the caller writes each batch before the next is read.
+   */
+  async *stream(filter: Omit<AuditListFilter, 'page' | 'pageSize'>, batchSize = 1000): AsyncGenerator<AuditEvent[]> {
+    if (filter.actorId && !UUID_PATTERN.test(filter.actorId)) return;
+    let before: string | null = null;
+    for (;;) {
+      const qb = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e');
+      if (filter.entityType) qb.andWhere('e.entity_type = :entityType', { entityType: filter.entityType });
+      if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
+      if (filter.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
+      if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
+      const { fromAt, beforeAt } = rangeBounds(filter);
+      if (fromAt) qb.andWhere('e.occurred_at >= :fromAt::timestamptz', { fromAt });
+      if (beforeAt) qb.andWhere('e.occurred_at < :beforeAt::timestamptz', { beforeAt });
+      if (before) qb.andWhere('e.id < :before', { before });
+      const batch = await qb.orderBy('e.id', 'DESC').take(batchSize).getMany();
+      if (batch.length) yield batch;
+      if (batch.length < batchSize) return;
+      before = batch[batch.length - 1].id;
+    }
+  }
+
   /** Events matching every given filter (exact matches), newest first. */
   async list(filter: AuditListFilter): Promise<AuditPage> {
     const empty = { data: [], meta: { page: filter.page, pageSize: filter.pageSize, total: 0 } };
@@ -235,6 +280,9 @@ export class AuditService {
     if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
     if (filter.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
     if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
+    const { fromAt, beforeAt } = rangeBounds(filter);
+    if (fromAt) qb.andWhere('e.occurred_at >= :fromAt::timestamptz', { fromAt });
+    if (beforeAt) qb.andWhere('e.occurred_at < :beforeAt::timestamptz', { beforeAt });
     const [data, total] = await qb
       .orderBy('e.id', 'DESC')
       .skip((filter.page - 1) * filter.pageSize)

@@ -72,7 +72,7 @@ const EXPECTED: Record<string, Principal[]> = {
   'POST /admin/evaluators/:id/reactivate': ADMIN, 'POST /admin/evaluators/:id/relationships': ADMIN,
   'POST /admin/evaluators/:id/relationships/:relationshipId/end': ADMIN,
   // Audit
-  'GET /audit': ['auditor'], 'GET /audit/verify': ['auditor'],
+  'GET /audit': ['auditor'], 'GET /audit/verify': ['auditor'], 'GET /audit/events.csv': ['auditor'],
   // Evaluation: the officer runs it; committee members (evaluators, and staff sitting as the bureau's
   // representative) score; membership itself is checked by the service.
   'GET /staff/projects/:projectId/committee': OFFICER, 'POST /staff/projects/:projectId/committee': OFFICER,

@@ -31,6 +31,19 @@ export class ListAuditEventsQuery {
   @MaxLength(100)
   action?: string;
 
+  /** Whole days in Asia/Shanghai (YYYY-MM-DD), checked as calendar dates by the controller. */
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(20)
+  from?: string;
+
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(20)
+  to?: string;
+
   @IsOptional()
   @Type(() => Number)
   @IsInt()
