@@ -1,13 +1,30 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { translate } from '../../i18n/i18n';
+import { Locale, hasTranslation, translate } from '../../i18n/i18n';
 import { DomainError, FieldErrors, HTTP_STATUS_BY_KIND } from '../errors/domain.error';
 import { FormContextRegistry } from './form-context.registry';
 import { isApiRequest } from './request-context.middleware';
 import { parseFieldMessage } from './validation';
 
 export const APP_LOGGER = Symbol('APP_LOGGER');
+
+/** The translation of an error code (`errors.code.PAYMENTS.DISBURSEMENT_NOT_PENDING`), both locales. */
+export function errorCodeKey(code: string): string {
+  return `errors.code.${code}`;
+}
+
+/**
+ * What the reader is told: the error's own message key (with its parameters) when it has one,
+ * else the translation of its code, so a Chinese page never shows a developer's English sentence.
+ * English JSON keeps the error's own (often more specific) English message for API clients.
+ */
+export function messageOf(mapped: { code: string; message: string; messageKey?: string; messageParams?: Record<string, unknown> }, locale: Locale, isJson: boolean): string {
+  if (mapped.messageKey) return translate(locale, mapped.messageKey, mapped.messageParams);
+  if (isJson && locale === 'en') return mapped.message;
+  const key = errorCodeKey(mapped.code);
+  return hasTranslation(key, locale) ? translate(locale, key) : mapped.message;
+}
 
 /**
  * Which refusals re-render the submitted form: bad input, conflicts, rule violations, throttling,
@@ -56,9 +73,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const locale = req.locale ?? 'zh-CN';
     const fields = mapped.fields ? this.translateFields(mapped.fields, locale) : undefined;
-    const message = mapped.messageKey ? translate(locale, mapped.messageKey, mapped.messageParams) : mapped.message;
+    const isJson = isApiRequest(req) || (!req.accepts('html') && Boolean(req.accepts('json')));
+    const message = messageOf(mapped, locale, isJson);
 
-    if (isApiRequest(req) || (!req.accepts('html') && req.accepts('json'))) {
+    if (isJson) {
       res.status(mapped.status).json({ error: { code: mapped.code, message, ...(fields ? { fields } : {}) }, requestId: req.id });
       return;
     }
