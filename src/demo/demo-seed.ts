@@ -7,7 +7,11 @@ import { IdentityService, SessionUser } from '../identity/identity.service';
 import { OrganisationStatus } from '../organisations/organisation.entity';
 import { OrganisationsService, RegistrationInput } from '../organisations/organisations.service';
 import { VettingService } from '../organisations/vetting.service';
-import { addDays, localDateOf, localDateTimeOf } from '../procurement/domain/local-time';
+import { Clock } from '../common/clock/clock';
+import { addDays, atSameLocalTime, localDateOf, localDateTimeOf } from '../procurement/domain/local-time';
+import { nextWorkingDay } from '../procurement/domain/working-days';
+import { ProcurementRulesService } from '../procurement/procurement-rules.service';
+import { enterDemoCalendar } from './demo-calendar';
 import { FundsService } from '../procurement/funds.service';
 import { ProjectsService } from '../procurement/projects.service';
 import { seedDemoContracts } from './demo-contract';
@@ -91,6 +95,8 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
   }
   const officer = actorFor(staff.get('officer@demo.example')!);
   const admin = actorFor(staff.get('admin@demo.example')!);
+  // Periods reach next year: the admin enters a (clearly labelled) demo arrangement for it.
+  const demoYears = await enterDemoCalendar(app, admin);
 
   const evaluators = app.get(EvaluatorsService);
   const evaluatorIds: string[] = [];
@@ -154,7 +160,11 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
   const governance = await funds.create(officer, { name: '2026年度社区治理与居民参与专项资金', fiscalYear: '2026', ownerLevel: 'sub_district', ownerUnit: '玉林街道办事处', total: '500000' });
 
   const projects = app.get(ProjectsService);
-  const now = new Date();
+  const now = await app.get(Clock).now(dataSource.manager);
+  const calendar = await app.get(ProcurementRulesService).loadCalendar(dataSource.manager, localDateOf(now));
+  // The deadline (and opening) on a working day, 25 days out or the next working day after.
+  const plainDeadline = new Date(now.getTime() + 25 * 86_400_000);
+  const bidDeadline = atSameLocalTime(plainDeadline, nextWorkingDay(localDateOf(plainDeadline), calendar));
   const start = addDays(localDateOf(now), 45);
   const end = addDays(start, 330);
   const draft = await projects.createDraft(officer, {
@@ -190,7 +200,7 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
       { name: '结项验收', dueDate: end, deliverables: '结项报告、财务报告、服务对象回访', share: '30' },
     ],
     questionDeadline: localDateTimeOf(new Date(now.getTime() + 10 * 86_400_000)),
-    bidDeadline: localDateTimeOf(new Date(now.getTime() + 25 * 86_400_000)),
+    bidDeadline: localDateTimeOf(bidDeadline),
   });
   await projects.publish(officer, draft.id);
 
@@ -209,7 +219,8 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
   });
   log(
     `demo district created: ${DEMO_STAFF.length} staff, ${DEMO_EVALUATORS.length} evaluators, ${DEMO_ORGANISATIONS.length} organisations, 2 funds, 1 published project, ` +
-      '2 contracts in delivery (one tranche paid, one awaiting approval)',
+      '2 contracts in delivery (one tranche paid, one awaiting approval)' +
+      (demoYears.length ? `; DEMO holiday arrangement (not an official notice) entered for ${demoYears.join(', ')}` : ''),
   );
   return true;
 }

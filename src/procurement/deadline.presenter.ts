@@ -29,8 +29,17 @@ export function describeDeadline(e: DeadlineExplanation, locale: Locale): string
     basis: translate(locale, `procurement.deadline.basis.${e.basis}`),
     earliest: formatLocal(new Date(e.earliest)),
   };
-  if (e.unit === 'calendar_days') return translate(locale, 'procurement.deadline.calendar', common);
   const sep = translate(locale, 'procurement.deadline.separator');
+  if (e.unit === 'calendar_days') {
+    const sentence = translate(locale, 'procurement.deadline.calendar', common);
+    if (!e.rolledOver?.length) return sentence;
+    const rest = e.rolledOver.map((d) =>
+      d.reason === 'holiday'
+        ? translate(locale, 'procurement.deadline.skippedHoliday', { date: d.date, name: nameOf(d, locale) })
+        : translate(locale, 'procurement.deadline.skippedWeekend', { date: d.date }),
+    );
+    return `${sentence}${translate(locale, 'procurement.deadline.rolledOver', { days: rest.join(sep) })}`;
+  }
   let details = '';
   if (e.counted.length) details += translate(locale, 'procurement.deadline.counted', { days: e.counted.join(sep) });
   if (e.skipped.length) {

@@ -7,7 +7,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
 import { CalendarQuery } from './dto/list-projects.query';
-import { CalendarDayDto, RuleFormDto } from './dto/rule-form.dto';
+import { CalendarDayDto, CalendarYearDto, RuleFormDto } from './dto/rule-form.dto';
 import { ProcurementRulesService } from './procurement-rules.service';
 import { ProcurementViews } from './procurement.views';
 
@@ -78,6 +78,16 @@ export class ProcurementRulesController {
     const day = await this.rules.setCalendarDay(actor, dto);
     flash(req, 'success', 'procurement.flash.calendarSaved');
     res.redirect(303, `/staff/calendar?year=${day.day.slice(0, 4)}`);
+  }
+
+  /** A year's arrangement from the State Council's notice, all its days at once. */
+  @Post('calendar/years')
+  @Allow('admin')
+  @FormView('procurement/calendar', { titleKey: 'procurement.calendar.title' })
+  async enterYear(@CurrentActor() actor: Actor, @Body() dto: CalendarYearDto, @Req() req: Request, @Res() res: Response) {
+    const entered = await this.rules.enterYearArrangement(actor, { year: dto.year, noticeTitle: dto.noticeTitle, noticeNumber: dto.noticeNumber, entries: dto.entries });
+    flash(req, 'success', 'procurement.flash.calendarYearEntered', { year: entered.year });
+    res.redirect(303, `/staff/calendar?year=${entered.year}`);
   }
 
   @Post('calendar/:day/remove')

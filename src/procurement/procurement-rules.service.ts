@@ -7,11 +7,20 @@ import { Clock } from '../common/clock/clock';
 import { parseYuanToMinor } from '../common/money/money';
 import { isLocalDate, localDateOf } from './domain/local-time';
 import { MethodRule, NewRuleInput, checkNewRule } from './domain/method-rules';
-import { Problems, addProblem, charLength, text } from './domain/problems';
+import { YearArrangementInput, checkYearArrangement, missingCalendarYears } from './domain/calendar-years';
+import { Problems, addProblem, charLength, parseWholeNumber, text } from './domain/problems';
 import { CalendarDay, WorkingCalendar, calendarOf } from './domain/working-days';
 import { pgError } from './funds.service';
 import { CalendarDayRecord, ProcurementMethodRule } from './procurement-rule.entity';
 import { DuplicateRuleError, ProcurementValidationError } from './procurement.errors';
+
+export interface CalendarYear {
+  year: number;
+  noticeTitle: string;
+  noticeNumber: string | null;
+  isDemo: boolean;
+  enteredAt: Date;
+}
 
 export interface CalendarDayInput {
   day?: unknown;
@@ -120,13 +129,86 @@ export class ProcurementRulesService {
     return [...new Set([...rows.map((r) => r.y), thisYear, thisYear + 1])].sort();
   }
 
-  /** Every calendar entry from `fromDate` on (deadlines never look back). */
+  /**
+   * Every calendar entry from `fromDate` on (deadlines never look back), and the years whose
+   * arrangement has been entered: counting into any other year is refused (no silent years).
+   */
   async loadCalendar(manager: EntityManager, fromDate: string): Promise<WorkingCalendar> {
     const rows = (await manager.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, name_zh, name_en FROM calendar_days WHERE day >= $1::date ORDER BY day`,
       [fromDate],
     )) as Array<{ day: string; kind: CalendarDay['kind']; name_zh: string; name_en: string }>;
-    return calendarOf(rows.map((r) => ({ day: r.day, kind: r.kind, nameZh: r.name_zh, nameEn: r.name_en })));
+    const years = await this.enteredYears(manager);
+    return calendarOf(
+      rows.map((r) => ({ day: r.day, kind: r.kind, nameZh: r.name_zh, nameEn: r.name_en })),
+      years,
+    );
+  }
+
+  /** Years whose holiday arrangement has been entered. */
+  async enteredYears(manager: EntityManager = this.dataSource.manager): Promise<Set<number>> {
+    const rows = (await manager.query(`SELECT year FROM calendar_years`)) as { year: number }[];
+    return new Set(rows.map((r) => r.year));
+  }
+
+  /** The entered years with their notices, latest first (the calendar page). */
+  async listCalendarYears(): Promise<CalendarYear[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT year, notice_title, notice_number, is_demo, entered_at FROM calendar_years ORDER BY year DESC`,
+    )) as Array<{ year: number; notice_title: string; notice_number: string | null; is_demo: boolean; entered_at: Date }>;
+    return rows.map((r) => ({ year: r.year, noticeTitle: r.notice_title, noticeNumber: r.notice_number, isDemo: r.is_demo, enteredAt: r.entered_at }));
+  }
+
+  /** The years a staff dashboard warns about today (this year or, from 1 November, next year, while missing). */
+  async missingYears(): Promise<number[]> {
+    const today = localDateOf(await this.clock.now(this.dataSource.manager));
+    return missingCalendarYears(today, await this.enteredYears());
+  }
+
+  /**
+   * Enters a year's arrangement from the State Council's notice: its holidays and make-up working
+   * days replace the year's entries (unless none are given and the year has some: then only the
+   * notice is recorded). `isDemo` marks data the demo seed entered, shown as such, never as the
+   * official notice.
+   */
+  async enterYearArrangement(actor: Actor, input: YearArrangementInput, options: { isDemo?: boolean } = {}): Promise<{ year: number; days: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const year = parseWholeNumber(input.year);
+      // One admin at a time per year: the row lock (or, for a new year, the advisory lock) serialises entries.
+      if (year !== null) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('calendar_year'), $1)`, [year]);
+      const counts = (await manager.query(
+        `SELECT extract(year FROM day)::int AS year, count(*)::int AS n FROM calendar_days GROUP BY 1`,
+      )) as Array<{ year: number; n: number }>;
+      const withDays = new Set(counts.filter((c) => c.n > 0).map((c) => c.year));
+      const { arrangement, problems } = checkYearArrangement(input, (y) => withDays.has(y));
+      if (!arrangement) throw new ProcurementValidationError(problems, 'The year arrangement has problems', 'PROCUREMENT.CALENDAR_YEAR_INVALID');
+      const [before] = (await manager.query(`SELECT notice_title, notice_number, is_demo FROM calendar_years WHERE year = $1`, [arrangement.year])) as Array<
+        Record<string, unknown>
+      >;
+      if (arrangement.days.length) {
+        await manager.query(`DELETE FROM calendar_days WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)`, [arrangement.year]);
+        for (const d of arrangement.days) {
+          await manager.query(`INSERT INTO calendar_days (day, kind, name_zh, name_en, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, now())`, [
+            d.day, d.kind, d.nameZh, d.nameEn, actor.userId,
+          ]);
+        }
+      }
+      await manager.query(
+        `INSERT INTO calendar_years (year, notice_title, notice_number, is_demo, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (year) DO UPDATE SET notice_title = EXCLUDED.notice_title, notice_number = EXCLUDED.notice_number,
+           is_demo = EXCLUDED.is_demo, entered_by = EXCLUDED.entered_by, entered_at = now()`,
+        [arrangement.year, arrangement.noticeTitle, arrangement.noticeNumber, options.isDemo === true, actor.userId],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'calendar_year.entered',
+        entityType: 'calendar_year',
+        entityId: String(arrangement.year),
+        before: before ?? undefined,
+        after: { noticeTitle: arrangement.noticeTitle, noticeNumber: arrangement.noticeNumber, isDemo: options.isDemo === true },
+        details: arrangement.days.length ? { days: arrangement.days.map((d) => `${d.day} ${d.kind}`) } : { daysKept: true },
+      });
+      return { year: arrangement.year, days: arrangement.days.length };
+    });
   }
 
   /** Adds or changes the entry for a day (a holiday or a make-up working day). */

@@ -1,28 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import { DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
+import { ProcurementRulesService } from './procurement-rules.service';
 import { presentListRow } from './project.presenter';
 import { ProjectQueriesService } from './project-queries.service';
 
-/** The officer's panel: drafts, deadlines within three days, questions awaiting an answer. */
+/** Staff who work with periods: they are warned while a year's holiday arrangement is missing. */
+const CALENDAR_WARNED_ROLES = ['admin', 'bureau_officer', 'bureau_approver', 'auditor'];
+
+/** The officer's panel: drafts, deadlines within three days, questions awaiting an answer; the calendar warning for staff. */
 @Injectable()
 export class ProcurementDashboard {
-  constructor(private readonly queries: ProjectQueriesService) {}
+  constructor(
+    private readonly queries: ProjectQueriesService,
+    private readonly rules: ProcurementRulesService,
+  ) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {
-    if (!user.roles.includes('bureau_officer')) return [];
+    const widgets: DashboardWidget[] = [];
+    if (user.roles.some((r) => CALENDAR_WARNED_ROLES.includes(r))) {
+      // From 1 November while next year is missing (and all year while this one is).
+      const missing = await this.rules.missingYears();
+      if (missing.length) {
+        widgets.push({
+          titleKey: 'procurement.calendar.warningTitle',
+          partial: 'calendar-year-warning',
+          order: 0,
+          data: { missingYears: missing, canEnter: user.roles.includes('admin') },
+        });
+      }
+    }
+    if (!user.roles.includes('bureau_officer')) return widgets;
     const { drafts, dueSoon, unanswered } = await this.queries.officerDashboard();
-    return [
-      {
-        titleKey: 'procurement.dashboard.title',
-        partial: 'procurement-dashboard',
-        order: 30,
-        data: {
-          drafts: drafts.map(presentListRow),
-          dueSoon: dueSoon.map(presentListRow),
-          unanswered: unanswered.map(presentListRow),
-          isEmpty: drafts.length + dueSoon.length + unanswered.length === 0,
-        },
+    widgets.push({
+      titleKey: 'procurement.dashboard.title',
+      partial: 'procurement-dashboard',
+      order: 30,
+      data: {
+        drafts: drafts.map(presentListRow),
+        dueSoon: dueSoon.map(presentListRow),
+        unanswered: unanswered.map(presentListRow),
+        isEmpty: drafts.length + dueSoon.length + unanswered.length === 0,
       },
-    ];
+    });
+    return widgets;
   }
 }

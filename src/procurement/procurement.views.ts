@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { ListItemsQuery } from '../catalogue/dto/list-items.query';
 import { FormContextProvider } from '../common/http/form-context.registry';
-import { Locale } from '../i18n/i18n';
+import { Locale, translate } from '../i18n/i18n';
 import { hasAnyRole } from '../identity/domain/roles';
 import { describeDeadline } from './deadline.presenter';
 import { EVALUATION_GRADES } from '../organisations/domain/registration';
@@ -15,7 +15,7 @@ import { MAX_MILESTONES } from './domain/milestones';
 import { MAX_CRITERIA } from './domain/criteria';
 import { MAX_ITEMS, PURCHASER_LEVELS, ProjectFormInput } from './domain/project-draft';
 import { PROJECT_STATUSES } from './domain/project-lifecycle';
-import { PERIOD_UNITS, earliestDeadline } from './domain/working-days';
+import { CalendarYearMissingError, PERIOD_UNITS, earliestDeadline } from './domain/working-days';
 import { availableMinor } from './fund.entity';
 import { FundsService } from './funds.service';
 import { listApprovedOrganisations } from './organisation-facts';
@@ -160,7 +160,12 @@ export class ProcurementViews {
       const rule = ruleInForce(await this.rules.listRules(), detail.project.method, localDateOf(now));
       if (rule) {
         const calendar = await this.rules.loadCalendar(this.dataSource.manager, localDateOf(now));
-        preview = describeDeadline(earliestDeadline(now, rule.minPeriod, rule.periodUnit, calendar).explanation, locale);
+        try {
+          preview = describeDeadline(earliestDeadline(now, rule.minPeriod, rule.periodUnit, calendar).explanation, locale);
+        } catch (error) {
+          if (!(error instanceof CalendarYearMissingError)) throw error;
+          preview = translate(locale, 'procurement.errors.calendarYearMissing', { year: error.year });
+        }
       }
     }
     return { title: { nameZh: project.title, nameEn: project.title }, project, preview };
@@ -324,14 +329,25 @@ export class ProcurementViews {
 
   async calendarPage(year: number | undefined) {
     const now = await this.queries.now();
-    const shown = year ?? Number(localDateOf(now).slice(0, 4));
-    const [days, years] = await Promise.all([this.rules.listCalendar(shown), this.rules.calendarYears()]);
+    const thisYear = Number(localDateOf(now).slice(0, 4));
+    const shown = year ?? thisYear;
+    const [days, years, entered, missing] = await Promise.all([
+      this.rules.listCalendar(shown),
+      this.rules.calendarYears(),
+      this.rules.listCalendarYears(),
+      this.rules.missingYears(),
+    ]);
+    const shownYear = entered.find((y) => y.year === shown) ?? null;
     return {
       titleKey: 'procurement.calendar.title',
       year: shown,
-      years: years.map((y) => ({ year: y, current: y === shown })),
+      years: years.map((y) => ({ year: y, current: y === shown, isEntered: entered.some((e) => e.year === y) })),
+      shownYear,
+      isShownYearMissing: !shownYear,
+      missingYears: missing,
+      enteredYears: entered,
       days: days.map((d) => ({ ...d, kindKey: `procurement.calendar.kinds.${d.kind}`, weekdayKey: `procurement.weekdays.${new Date(`${d.day}T00:00:00Z`).getUTCDay()}` })),
-      values: { kind: 'holiday' },
+      values: { kind: 'holiday', year: String(missing[missing.length - 1] ?? thisYear + 1) },
     };
   }
 
@@ -358,7 +374,11 @@ export class ProcurementViews {
       'procurement/org-project': [members, async (req) => this.organisationProjectPage(String(req.params.id), req.user?.organisationId ?? null, locale(req))],
       'procurement/fund-form': [staff, async () => this.fundFormPage()],
       'procurement/rule-form': [ruleReaders, async (req) => this.ruleFormPage(String((req.body as { method?: string })?.method ?? ''))],
-      'procurement/calendar': [ruleReaders, async (req) => this.calendarPage(Number((req.body as { day?: string })?.day?.slice(0, 4)) || undefined)],
+      'procurement/calendar': [ruleReaders, async (req) => {
+        const body = (req.body ?? {}) as { day?: string; year?: string };
+        const year = Number(body.year) || Number(body.day?.slice(0, 4));
+        return this.calendarPage(year >= 2000 && year <= 2100 ? year : undefined);
+      }],
     };
     return Object.fromEntries(Object.entries(contexts).map(([template, [roles, provider]]) => [template, forRoles(roles, provider)]));
   }

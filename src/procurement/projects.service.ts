@@ -376,7 +376,7 @@ export class ProjectsService {
         rule,
         calendar,
       });
-      if (!deadline.ok) addProblem(problems, 'bidDeadline', deadline.problem, deadline.explanation ? { explanation: deadline.explanation } : undefined);
+      if (!deadline.ok) addProblem(problems, 'bidDeadline', deadline.problem, deadline.explanation ? { explanation: deadline.explanation } : deadline.params);
       if (isAmendment && !changes.description && !changes.criteria && !changes.milestones && !requestedDeadline && !input.changesSubmission && !hasProblems(problems)) {
         addProblem(problems, 'kind', 'amendmentWithoutChanges');
       }

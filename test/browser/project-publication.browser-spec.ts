@@ -4,6 +4,7 @@ import { createFund } from '../factories/procurement';
 import { createUser } from '../factories/users';
 import { dbNow } from '../support/clock';
 import { artifact, launchBrowser } from '../support/browser';
+import { enterCalendarYears, onWorkingDay } from '../support/calendar';
 import { TestApp, createTestApp } from '../support/test-app';
 
 const DAY = 86_400_000;
@@ -18,6 +19,7 @@ describe('officer journey: a project from catalogue items to the public notice b
 
   beforeAll(async () => {
     t = await createTestApp();
+    await enterCalendarYears(t);
     baseUrl = await t.listen();
     browser = await launchBrowser();
   });
@@ -71,7 +73,7 @@ describe('officer journey: a project from catalogue items to the public notice b
     await desk.fill('#f-milestones-1-deliverables', '结项报告、满意度调查');
     await desk.fill('#f-milestones-1-share', '70');
     await desk.fill('#f-questionDeadline', localDateTimeOf(new Date(now.getTime() + 10 * DAY)));
-    await desk.fill('#f-bidDeadline', localDateTimeOf(new Date(now.getTime() + 24 * DAY)));
+    await desk.fill('#f-bidDeadline', localDateTimeOf(await onWorkingDay(t, new Date(now.getTime() + 24 * DAY))));
     await desk.click('[data-testid=save-draft]');
     await desk.waitForSelector('#form-error');
     expect(await desk.locator('.field-error').first().textContent()).toContain('之和须为 100');

@@ -62,7 +62,7 @@ const EXPECTED: Record<string, Principal[]> = {
   'GET /staff/projects/:id/bids': READERS, 'GET /staff/projects/:id/bids/:bidId/attachments/:documentId': READERS,
   // Reference data: readable by staff, changed by admins
   'GET /staff/procurement-rules': RULE_READERS, 'GET /staff/procurement-rules/new': ADMIN, 'POST /staff/procurement-rules': ADMIN,
-  'GET /staff/calendar': RULE_READERS, 'POST /staff/calendar': ADMIN, 'POST /staff/calendar/:day/remove': ADMIN,
+  'GET /staff/calendar': RULE_READERS, 'POST /staff/calendar': ADMIN, 'POST /staff/calendar/years': ADMIN, 'POST /staff/calendar/:day/remove': ADMIN,
   // Administration
   'GET /admin/users': ADMIN, 'GET /admin/users/new': ADMIN, 'POST /admin/users/new': ADMIN, 'GET /admin/users/:id': ADMIN,
   'POST /admin/users/:id/deactivate': ADMIN, 'POST /admin/users/:id/reactivate': ADMIN,

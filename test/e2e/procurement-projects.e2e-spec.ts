@@ -15,6 +15,7 @@ import {
   publishProject,
 } from '../factories/procurement';
 import { Session, signIn, signInAs } from '../factories/users';
+import { onWorkingDay } from '../support/calendar';
 import { advanceClock, dbNow } from '../support/clock';
 import { TestApp, createTestApp } from '../support/test-app';
 
@@ -121,7 +122,7 @@ describe('procurement projects', () => {
     it('requires price weight 100 and no technical criteria for a request for quotation', async () => {
       const fund = await createFund(t);
       const now = await dbNow(t.dataSource);
-      const form = await projectForm(t, fund.id, { method: 'request_for_quotation', priceWeight: '100', criteria: [], bidDeadline: localDateTimeOf(new Date(now.getTime() + 12 * DAY)) });
+      const form = await projectForm(t, fund.id, { method: 'request_for_quotation', priceWeight: '100', criteria: [], bidDeadline: localDateTimeOf(await onWorkingDay(t, new Date(now.getTime() + 12 * DAY))) });
       const id = await createDraft(officer, form);
       await publishProject(officer, id).expect(303);
       const bad = await officer.form('/staff/projects', flattenForm({ ...form, priceWeight: '100', criteria: [{ name: '服务方案', description: '', weight: '10' }] })).expect(400);
@@ -205,7 +206,9 @@ describe('procurement projects', () => {
         expect(res.status).toBe(303);
         const now = await dbNow(t.dataSource);
         const after = await projectRow(t, id);
-        expect(Math.abs(after.bid_deadline_at.getTime() - (now.getTime() + 15 * DAY))).toBeLessThan(60_000);
+        // 15 days on, or the next working day when that is a rest day (民法典 第二百零三条).
+        const expected = await onWorkingDay(t, new Date(now.getTime() + 15 * DAY));
+        expect(Math.abs(after.bid_deadline_at.getTime() - expected.getTime())).toBeLessThan(60_000);
         expect(after.deadline_explanation.amendments[0]).toMatchObject({ sequence: 1, extended: true });
         const [bid] = await t.dataSource.query(`SELECT needs_review FROM bids WHERE id = $1`, [bidId]);
         expect(bid.needs_review).toBe(true);

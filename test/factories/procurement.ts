@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR } from '../../src/audit/actor';
 import { localDateOf, localDateTimeOf, addDays } from '../../src/procurement/domain/local-time';
 import { Fund } from '../../src/procurement/fund.entity';
 import { FundsService } from '../../src/procurement/funds.service';
+import { enterCalendarYears, onWorkingDay } from '../support/calendar';
 import { dbNow } from '../support/clock';
 import { TestApp } from '../support/test-app';
 import { Session } from './users';
@@ -22,10 +23,17 @@ export async function createFund(t: TestApp, overrides: { name?: string; total?:
 
 /**
  * A complete, valid open-tender project form as the page posts it, timed from the database
- * clock: questions close in 10 days, bids in 25 (the minimum is 20 calendar days), service
- * from day 40 for 300 days.
+ * clock: questions close in 10 days, bids in 25 or on the next working day after (the minimum
+ * is 20 calendar days), service from day 40 for 300 days. Enters next year's (test) holiday
+ * arrangement first, since the periods reach it.
  */
-export async function projectForm(t: TestApp, fundId: string, overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function projectForm(
+  t: TestApp,
+  fundId: string,
+  overrides: Record<string, unknown> = {},
+  options: { enterCalendar?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  if (options.enterCalendar !== false) await enterCalendarYears(t);
   const now = await dbNow(t.dataSource);
   const today = localDateOf(now);
   const start = addDays(today, 40);
@@ -63,7 +71,7 @@ export async function projectForm(t: TestApp, fundId: string, overrides: Record<
       { name: '结项验收', dueDate: end, deliverables: '结项报告、财务报告', share: '30' },
     ],
     questionDeadline: localDateTimeOf(new Date(now.getTime() + 10 * 86_400_000)),
-    bidDeadline: localDateTimeOf(new Date(now.getTime() + 25 * 86_400_000)),
+    bidDeadline: localDateTimeOf(await onWorkingDay(t, new Date(now.getTime() + 25 * 86_400_000))),
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { calendar2026, shanghai } from '../../procurement/domain/test-calendar';
 import { deadlineStatus, hasEnded, lastDayOf, workingDayPeriod } from './working-day-period';
+import { calendarOf } from '../../procurement/domain/working-days';
 
 const calendar = calendar2026();
 
@@ -52,8 +53,7 @@ describe('the challenge period (7 working days, to the close of the last one)', 
   });
 
   it('follows the calendar it is given: an added holiday moves the end', () => {
-    const withHoliday = new Map(calendar);
-    withHoliday.set('2026-11-25', { day: '2026-11-25', kind: 'holiday', nameZh: '临时休假', nameEn: 'Extra holiday' });
+    const withHoliday = calendarOf([...calendar.values(), { day: '2026-11-25', kind: 'holiday', nameZh: '临时休假', nameEn: 'Extra holiday' }]);
     expect(workingDayPeriod(shanghai('2026-11-23T10:00'), 7, withHoliday, 'challenge_period').endsAt).toEqual(shanghai('2026-12-04T00:00'));
   });
 

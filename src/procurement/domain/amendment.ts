@@ -1,9 +1,9 @@
 import { Criterion, qualificationTermIn } from './criteria';
-import { isLocalDate } from './local-time';
+import { isLocalDate, localDateOf } from './local-time';
 import { MethodRule } from './method-rules';
 import { Milestone } from './milestones';
 import { Problems, addProblem, charLength, text } from './problems';
-import { DeadlineExplanation, WorkingCalendar, earliestDeadline } from './working-days';
+import { CalendarYearMissingError, DeadlineExplanation, WorkingCalendar, earliestDeadline, restDayOf } from './working-days';
 
 /**
  * When an amendment moves the bid deadline (《政府采购货物和服务招标投标管理办法》第二十七条):
@@ -33,15 +33,33 @@ export type AmendmentDeadline =
       /** Set when the amendment period applied (changesSubmission): why the deadline is where it is. */
       amendmentExplanation: DeadlineExplanation | null;
     }
-  | { ok: false; problem: 'deadlineInPast' | 'deadlineTooEarly' | 'deadlineBeforeQuestions'; explanation?: DeadlineExplanation };
+  | {
+      ok: false;
+      problem: 'deadlineInPast' | 'deadlineTooEarly' | 'deadlineBeforeQuestions' | 'deadlineOnRestDay' | 'calendarYearMissing';
+      explanation?: DeadlineExplanation;
+      params?: Record<string, unknown>;
+    };
 
+/** The deadline an amendment leaves; an extension counts like any period, so it never ends on a rest day. */
 export function amendmentDeadline(input: AmendmentDeadlineInput): AmendmentDeadline {
+  try {
+    return amendedDeadline(input);
+  } catch (error) {
+    if (error instanceof CalendarYearMissingError) return { ok: false, problem: 'calendarYearMissing', params: { year: error.year } };
+    throw error;
+  }
+}
+
+function amendedDeadline(input: AmendmentDeadlineInput): AmendmentDeadline {
   const wanted = input.requestedDeadline ?? input.currentDeadline;
   if (input.requestedDeadline) {
     if (input.requestedDeadline.getTime() <= input.amendedAt.getTime()) return { ok: false, problem: 'deadlineInPast' };
     const minimum = earliestDeadline(input.publishedAt, input.rule.minPeriod, input.rule.periodUnit, input.calendar);
     if (input.requestedDeadline.getTime() < minimum.earliest.getTime()) return { ok: false, problem: 'deadlineTooEarly', explanation: minimum.explanation };
     if (input.requestedDeadline.getTime() < input.questionDeadline.getTime()) return { ok: false, problem: 'deadlineBeforeQuestions' };
+    if (restDayOf(input.requestedDeadline, input.calendar)) {
+      return { ok: false, problem: 'deadlineOnRestDay', params: { date: localDateOf(input.requestedDeadline) } };
+    }
   }
   if (!input.changesSubmission) return { ok: true, deadline: wanted, extended: false, amendmentExplanation: null };
   const needed = earliestDeadline(input.amendedAt, input.rule.amendmentMinPeriod, input.rule.amendmentPeriodUnit, input.calendar, 'amendment');

@@ -28,7 +28,7 @@ const input: ProjectFormInput = {
   items: [{ code: 'c01-001', quantity: '1000' }],
   criteria: [{ name: '服务方案', description: '', weight: '70' }],
   milestones: [{ name: '结项', dueDate: '2027-12-31', deliverables: '结项报告', share: '100' }],
-  questionDeadline: '2026-12-01T17:00', bidDeadline: '2026-12-14T09:30',
+  questionDeadline: '2026-12-01T17:00', bidDeadline: '2026-12-14T10:00',
 };
 
 const fields = (i: ProjectFormInput, c: DraftContext = context) => Object.keys(checkProjectDraft(i, c).problems).sort();
@@ -38,7 +38,8 @@ describe('a project draft', () => {
     const { draft, problems } = checkProjectDraft(input, context);
     expect(problems).toEqual({});
     expect(draft).toMatchObject({ reservationMinor: 30_000_000, budgetCeilingMinor: 30_000_000, items: [{ itemCode: 'C01-001', unitCode: 'person-meal', quantity: 1000 }], rule: { id: 'ot' } });
-    expect(draft!.deadlineExplanation.earliest).toBe(shanghai('2026-12-13T10:00').toISOString());
+    // 20 days from Monday 11-23 end on Sunday 12-13, a rest day: the period ends on Monday 12-14 (民法典 第二百零三条).
+    expect(draft!.deadlineExplanation.earliest).toBe(shanghai('2026-12-14T10:00').toISOString());
   });
 
   it('refuses a reservation below the ceiling and one the fund cannot cover', () => {
@@ -65,6 +66,16 @@ describe('a project draft', () => {
     expect(fields(single, { ...context, invited: { id: 'o1', status: 'approved' } })).toEqual([]);
     // Five working days from Monday 23 November: not before Monday 30 November 10:00.
     expect(fields({ ...single, bidDeadline: '2026-11-30T09:59' }, { ...context, invited: { id: 'o1', status: 'approved' } })).toEqual(['bidDeadline']);
+  });
+
+  it('refuses a bid deadline (= the opening) on a rest day, even when long enough', () => {
+    const { problems } = checkProjectDraft({ ...input, bidDeadline: '2026-12-19T10:00' }, context);
+    expect(problems.bidDeadline).toEqual([{ key: 'procurement.validation.deadlineOnRestDay', params: { date: '2026-12-19' } }]);
+  });
+
+  it('refuses a deadline in a year whose holidays are not entered, naming the year, on the field', () => {
+    const { problems } = checkProjectDraft({ ...input, questionDeadline: '2026-12-20T17:00', bidDeadline: '2027-01-11T10:00' }, { ...context, now: shanghai('2026-12-20T10:00') });
+    expect(problems.bidDeadline).toEqual([{ key: 'procurement.validation.calendarYearMissing', params: { year: 2027 } }]);
   });
 
   it('reads the service area in Chinese or Western punctuation, without repeats', () => {

@@ -1,7 +1,7 @@
 import { addYears, isLocalDate, localDateOf } from './local-time';
 import { MethodRule } from './method-rules';
 import { Problems, addProblem, charLength, text } from './problems';
-import { DeadlineExplanation, WorkingCalendar, earliestDeadline } from './working-days';
+import { CalendarYearMissingError, DeadlineExplanation, WorkingCalendar, earliestDeadline, restDayOf } from './working-days';
 
 /**
  * The service period and the bidding timetable. Pure.
@@ -50,7 +50,9 @@ export interface TimetableCheck {
 /**
  * Questions close after publication and no later than the bid deadline; the bid deadline (=
  * opening time) is at least the method's minimum period after `publishedAt`, counted with the
- * working-day calendar. The explanation says how the earliest deadline was found.
+ * working-day calendar, and falls on a working day (it is also the opening). A period reaching a
+ * year whose holidays are not entered is refused on the field, naming the year. The explanation
+ * says how the earliest deadline was found.
  */
 export function checkTimetable(
   input: { questionDeadline: Date | null; bidDeadline: Date | null; serviceStart: string | null },
@@ -59,13 +61,22 @@ export function checkTimetable(
   calendar: WorkingCalendar,
 ): TimetableCheck {
   const problems: Problems = {};
-  const { earliest, explanation } = earliestDeadline(publishedAt, rule.minPeriod, rule.periodUnit, calendar);
   const { questionDeadline, bidDeadline } = input;
-  if (!bidDeadline) addProblem(problems, 'bidDeadline', 'dateTime');
-  else if (bidDeadline.getTime() < earliest.getTime()) {
-    addProblem(problems, 'bidDeadline', 'deadlineTooEarly', { explanation });
-  } else if (input.serviceStart && localDateOf(bidDeadline) >= input.serviceStart) {
-    addProblem(problems, 'serviceStart', 'serviceStartsBeforeAward', { deadline: localDateOf(bidDeadline) });
+  let explanation: DeadlineExplanation | null = null;
+  try {
+    const found = earliestDeadline(publishedAt, rule.minPeriod, rule.periodUnit, calendar);
+    explanation = found.explanation;
+    if (!bidDeadline) addProblem(problems, 'bidDeadline', 'dateTime');
+    else if (bidDeadline.getTime() < found.earliest.getTime()) {
+      addProblem(problems, 'bidDeadline', 'deadlineTooEarly', { explanation });
+    } else if (restDayOf(bidDeadline, calendar)) {
+      addProblem(problems, 'bidDeadline', 'deadlineOnRestDay', { date: localDateOf(bidDeadline) });
+    } else if (input.serviceStart && localDateOf(bidDeadline) >= input.serviceStart) {
+      addProblem(problems, 'serviceStart', 'serviceStartsBeforeAward', { deadline: localDateOf(bidDeadline) });
+    }
+  } catch (error) {
+    if (!(error instanceof CalendarYearMissingError)) throw error;
+    addProblem(problems, 'bidDeadline', 'calendarYearMissing', { year: error.year });
   }
   if (!questionDeadline) addProblem(problems, 'questionDeadline', 'dateTime');
   else if (questionDeadline.getTime() <= publishedAt.getTime()) addProblem(problems, 'questionDeadline', 'questionDeadlineBeforePublication');

@@ -1,3 +1,4 @@
+import { DomainError } from '../../common/errors/domain.error';
 import { addDays, atSameLocalTime, localDateOf, weekdayOf } from './local-time';
 
 /**
@@ -18,10 +19,46 @@ export interface CalendarDay {
   nameEn: string;
 }
 
-export type WorkingCalendar = ReadonlyMap<string, CalendarDay>;
+/**
+ * The entries (holidays, make-up working days) and the years whose arrangement has been entered
+ * (the State Council's notice for that year). A date in any other year cannot be classified:
+ * a weekday might be Spring Festival. No silent years.
+ */
+export interface WorkingCalendar extends ReadonlyMap<string, CalendarDay> {
+  readonly years: ReadonlySet<number>;
+}
 
-export function calendarOf(days: readonly CalendarDay[]): WorkingCalendar {
-  return new Map(days.map((d) => [d.day, d]));
+class Calendar extends Map<string, CalendarDay> implements WorkingCalendar {
+  constructor(
+    days: readonly CalendarDay[],
+    readonly years: ReadonlySet<number>,
+  ) {
+    super(days.map((d) => [d.day, d]));
+  }
+}
+
+/** A calendar of these entries; the entered years default to the years the entries fall in. */
+export function calendarOf(days: readonly CalendarDay[], years?: Iterable<number>): WorkingCalendar {
+  return new Calendar(days, new Set(years ?? days.map((d) => Number(d.day.slice(0, 4)))));
+}
+
+/** A period reaches a year whose holiday arrangement nobody has entered: refused, naming the year. */
+export class CalendarYearMissingError extends DomainError {
+  constructor(readonly year: number) {
+    super(
+      'PROCUREMENT.CALENDAR_YEAR_MISSING',
+      `The holiday arrangement for ${year} has not been entered; no period reaching ${year} can be computed until an admin enters it on the calendar page`,
+      'rule',
+      undefined,
+      'procurement.errors.calendarYearMissing',
+      { year },
+    );
+  }
+}
+
+export function assertYearEntered(date: string, calendar: WorkingCalendar): void {
+  const year = Number(date.slice(0, 4));
+  if (!calendar.years.has(year)) throw new CalendarYearMissingError(year);
 }
 
 export function isWeekend(date: string): boolean {
@@ -30,6 +67,7 @@ export function isWeekend(date: string): boolean {
 }
 
 export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
+  assertYearEntered(date, calendar);
   const entry = calendar.get(date);
   if (entry?.kind === 'holiday') return false;
   if (entry?.kind === 'workday') return true;
@@ -60,6 +98,12 @@ export interface DeadlineExplanation {
   skipped: DayNote[];
   /** Weekend days that counted because they are make-up working days (调休). */
   makeUpDays: DayNote[];
+  /**
+   * Calendar-day periods: the rest days the period's last day fell on, in order, so that the
+   * period ends on the next working day instead (民法典 第二百零三条). Absent in explanations stored
+   * before the rule.
+   */
+  rolledOver?: DayNote[];
 }
 
 function noteFor(date: string, calendar: WorkingCalendar, counted: boolean): DayNote {
@@ -84,8 +128,21 @@ export function earliestDeadline(
   if (!Number.isInteger(minPeriod) || minPeriod < 0) throw new RangeError(`minPeriod must be a non-negative integer, got ${minPeriod}`);
   const explanation: DeadlineExplanation = { basis, from: from.toISOString(), minPeriod, unit, earliest: '', counted: [], skipped: [], makeUpDays: [] };
   let earliest: Date;
-  if (unit === 'calendar_days' || minPeriod === 0) {
-    earliest = new Date(from.getTime() + minPeriod * 86_400_000);
+  if (minPeriod === 0) {
+    earliest = from;
+  } else if (unit === 'calendar_days') {
+    // 《民法典》第二百零三条：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。
+    // A rest day (weekend not made up, public holiday) as the last day moves the end to the next working day.
+    const plain = new Date(from.getTime() + minPeriod * 86_400_000);
+    const rolledOver: DayNote[] = [];
+    let day = localDateOf(plain);
+    while (!isWorkingDay(day, calendar)) {
+      if (rolledOver.length > 366) throw new RangeError('the calendar has no working days ahead');
+      rolledOver.push(noteFor(day, calendar, false));
+      day = addDays(day, 1);
+    }
+    earliest = rolledOver.length ? atSameLocalTime(plain, day) : plain;
+    if (rolledOver.length) explanation.rolledOver = rolledOver;
   } else {
     let date = localDateOf(from);
     // A bounded walk: no real calendar has a year without working days.
@@ -103,6 +160,26 @@ export function earliestDeadline(
   }
   explanation.earliest = earliest.toISOString();
   return { earliest, explanation };
+}
+
+/** The first working day on or after `date` (a deadline or an opening must fall on one). */
+export function nextWorkingDay(date: string, calendar: WorkingCalendar): string {
+  let day = date;
+  for (let guard = 0; !isWorkingDay(day, calendar); guard++) {
+    if (guard > 366) throw new RangeError('the calendar has no working days ahead');
+    day = addDays(day, 1);
+  }
+  return day;
+}
+
+/**
+ * A bid deadline (which is also the opening) is set on a working day: bidders deliver and the
+ * opening is held by staff at work (财政部令第87号 第四十条: 开标应当在招标文件确定的提交投标文件截止时间的同一时间进行).
+ * Returns the rest day it falls on, or null when it is a working day.
+ */
+export function restDayOf(instant: Date, calendar: WorkingCalendar): string | null {
+  const day = localDateOf(instant);
+  return isWorkingDay(day, calendar) ? null : day;
 }
 
 /** How long is left from `from` to `deadline` is at least the period: the deadline is not before the earliest. */

@@ -27,3 +27,10 @@ export class CalendarDayDto {
   @FormText(200) nameZh?: string;
   @FormText(200) nameEn?: string;
 }
+
+export class CalendarYearDto {
+  @FormText(10) year?: string;
+  @FormText(400) noticeTitle?: string;
+  @FormText(200) noticeNumber?: string;
+  @FormText(20000) entries?: string;
+}
