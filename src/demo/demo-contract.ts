@@ -9,6 +9,7 @@ import { AwardsService } from '../awards/awards.service';
 import { resultChallengePeriod } from '../awards/domain/challenge-periods';
 import { ContractsService } from '../contracts/contracts.service';
 import { DeliveryService } from '../delivery/delivery.service';
+import { parseFraction, toFraction } from '../evaluation/domain/rational';
 import { DisbursementsService } from '../payments/disbursements.service';
 import { addDays, localDateOf } from '../procurement/domain/local-time';
 import { FundsService } from '../procurement/funds.service';
@@ -107,7 +108,7 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
       { position: 3, name: '结项验收', dueDate: serviceEnd, shareBp: 3000, deliverables: '结项报告、财务报告、服务对象回访' },
     ],
     bidders: [
-      { organisationId: cast.leling.organisationId, priceMinor: 28_600_000, priceScore: '30', technicalScore: '306/5', totalScore: '456/5', proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。' },
+      { organisationId: cast.leling.organisationId, priceMinor: 28_600_000, priceScore: '30/1', technicalScore: '306/5', totalScore: '456/5', proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。' },
       { organisationId: cast.tongxin.organisationId, priceMinor: 29_500_000, priceScore: '1716/59', technicalScore: '583/10', totalScore: '51557/590', proposal: '以社区自组织为依托，开展结对探访与互助送餐。' },
     ],
   });
@@ -188,8 +189,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
       { position: 2, name: '全年运营与结项', dueDate: serviceEnd, shareBp: 5000, deliverables: '活动记录、结对探访台账、结项报告' },
     ],
     bidders: [
-      { organisationId: cast.tongxin.organisationId, priceMinor: 13_800_000, priceScore: '30', technicalScore: '297/5', totalScore: '447/5', proposal: '以睦邻点为阵地，招募培育居民志愿者，建立“时间银行”激励机制。' },
-      { organisationId: cast.heshilao.organisationId, priceMinor: 14_200_000, priceScore: '2070/71', technicalScore: '56', totalScore: '6046/71', proposal: '依托调解志愿者队伍开展邻里互助。' },
+      { organisationId: cast.tongxin.organisationId, priceMinor: 13_800_000, priceScore: '30/1', technicalScore: '297/5', totalScore: '447/5', proposal: '以睦邻点为阵地，招募培育居民志愿者，建立“时间银行”激励机制。' },
+      { organisationId: cast.heshilao.organisationId, priceMinor: 14_200_000, priceScore: '2070/71', technicalScore: '56/1', totalScore: '6046/71', proposal: '依托调解志愿者队伍开展邻里互助。' },
     ],
   });
   const pending = await activate(second.awardId, cast.tongxin.admin);
@@ -215,6 +216,16 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
 
 function evaluatorFor(userId: string): Actor {
   return { userId, roles: ['evaluator'], organisationId: null, requestId: 'demo-seed', ip: null };
+}
+
+/**
+ * A score exactly as the evaluation services store it: a fraction n/d in lowest terms ("30/1",
+ * never "30"), which the report pages parse back. Refuses any other spelling.
+ */
+function storedFraction(text: string): string {
+  const stored = toFraction(parseFraction(text));
+  if (stored !== text) throw new Error(`demo score "${text}" is not in the stored form "${stored}"`);
+  return stored;
 }
 
 function sheet(points: Record<string, string>): { points: Record<string, string>; comments: Record<string, string> } {
@@ -340,7 +351,7 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
     for (const [i, b] of bidders.entries()) {
       await m.query(
         `INSERT INTO evaluation_results (evaluation_id, bid_id, organisation_id, price_minor, price_score, technical_score, total_score, rank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [evaluationRow.id, bidIds[i], b.organisationId, b.priceMinor, b.priceScore, b.technicalScore, b.totalScore, b.rank],
+        [evaluationRow.id, bidIds[i], b.organisationId, b.priceMinor, storedFraction(b.priceScore), storedFraction(b.technicalScore), storedFraction(b.totalScore), b.rank],
       );
     }
 
