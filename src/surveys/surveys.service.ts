@@ -146,6 +146,10 @@ export class SurveysService {
         if (!parsed.ok) {
           throw new SurveyOptionsInvalidError(Object.fromEntries(Object.entries(parsed.problems).map(([f, p]) => [f, [fieldMessage(p.key, p.params ?? {})]])));
         }
+        // Counting answers that only a device cookie vouches for is the bureau's call, never the contracted organisation's.
+        if (parsed.value.countsUnverified && !hasAnyRole(actor.roles, ['bureau_officer'])) {
+          throw new SurveyOptionsInvalidError({ unverifiedAnswers: [fieldMessage('surveys.validation.unverifiedOfficerOnly')] });
+        }
         const [row] = (await m.query(
           `INSERT INTO milestone_surveys (contract_id, milestone_position, token, opened_at, closes_at, min_responses, opened_by, counts_unverified)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SURVEY_COLUMNS}`,

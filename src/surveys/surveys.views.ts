@@ -121,6 +121,7 @@ export class SurveysViews {
       defaults: this.surveys.defaults,
       values: { minResponses: String(this.surveys.defaults.minResponses), unverifiedAnswers: 'exclude' },
       unverifiedChoices: UNVERIFIED_ANSWER_CHOICES.map((code) => ({ code, labelKey: `surveys.survey.unverified.${code}` })),
+      canChooseUnverified: audience === 'staff',
     };
   }
 

@@ -61,6 +61,17 @@ describe('surveys: unverified answers and bursts', () => {
     expect((await page('staff', 2)).text).toContain('data-testid="unverified-setting">计入居民满意度指标');
   });
 
+  it('leaves the choice to the bureau: the organisation opens surveys that count only answers with a phone number', async () => {
+    const form = await page('organisation', 3);
+    expect(form.text).toContain('data-testid="unverified-fixed"');
+    expect(form.text).not.toContain('name="unverifiedAnswers"');
+    const refused = await owner.form(`/organisation/contracts/${c.contract.id}/milestones/3/survey`, { minResponses: '4', unverifiedAnswers: 'count' }).expect(400);
+    expect(refused.text).toContain('只有民政局工作人员可以选择计入未留手机号的答卷');
+    expect(refused.text).toContain('value="4"');
+    const [none] = await t.dataSource.query(`SELECT count(*)::int AS n FROM milestone_surveys WHERE contract_id = $1 AND milestone_position = 3`, [c.contract.id]);
+    expect(none.n).toBe(0);
+  });
+
   it('refuses an unknown choice with the form kept', async () => {
     const res = await officer.form(`/staff/contracts/${c.contract.id}/milestones/3/survey`, { minResponses: '7', unverifiedAnswers: 'maybe' }).expect(400);
     expect(res.text).toContain('请选择未留手机号的答卷是否计入');

@@ -9,9 +9,14 @@ import { PayableContract } from './payments';
  * resident would (a fresh browser = a fresh device cookie and session, the CSRF token read from
  * the page).
  */
-/** Opens a survey as the contracted organisation; answers without a phone number count unless `unverifiedAnswers: 'exclude'`. */
+/**
+ * Opens a survey. By default as the bureau's officer, counting answers without a phone number (only
+ * the bureau may); with `unverifiedAnswers: 'exclude'`, as the contracted organisation.
+ */
 export async function openSurvey(t: TestApp, c: PayableContract, position = 1, options: { closesOn?: string; minResponses?: string; unverifiedAnswers?: string } = {}) {
-  return t.app.get(SurveysService).openSurvey(actorOf(c.orgAdmin, c.organisationId), c.contract.id, position, { unverifiedAnswers: 'count', ...options });
+  const input = { unverifiedAnswers: 'count', ...options };
+  const opener = input.unverifiedAnswers === 'count' ? actorOf(c.officer) : actorOf(c.orgAdmin, c.organisationId);
+  return t.app.get(SurveysService).openSurvey(opener, c.contract.id, position, input);
 }
 
 export interface Resident {
