@@ -150,6 +150,19 @@ describe('hostile input: never a 500', () => {
     expect(form.text).toContain('请求内容嵌套层级过深');
   });
 
+  it('refuses multipart field names nested 2,000 levels deep without a 500', async () => {
+    const session = sessions.get('org_admin')!;
+    const res = await session.agent
+      .post('/organisation/documents')
+      .set('X-CSRF-Token', session.csrf)
+      .set('Accept', 'application/json')
+      .field(`kind${'[a]'.repeat(2000)}`, 'x')
+      .field('_csrf', session.csrf)
+      .attach('file', tinyPng(), 'certificate.png');
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  });
+
   it('answers 404 when a sealed bid attachment is asked for through a route that is not the bid’s own', async () => {
     const project = await createPublishedProject(t);
     const org = await createBiddingOrganisation(t);
