@@ -46,6 +46,33 @@ describe('procurement rules and the working-day calendar', () => {
     expect(event.action).toBe('procurement_rule.added');
   });
 
+  it('refuses a rule looser than the law, every field at once with its provision, keeping the input; a stricter one is accepted', async () => {
+    const from = addDays(localDateOf(await dbNow(t.dataSource)), 40);
+    const fields = {
+      method: 'competitive_consultation', effectiveFrom: from, minPeriod: '7', periodUnit: 'calendar_days', minValidBids: '3', minValidBidsServices: '1',
+      scoring: 'comprehensive', priceWeightMin: '5', priceWeightMax: '40', committeeMinSize: '3', committeeLargeSize: '5', largeBudgetYuan: '10000000',
+      allowsBureauRepresentative: '1', invitedOnly: '0', amendmentMinPeriod: '3', amendmentPeriodUnit: 'calendar_days',
+      citationZh: '测试：更宽松的本地规定', citationEn: 'Test: a looser local rule',
+    };
+    const page = await admin.form('/staff/procurement-rules', fields).expect(400);
+    const errors = fieldErrorsIn(page.text);
+    expect(errors).toContain('低于法定标准：应不少于10日（《政府采购竞争性磋商采购方式管理暂行办法》（财库〔2014〕214号）第十条');
+    expect(errors).toContain('第二十四条：服务项目的价格分值比重为10%至30%');
+    for (const field of ['minPeriod', 'minValidBidsServices', 'priceWeightMin', 'priceWeightMax', 'amendmentMinPeriod']) expect(page.text).toContain(`id="f-${field}-error"`);
+    expect(page.text).toContain('测试：更宽松的本地规定');
+    const json = await admin.agent.post('/staff/procurement-rules').set('Accept', 'application/json').type('form').send({ ...fields, _csrf: admin.csrf }).expect(400);
+    expect(Object.keys(json.body.error.fields).sort()).toEqual(['amendmentMinPeriod', 'minPeriod', 'minValidBidsServices', 'priceWeightMax', 'priceWeightMin']);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM procurement_method_rules WHERE method = 'competitive_consultation'`);
+    expect(n).toBe(1);
+    await admin.form('/staff/procurement-rules', { ...fields, minPeriod: '12', minValidBidsServices: '2', priceWeightMin: '15', priceWeightMax: '25', amendmentMinPeriod: '7' }).expect(303);
+  });
+
+  it('cites 第五十五条 for the services floor only, the 10–30 % range to 财库〔2014〕214号', async () => {
+    const [row] = await t.dataSource.query(`SELECT citation_zh FROM procurement_method_rules WHERE method = 'open_tender' AND effective_from = '2000-01-01'`);
+    expect(row.citation_zh).toContain('第五十五条（服务项目价格分值不低于10%');
+    expect(row.citation_zh).not.toContain('第五十五条（服务项目价格分值10%–30%）');
+  });
+
   it('lists the calendar by year and lets admins add, change and remove a day, audited', async () => {
     const list = await admin.agent.get('/staff/calendar?year=2026').expect(200);
     expect(list.text).toContain('2026-10-10');

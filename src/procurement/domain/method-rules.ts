@@ -1,4 +1,5 @@
 import { Problems, addProblem, charLength, parseWholeNumber, text } from './problems';
+import { statutoryFloorProblems } from './statutory-floors';
 import { PERIOD_UNITS, PeriodUnit } from './working-days';
 
 /**
@@ -144,27 +145,28 @@ export function checkNewRule(input: NewRuleInput, today: string, parseYuan: (raw
     if (len < 5 || len > 2000) addProblem(problems, field, 'textLength', { min: 5, max: 2000 });
   }
   if (Object.keys(problems).length) return { rule: null, problems };
-  return {
-    rule: {
-      method: input.method as ProcurementMethod,
-      effectiveFrom,
-      minPeriod: minPeriod!,
-      periodUnit: input.periodUnit as PeriodUnit,
-      minValidBids: minBids!,
-      minValidBidsServices: minBidsServices,
-      scoring: input.scoring as Scoring,
-      priceWeightMin: wMin!,
-      priceWeightMax: wMax!,
-      committeeMinSize: cMin!,
-      committeeLargeSize: cLarge!,
-      largeBudgetMinor: large!,
-      allowsBureauRepresentative: input.allowsBureauRepresentative,
-      invitedOnly: input.invitedOnly,
-      amendmentMinPeriod: amendmentPeriod!,
-      amendmentPeriodUnit: input.amendmentPeriodUnit as PeriodUnit,
-      citationZh: text(input.citationZh),
-      citationEn: text(input.citationEn),
-    },
-    problems,
+  const rule: NewRule = {
+    method: input.method as ProcurementMethod,
+    effectiveFrom,
+    minPeriod: minPeriod!,
+    periodUnit: input.periodUnit as PeriodUnit,
+    minValidBids: minBids!,
+    minValidBidsServices: minBidsServices,
+    scoring: input.scoring as Scoring,
+    priceWeightMin: wMin!,
+    priceWeightMax: wMax!,
+    committeeMinSize: cMin!,
+    committeeLargeSize: cLarge!,
+    largeBudgetMinor: large!,
+    allowsBureauRepresentative: input.allowsBureauRepresentative,
+    invitedOnly: input.invitedOnly,
+    amendmentMinPeriod: amendmentPeriod!,
+    amendmentPeriodUnit: input.amendmentPeriodUnit as PeriodUnit,
+    citationZh: text(input.citationZh),
+    citationEn: text(input.citationEn),
   };
+  // Never below the law (statutory-floors.ts): stricter is allowed, looser is refused with the provision.
+  const floors = statutoryFloorProblems(rule);
+  if (Object.keys(floors).length) return { rule: null, problems: floors };
+  return { rule, problems };
 }
