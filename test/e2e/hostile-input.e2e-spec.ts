@@ -103,6 +103,19 @@ describe('hostile input: never a 500', () => {
     expect(wrong).toEqual([]);
   }, 600_000);
 
+  it('walks every route with malformed path parameters (not an id, not a number, very long): 4xx, never 5xx', async () => {
+    const wrong: string[] = [];
+    for (const route of listRoutes(t).filter((r) => /:[A-Za-z]/.test(r.path))) {
+      const session = callerOf(route);
+      const body = WRITES.has(route.method) ? { _csrf: session.csrf } : undefined;
+      for (const value of ['x', '-1', '1e400', '9'.repeat(40), 'a'.repeat(2000)]) {
+        const res = await send(session, route.method, pathWith(route.path, () => value), body);
+        if (res.status >= 500) wrong.push(`${route.method} ${route.path} with ${value.slice(0, 20)}: ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 600_000);
+
   it('names NUL characters in a JSON body, nested fields and keys included', async () => {
     const anon = await anonymousSession(t);
     const res = await anon.agent
