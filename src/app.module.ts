@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AwardsModule } from './awards/awards.module';
+import { ComplaintsModule } from './complaints/complaints.module';
 import { BiddingModule } from './bidding/bidding.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CommonModule } from './common/common.module';
@@ -54,6 +55,7 @@ export class AppModule {
         BiddingModule,
         EvaluationModule,
         AwardsModule,
+        ComplaintsModule,
         ContractsModule,
         DeliveryModule,
         PaymentsModule,

@@ -26,7 +26,7 @@ import { StaffAwardsController } from './staff-awards.controller';
   imports: [ProcurementModule, DocumentsModule, EvaluationModule],
   controllers: [StaffAwardsController, OrganisationAwardsController, AwardNoticesController],
   providers: [{ provide: AWARDS_CONFIG, useFactory: () => loadAwardsConfig(process.env) }, AwardsService, ChallengesService, AwardsViews, AwardsDashboard],
-  exports: [AwardsService, AWARDS_CONFIG],
+  exports: [AwardsService, ChallengesService, AWARDS_CONFIG],
 })
 export class AwardsModule implements OnModuleInit {
   constructor(

@@ -30,6 +30,7 @@ import { DEVIATION_REASON_MAX, DEVIATION_REASON_MIN, Participation, checkApprove
 import { resultChallengePeriod } from './domain/challenge-periods';
 import { PeriodExplanation, hasEnded } from './domain/working-day-period';
 import { periodEndText } from './period.presenter';
+import { assertNotSuspended } from '../common/suspension/procurement-suspension';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -109,6 +110,7 @@ export class AwardsService {
     try {
       return await this.dataSource.transaction(async (m) => {
         const project = await this.projects.lockProject(m, projectId, 'update');
+        await assertNotSuspended(m, project.id);
         const eligibility = checkApproverEligibility(actor, await this.participationOf(m, project.id, actor.userId));
         if (!eligibility.ok) throw eligibility.reason === 'not_approver' ? new ApproverRequiredError() : new ApproverTookPartError(eligibility.capacities);
         if (project.status === 'awarded') throw new AwardAlreadyActiveError();

@@ -28,6 +28,7 @@ import {
   ProjectNotAwardedError,
 } from './contracts.errors';
 import { ContractTermsError, contractReference, milestoneTerms } from './domain/contract-terms';
+import { assertNotSuspended } from '../common/suspension/procurement-suspension';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -71,6 +72,7 @@ export class ContractsService {
         const { award, openChallenges, periodEnded, now } = await this.awards.lockAwardForContract(m, awardId);
         if (!periodEnded) throw new ChallengePeriodNotOverError(award.challengePeriodEndsAt);
         if (openChallenges > 0) throw new OpenChallengeError(openChallenges);
+        await assertNotSuspended(m, award.projectId);
         if (await m.findOneBy(Contract, { awardId: award.id })) throw new ContractAlreadyExistsError();
         const project = await this.projects.lockProject(m, award.projectId, 'update');
         if (project.status !== 'awarded') throw new ProjectNotAwardedError(project.status);
@@ -179,6 +181,7 @@ export class ContractsService {
       const { award, openChallenges, periodEnded, now } = await this.awards.lockAwardForContract(m, contract.awardId);
       if (!periodEnded) throw new ChallengePeriodNotOverError(award.challengePeriodEndsAt);
       if (openChallenges > 0) throw new OpenChallengeError(openChallenges);
+      await assertNotSuspended(m, contract.projectId);
 
       await m.query(
         party === 'organisation'

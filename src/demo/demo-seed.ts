@@ -30,6 +30,7 @@ export const DEMO_STAFF = [
   { email: 'approver@demo.example', displayName: '审批人 王强', roles: ['bureau_approver'] },
   { email: 'approver2@demo.example', displayName: '审批人 刘洋', roles: ['bureau_approver'] },
   { email: 'auditor@demo.example', displayName: '审计 赵静', roles: ['auditor'] },
+  { email: 'finance@demo.example', displayName: '区财政局采购监督科 黄磊', roles: ['finance_supervisor'] },
 ];
 
 export const DEMO_EVALUATORS = [

@@ -5,7 +5,7 @@ import { SetMetadata, applyDecorators } from '@nestjs/common';
  * `@Public()` or the roles that may call it with `@Allow(...)`; a test walks every route
  * and fails any that declares neither.
  */
-export const ROLES = ['org_member', 'org_admin', 'bureau_officer', 'bureau_approver', 'evaluator', 'admin', 'auditor'] as const;
+export const ROLES = ['org_member', 'org_admin', 'bureau_officer', 'bureau_approver', 'evaluator', 'admin', 'auditor', 'finance_supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const IS_PUBLIC = 'access:public';

@@ -27,6 +27,7 @@ import {
   VoucherAmountMismatchError,
   WrongRailError,
 } from './payments.errors';
+import { assertNotSuspended } from '../common/suspension/procurement-suspension';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -167,6 +168,7 @@ export class DisbursementsService {
       if (d.status !== 'proposed') throw new DisbursementNotPendingError(d.status, 'proposed');
       if (d.proposedBy === actor.userId) throw new SelfApprovalError();
       const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
+      await assertNotSuspended(m, contract.projectId);
       const now = await this.clock.now(m);
       // Stripe: the destination and the transfer's idempotency key are fixed before the row counts as approved.
       if (d.rail === 'stripe') await this.stripeRail.prepareApproval(m, d.id, contract.organisationId);
@@ -235,6 +237,7 @@ export class DisbursementsService {
         if (d.rail !== 'treasury') throw new WrongRailError(d.rail);
         if (voucher.amountMinor !== d.amountMinor) throw new VoucherAmountMismatchError(d.amountMinor, voucher.amountMinor);
         const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
+        await assertNotSuspended(m, contract.projectId);
         const now = await this.clock.now(m);
         await m.query(
           `INSERT INTO treasury_payments (disbursement_id, voucher_no, paid_on, payer_account, payee_account, amount_minor, recorded_by)

@@ -11,8 +11,8 @@ import { TestApp, createTestApp } from '../support/test-app';
  * Allowed: any answer but 401/403 (a placeholder id gives 404, an empty form 400; that is fine).
  * Refused: anonymous → 303 to /login for pages read with GET, 401 otherwise; signed in → 403.
  */
-type Principal = 'anonymous' | 'member' | 'orgAdmin' | 'officer' | 'approver' | 'evaluator' | 'admin' | 'auditor';
-const SIGNED_IN: Principal[] = ['member', 'orgAdmin', 'officer', 'approver', 'evaluator', 'admin', 'auditor'];
+type Principal = 'anonymous' | 'member' | 'orgAdmin' | 'officer' | 'approver' | 'evaluator' | 'admin' | 'auditor' | 'finance';
+const SIGNED_IN: Principal[] = ['member', 'orgAdmin', 'officer', 'approver', 'evaluator', 'admin', 'auditor', 'finance'];
 const ALL: Principal[] = ['anonymous', ...SIGNED_IN];
 const ORG: Principal[] = ['member', 'orgAdmin'];
 const READERS: Principal[] = ['officer', 'approver', 'auditor'];
@@ -97,6 +97,11 @@ const EXPECTED: Record<string, Principal[]> = {
   'GET /organisation/awards': ORG, 'GET /organisation/awards/:awardId': ORG, 'POST /organisation/awards/:awardId/challenge': ORG,
   'GET /organisation/challenges/:id/attachments/:documentId': ORG,
   'GET /notices/awards': ALL, 'GET /notices/awards/:projectReference': ALL, 'GET /api/v1/notices/awards/:projectReference': ALL,
+  // Complaints: the challenger complains, the finance department suspends and decides (auditors read), the public reads decisions
+  'GET /organisation/challenges/:id/complaint': ORG, 'POST /organisation/challenges/:id/complaint': ORG,
+  'GET /finance/complaints': ['finance', 'auditor'], 'GET /finance/complaints/:id': ['finance', 'auditor'],
+  'POST /finance/complaints/:id/suspension': ['finance'], 'POST /finance/complaints/:id/suspension/lift': ['finance'],
+  'POST /finance/complaints/:id/decision': ['finance'], 'GET /notices/complaints': ALL,
   // Contracts: officers generate and vary, approvers and the organisation's admin confirm
   'GET /staff/contracts': READERS, 'GET /staff/contracts/:id': READERS, 'GET /staff/awards/:awardId/contract': READERS,
   'POST /staff/awards/:awardId/contract': OFFICER, 'POST /staff/contracts/:id/confirm': ['approver'],
@@ -201,6 +206,7 @@ describe('access matrix: every route × every role', () => {
       orgAdmin: { roles: ['org_member', 'org_admin'], organisationId: orgId },
       officer: { roles: ['bureau_officer'] },
       approver: { roles: ['bureau_approver'] },
+      finance: { roles: ['finance_supervisor'] },
       evaluator: { roles: ['evaluator'] },
       admin: { roles: ['admin'] },
       auditor: { roles: ['auditor'] },

@@ -7,7 +7,7 @@ import { DeadlineExplanation, WorkingCalendar, earliestDeadline } from '../../pr
  * skipping weekends and holidays and counting make-up working days), ending at the close of the
  * last one (24:00 Asia/Shanghai). Pure.
  */
-export type PeriodKind = 'challenge_period' | 'challenge_answer' | 'contract_publication' | 'documents_challenge' | 'procedure_challenge' | 'complaint_period';
+export type PeriodKind = 'challenge_period' | 'challenge_answer' | 'contract_publication' | 'documents_challenge' | 'procedure_challenge' | 'complaint_period' | 'complaint_decision';
 
 /**
  * What a period counts from when it starts after another one ends (challenge-periods.ts): the

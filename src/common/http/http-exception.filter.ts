@@ -6,6 +6,7 @@ import { DomainError, FieldErrors, HTTP_STATUS_BY_KIND } from '../errors/domain.
 import { FormContextRegistry } from './form-context.registry';
 import { isApiRequest } from './request-context.middleware';
 import { parseFieldMessage } from './validation';
+import { ProcurementSuspendedError, isSuspendedAtDatabase } from '../suspension/procurement-suspension';
 
 export const APP_LOGGER = Symbol('APP_LOGGER');
 
@@ -112,6 +113,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private map(exception: unknown): Mapped {
+    // A suspension ordered while the request ran: the database refused the write (see common/suspension).
+    if (isSuspendedAtDatabase(exception)) exception = new ProcurementSuspendedError();
     if (exception instanceof DomainError) {
       return {
         status: HTTP_STATUS_BY_KIND[exception.kind],

@@ -12,4 +12,11 @@ describe('role sets', () => {
     expect(roleSetProblem([], false)).toBe('empty');
     expect(roleSetProblem(['superuser'], false)).toBe('unknown');
   });
+  it('keeps the finance department apart from the purchaser it supervises (政府采购法 第十三条)', () => {
+    expect(roleSetProblem(['finance_supervisor'], false)).toBeNull();
+    expect(roleSetProblem(['finance_supervisor', 'auditor'], false)).toBeNull();
+    expect(roleSetProblem(['finance_supervisor', 'bureau_approver'], false)).toBe('finance_independent');
+    expect(roleSetProblem(['finance_supervisor', 'evaluator'], false)).toBe('finance_independent');
+    expect(roleSetProblem(['org_member', 'finance_supervisor'], true)).toBe('mixed');
+  });
 });

@@ -62,6 +62,8 @@ export class StripeOutboxWorker {
         `SELECT o.disbursement_id FROM payment_outbox o JOIN disbursements d ON d.id = o.disbursement_id
           WHERE ((o.status = 'pending' AND o.next_attempt_at <= now()) OR (o.status = 'sending' AND o.locked_until < now()))
             AND ($1::uuid IS NULL OR o.disbursement_id = $1::uuid)
+            -- Nothing is sent while the finance department has the procurement suspended (the database refuses it too).
+            AND NOT procurement_suspended((SELECT c.project_id FROM contracts c WHERE c.id = d.contract_id))
           ORDER BY o.next_attempt_at LIMIT $2 FOR UPDATE OF o, d SKIP LOCKED`,
         [disbursementId, limit],
       )) as Array<{ disbursement_id: string }>;
