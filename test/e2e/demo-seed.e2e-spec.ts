@@ -16,7 +16,7 @@ describe('demo district', () => {
 
   it('has staff of every role, 5 evaluators and 8 organisations in several states', async () => {
     const roles = await t.dataSource.query(`SELECT DISTINCT unnest(roles) AS role FROM users`);
-    expect(roles.map((r: { role: string }) => r.role).sort()).toEqual(['admin', 'auditor', 'bureau_approver', 'bureau_officer', 'evaluator', 'org_admin', 'org_member']);
+    expect(roles.map((r: { role: string }) => r.role).sort()).toEqual(['admin', 'auditor', 'bureau_approver', 'bureau_officer', 'evaluator', 'finance_supervisor', 'org_admin', 'org_member']);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM evaluator_profiles WHERE is_active`);
     expect(n).toBe(5);
     const statuses = await t.dataSource.query(`SELECT status, count(*)::int AS n FROM organisations GROUP BY status ORDER BY status`);
