@@ -80,6 +80,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     helpersRegistered = true;
   }
   // The API description is served only where it is wanted (API_DOCS=true): it maps the surface for anyone who asks.
+  // The footer links to it only then (a link to a 404 on every page otherwise).
+  app.setLocal('apiDocs', config.apiDocs);
   if (!config.apiDocs) return;
   const document = SwaggerModule.createDocument(
     app,

@@ -97,6 +97,11 @@ describe('catalogue API', () => {
     expect(params).toEqual(expect.arrayContaining(['q', 'category', 'unit', 'page', 'pageSize']));
     await t.http().get('/api/docs').expect(200).expect('Content-Type', /html/);
   });
+
+  it('links the API description from the page footer where it is served', async () => {
+    const page = await t.http().get('/catalogue').expect(200);
+    expect(page.text).toContain('<a href="/api/docs">');
+  });
 });
 
 describe('catalogue search semantics', () => {
@@ -106,6 +111,12 @@ describe('catalogue search semantics', () => {
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  it('does not link the API description where it is not served (a 404 from every page footer)', async () => {
+    const page = await t.http().get('/catalogue').expect(200);
+    expect(page.text).not.toContain('/api/docs');
+    await t.http().get('/api/docs').expect(404);
   });
 
   it('treats blank filters (a form left on "all") as no filter', async () => {
