@@ -132,6 +132,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       if (status === 400 && (causeType === 'entity.too.deep' || causeType === 'querystring.parse.rangeError')) {
         return { status: 400, code: 'HTTP.BODY_TOO_DEEP', message: 'The request body is nested too deeply', messageKey: 'errors.bodyTooDeep' };
       }
+      if (status === 400 && causeType === 'entity.parse.failed') return { status: 400, code: 'HTTP.MALFORMED_BODY', message: 'The request body is not valid JSON' };
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
       return {
