@@ -1,3 +1,4 @@
+import { signInAs } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
 
 describe('operations', () => {
@@ -35,6 +36,17 @@ describe('operations', () => {
     const res = await t.http().post('/api/v1/catalogue/items').set('Content-Type', 'application/json').send('{"a":');
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
+  });
+
+  it('offers registration and sign-in on the home page only to a visitor who is not signed in', async () => {
+    const visitor = await t.http().get('/').set('Accept', 'text/html').expect(200);
+    expect(visitor.text).toContain('href="/register"');
+    expect(visitor.text).toContain('href="/login"');
+    const { session } = await signInAs(t, ['bureau_officer']);
+    const staff = await session.agent.get('/').set('Accept', 'text/html').expect(200);
+    expect(staff.text).not.toContain('href="/register"');
+    expect(staff.text).not.toContain('href="/login"');
+    expect(staff.text).toContain('href="/registry"');
   });
 
   it('shows a styled 404 page with the request id', async () => {
