@@ -459,7 +459,7 @@ export class ProjectsService {
           link: `/projects/${project.id}`,
         });
       }
-      const others = (await this.bidderOrganisations(manager, project.id)).filter((id) => !flagged.includes(id));
+      const others = (await this.followerOrganisations(manager, project.id)).filter((id) => !flagged.includes(id));
       await this.notifications.notify(manager, {
         recipients: { organisationIds: [...new Set([...others, ...children.invitedOrganisationIds.filter((id) => !flagged.includes(id))])] },
         kind: isAmendment ? 'project.amended' : 'project.clarified',
@@ -511,7 +511,7 @@ export class ProjectsService {
     });
     const invited = (await manager.find(ProjectInvitation, { where: { projectId: project.id } })).map((i) => i.organisationId);
     await this.notifications.notify(manager, {
-      recipients: { organisationIds: [...new Set([...(await this.bidderOrganisations(manager, project.id)), ...invited])] },
+      recipients: { organisationIds: [...new Set([...(await this.followerOrganisations(manager, project.id)), ...invited])] },
       kind: `project.${status}`,
       titleKey: `procurement.notifications.${status}`,
       params: { reference: project.reference, title: project.title, reason },
@@ -619,8 +619,12 @@ export class ProjectsService {
     if (d.invitedOrganisationId) await manager.insert(ProjectInvitation, { projectId, organisationId: d.invitedOrganisationId });
   }
 
-  private async bidderOrganisations(manager: EntityManager, projectId: string): Promise<string[]> {
-    const rows = (await manager.query(`SELECT organisation_id FROM bids WHERE project_id = $1`, [projectId])) as Array<{ organisation_id: string }>;
+  /** Organisations following a project: those that bid on it or asked a question about it (they hear of amendments and cancellation). */
+  private async followerOrganisations(manager: EntityManager, projectId: string): Promise<string[]> {
+    const rows = (await manager.query(
+      `SELECT organisation_id FROM bids WHERE project_id = $1 UNION SELECT organisation_id FROM project_questions WHERE project_id = $1`,
+      [projectId],
+    )) as Array<{ organisation_id: string }>;
     return rows.map((r) => r.organisation_id);
   }
 

@@ -104,6 +104,13 @@ describe('decisions reach the people they affect (inbox and email)', () => {
     const told = await during(() => officer.form(`/staff/projects/${project.id}/questions/${question.id}/answer`, { answer: '包括法定节假日。' }).expect(303));
     await expectToldAndMailed(told, 'project.question_answered', await usersOf(asker.organisationId), project.reference);
     expect(told.filter((r) => r.user_id === other.user.id)).toEqual([]);
+
+    // Having asked, the organisation follows the project: it hears of a clarification; an organisation that neither bid nor asked does not.
+    const clarified = await during(() =>
+      officer.form(`/staff/projects/${project.id}/amendments`, { kind: 'clarification', title: '关于送餐范围的澄清', body: '送餐范围以两社区现有登记老人为准。' }).expect(303),
+    );
+    await expectToldAndMailed(clarified, 'project.clarified', await usersOf(asker.organisationId), project.reference);
+    expect(clarified.filter((r) => r.user_id === other.user.id)).toEqual([]);
   });
 
   it('award and non-award: each bidder hears its own result; challenges reach the staff and the answer the challenger', async () => {
