@@ -5,6 +5,7 @@ import { Actor } from '../audit/actor';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { FormView } from '../common/http/form-view';
 import { safeNext } from '../home/home.controller';
+import { LOCALE_COOKIE, isLocale } from '../i18n/i18n';
 import { AnySignedIn, Public } from './access.decorators';
 import { CurrentActor, CurrentUser } from './current-actor.decorator';
 import { ChangePasswordDto, ResetPasswordDto } from './dto/change-password.dto';
@@ -40,8 +41,11 @@ export class AuthPagesController implements OnModuleInit {
   @Public()
   @FormView('identity/login', { titleKey: 'identity.login.title' })
   @UseGuards(LoginThrottleGuard, LocalLoginGuard)
-  login(@Req() req: Request, @Res() res: Response) {
+  async login(@Req() req: Request, @Res() res: Response) {
     const user = req.user as SessionUser;
+    // A language chosen before signing in is this person's choice too: their email follows it.
+    const chosen = (req.cookies as Record<string, unknown> | undefined)?.[LOCALE_COOKIE];
+    if (isLocale(chosen)) await this.identity.setPreferredLocale(user.id, chosen);
     const next = safeNext((req.body as { next?: string }).next, '');
     res.redirect(303, user.mustChangePassword ? '/account/password' : next || landingFor(user));
   }

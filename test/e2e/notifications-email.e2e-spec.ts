@@ -1,6 +1,6 @@
 import { MailOutboxWorker } from '../../src/notifications/mail-outbox.worker';
 import { NotificationsService } from '../../src/notifications/notifications.service';
-import { createUser, signIn } from '../factories/users';
+import { anonymousSession, createUser, signIn } from '../factories/users';
 import { TestSmtpServer, startSmtpServer } from '../support/smtp';
 import { TestApp, createTestApp } from '../support/test-app';
 
@@ -58,6 +58,15 @@ describe('notification email through SMTP', () => {
     for (const row of rows) expect(row).toMatchObject({ status: 'sent', attempts: 1, message_id: expect.stringMatching(/@/) });
     // Sending again finds nothing due.
     await expect(worker.sendPending()).resolves.toEqual({ sent: 0, retrying: 0, dead: 0 });
+  });
+
+  it('takes the language chosen before signing in as the email language', async () => {
+    const user = await createUser(t, { roles: ['auditor'] });
+    const anon = await anonymousSession(t);
+    await anon.agent.get('/locale/en?next=/login').expect(303);
+    await anon.form('/login', { email: user.email, password: user.password }).expect(303);
+    const [{ preferred_locale }] = await t.dataSource.query(`SELECT preferred_locale FROM users WHERE id = $1`, [user.id]);
+    expect(preferred_locale).toBe('en');
   });
 
   it('writes no email when the decision rolls back', async () => {
