@@ -9,6 +9,7 @@ import { createOrganisation } from '../factories/organisations';
 import { createActiveContract, passMilestone, voucherNo } from '../factories/payments';
 import { createContractWithEvaluators, deliverMilestone, scoreAll } from '../factories/service-evaluation';
 import { createUser, signIn } from '../factories/users';
+import { enterCalendarYears } from '../support/calendar';
 import { TestSmtpServer, startSmtpServer } from '../support/smtp';
 import { TestApp, createTestApp } from '../support/test-app';
 
@@ -30,6 +31,8 @@ describe('decisions reach the people they affect (inbox and email)', () => {
   beforeAll(async () => {
     smtp = await startSmtpServer();
     t = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://mkt.example', LOGIN_RATE_LIMIT: '100000' });
+    // Challenge periods move the database clock on by weeks per contract: periods reach next year.
+    await enterCalendarYears(t);
   });
   afterAll(async () => {
     await t.close();
