@@ -1,3 +1,4 @@
+import { ConfirmationPage } from '../common/http/confirmation';
 import { Locale } from '../i18n/i18n';
 import { Award, Challenge } from './award.entity';
 import { AwardNotice } from './award-notice';
@@ -74,5 +75,22 @@ export function presentChallenge(challenge: Challenge, locale: Locale, now: Date
     isOverdue: due.isOpen && due.isOverdue,
     isClose: due.isOpen && due.isClose,
     answeredLate: !due.isOpen && challenge.answeredAt !== null && challenge.answeredAt.getTime() > challenge.answerDueAt.getTime(),
+  };
+}
+
+/** The confirmation step before an award: the winner, the contract amount, the challenge period that starts. */
+export function presentAwardConfirmation(projectId: string, preview: { organisationName: string; priceMinor: number; isTopRanked: boolean; reference: string; title: string }): ConfirmationPage {
+  return {
+    titleKey: 'awards.confirm.title',
+    consequenceKey: preview.isTopRanked ? 'awards.confirm.consequence' : 'awards.confirm.consequenceDeviation',
+    params: { organisation: preview.organisationName },
+    amountMinor: preview.priceMinor,
+    amountLabelKey: 'awards.confirm.amount',
+    facts: [
+      { labelKey: 'awards.confirm.project', value: `${preview.reference} ${preview.title}`, lang: 'zh-CN' },
+      { labelKey: 'awards.confirm.winner', value: preview.organisationName, lang: 'zh-CN' },
+    ],
+    confirmKey: 'awards.confirm.submit',
+    backUrl: `/staff/projects/${projectId}/award`,
   };
 }

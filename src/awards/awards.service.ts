@@ -101,6 +101,38 @@ export class AwardsService {
   ) {}
 
   /**
+   * What awarding would do, checked by the same rules without writing anything: the winner and
+   * the amount, for the confirmation step of the award page. Refuses exactly as awardProject would.
+   */
+  async previewAward(actor: Actor, projectId: string, input: AwardInput): Promise<{ organisationName: string; priceMinor: number; isTopRanked: boolean; reference: string; title: string }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const { project, choice, chosen } = await this.checkAward(m, actor, projectId, input, 'share');
+      return { organisationName: chosen.organisationName, priceMinor: chosen.priceMinor, isTopRanked: choice.isTopRanked, reference: project.reference, title: project.title };
+    });
+  }
+
+  private async checkAward(m: EntityManager, actor: Actor, projectId: string, input: AwardInput, lock: 'update' | 'share') {
+    const project = await this.projects.lockProject(m, projectId, lock);
+    await assertNotSuspended(m, project.id);
+    const eligibility = checkApproverEligibility(actor, await this.participationOf(m, project.id, actor.userId));
+    if (!eligibility.ok) throw eligibility.reason === 'not_approver' ? new ApproverRequiredError() : new ApproverTookPartError(eligibility.capacities);
+    if (project.status === 'awarded') throw new AwardAlreadyActiveError();
+    if (project.status !== 'evaluation') throw new ProjectNotAwaitingAwardError(project.status);
+    const evaluation = await this.liveEvaluation(m, project.id, lock === 'update');
+    if (!evaluation || evaluation.status !== 'signed_off') throw new EvaluationNotSignedOffError();
+
+    const results = await this.resultsOf(m, evaluation.id);
+    const choice = checkAwardChoice(results, String(input.bidId ?? ''), input.reason);
+    if (!choice.ok) {
+      if (choice.problem === 'no_valid_bids') throw new NoValidBidsError();
+      if (choice.problem === 'not_a_valid_bidder') throw new NotAValidBidderError();
+      throw new DeviationReasonRequiredError(DEVIATION_REASON_MIN, DEVIATION_REASON_MAX, choice.problem === 'reason_too_long');
+    }
+    const chosen = results.find((r) => r.bidId === choice.bid.bidId)!;
+    return { project, evaluation, results, choice, chosen };
+  }
+
+  /**
    * Awards a project whose evaluation is signed off, as a bureau approver who took no part in
    * it, to the top-ranked valid bidder or (with a published reason) another valid one. The
    * project row lock serialises approvers; the one-active-award index is the backstop: either
@@ -109,23 +141,7 @@ export class AwardsService {
   async awardProject(actor: Actor, projectId: string, input: AwardInput): Promise<Award> {
     try {
       return await this.dataSource.transaction(async (m) => {
-        const project = await this.projects.lockProject(m, projectId, 'update');
-        await assertNotSuspended(m, project.id);
-        const eligibility = checkApproverEligibility(actor, await this.participationOf(m, project.id, actor.userId));
-        if (!eligibility.ok) throw eligibility.reason === 'not_approver' ? new ApproverRequiredError() : new ApproverTookPartError(eligibility.capacities);
-        if (project.status === 'awarded') throw new AwardAlreadyActiveError();
-        if (project.status !== 'evaluation') throw new ProjectNotAwaitingAwardError(project.status);
-        const evaluation = await this.liveEvaluation(m, project.id, true);
-        if (!evaluation || evaluation.status !== 'signed_off') throw new EvaluationNotSignedOffError();
-
-        const results = await this.resultsOf(m, evaluation.id);
-        const choice = checkAwardChoice(results, String(input.bidId ?? ''), input.reason);
-        if (!choice.ok) {
-          if (choice.problem === 'no_valid_bids') throw new NoValidBidsError();
-          if (choice.problem === 'not_a_valid_bidder') throw new NotAValidBidderError();
-          throw new DeviationReasonRequiredError(DEVIATION_REASON_MIN, DEVIATION_REASON_MAX, choice.problem === 'reason_too_long');
-        }
-        const chosen = results.find((r) => r.bidId === choice.bid.bidId)!;
+        const { project, evaluation, results, choice, chosen } = await this.checkAward(m, actor, projectId, input, 'update');
         const now = await this.clock.now(m);
         const calendar = await this.rules.loadCalendar(m, localDateOf(now));
         const period = resultChallengePeriod(now, calendar, { noticeWorkingDays: this.config.awardNoticeWorkingDays, challengeWorkingDays: this.config.challengePeriodWorkingDays });

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -7,6 +8,7 @@ import { sendDocument } from '../documents/upload';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
+import { presentAwardConfirmation } from './award.presenter';
 import { AwardsService } from './awards.service';
 import { AwardsViews, STAFF_READERS } from './awards.views';
 import { ChallengesService } from './challenges.service';
@@ -40,6 +42,7 @@ export class StaffAwardsController {
   @Allow('bureau_approver')
   @FormView('awards/decision', { titleKey: 'awards.decision.title' })
   async award(@Param('projectId') projectId: string, @Body() dto: AwardDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    if (!isConfirmed(req)) return renderConfirmation(req, res, presentAwardConfirmation(projectId, await this.awards.previewAward(actor, projectId, { bidId: dto.bidId, reason: dto.reason })));
     const award = await this.awards.awardProject(actor, projectId, { bidId: dto.bidId, reason: dto.reason });
     await redirectWithFlash(req, res, 'awards.flash.awarded', `/staff/awards/${award.id}`);
   }

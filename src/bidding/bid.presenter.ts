@@ -1,4 +1,6 @@
 import { minorToYuanInput } from '../common/money/money';
+import { ConfirmationPage } from '../common/http/confirmation';
+import { formatDateTime } from '../common/views/view-helpers';
 import { formatSeconds } from './display-time';
 import { BidPage, BidReceipt, MyBidRow, OwnBid } from './bids.service';
 import { BidContent, proposalParagraphs } from './domain/bid-content';
@@ -94,7 +96,8 @@ const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v ==
 
 /** The form's values: what was just posted (re-render after an error), else the current bid, else blank. */
 export function presentForm(project: BiddingProject, bid: OwnBid | null, body: FormBody) {
-  const content = bid?.content ?? null;
+  // After a withdrawal the form offers a new bid pre-filled with what was withdrawn.
+  const content = bid?.content ?? bid?.withdrawnContent ?? null;
   const posted = body && Object.keys(body).length > 0 ? body : null;
   const team = posted
     ? rows(posted.team).map((m) => ({ name: str(m.name), role: str(m.role), qualifications: str(m.qualifications) }))
@@ -126,6 +129,21 @@ export function presentForm(project: BiddingProject, bid: OwnBid | null, body: F
     declarationSigner: posted ? str(posted.declarationSigner) : (content?.declaration.signerName ?? ''),
     declarationAccepted: posted ? ['on', 'true', '1'].includes(str(posted.declarationAccepted)) : false,
     attachments: (content?.attachments ?? []).map((a) => ({ ...a, kept: keep.includes(a.documentId) })),
+  };
+}
+
+/** The confirmation step before a withdrawal: what happens, the price withdrawn, the deadline to bid again. */
+export function presentWithdrawConfirmation(page: BidPage): ConfirmationPage {
+  return {
+    titleKey: 'bidding.confirm.withdrawTitle',
+    consequenceKey: 'bidding.confirm.withdrawConsequence',
+    params: { version: page.bid?.currentVersion ?? '', deadline: formatDateTime(page.project.bidDeadlineAt) },
+    amountMinor: page.bid?.content?.priceMinor ?? null,
+    amountLabelKey: 'bidding.confirm.withdrawAmount',
+    facts: [{ labelKey: 'bidding.bid.reference', value: page.project.reference }, { labelKey: 'bidding.confirm.project', value: page.project.title, lang: 'zh-CN' }],
+    confirmKey: 'bidding.confirm.withdraw',
+    backUrl: `/projects/${page.project.id}/bid`,
+    isDanger: true,
   };
 }
 

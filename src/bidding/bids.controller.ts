@@ -5,6 +5,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
 import { APP_CONFIG } from '../common/common.module';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { FormView } from '../common/http/form-view';
 import { AppConfig } from '../config/app.config';
@@ -12,7 +13,7 @@ import { UploadedDocumentFile, documentUploadOptions, sendDocument } from '../do
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor, actorFromRequest } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
-import { presentBidPage, presentMyBids, presentReceipt } from './bid.presenter';
+import { presentBidPage, presentMyBids, presentReceipt, presentWithdrawConfirmation } from './bid.presenter';
 import { BidsService } from './bids.service';
 import { LIMITS } from './domain/bid-content';
 import { SubmitBidDto } from './dto/submit-bid.dto';
@@ -61,9 +62,10 @@ export class BidsController implements OnModuleInit {
   @Post('projects/:id/bid/withdraw')
   @FormView(BID_PAGE, { titleKey: 'bidding.bid.title' })
   async withdraw(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    if (!isConfirmed(req)) return renderConfirmation(req, res, presentWithdrawConfirmation(await this.bids.getBidPage(actor, id)));
     await this.bids.withdrawBid(actor, id);
     flash(req, 'success', 'bidding.flash.withdrawn');
-    res.redirect(303, `/projects/${id}/bid`);
+    res.redirect(303, `/projects/${id}/bid#bid-form-title`);
   }
 
   @Get('bids')

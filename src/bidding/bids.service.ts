@@ -60,6 +60,11 @@ export interface OwnBid {
   versions: BidVersionSummary[];
   /** The latest sealed content, decrypted for its own organisation; null when withdrawn. */
   content: BidContent | null;
+  /**
+   * When withdrawn: the content of the version that was withdrawn (this organisation's own, the
+   * latest sealed one), offered to pre-fill a new bid; null otherwise.
+   */
+  withdrawnContent: BidContent | null;
 }
 
 export interface BidPage {
@@ -466,16 +471,20 @@ export class BidsService {
       `SELECT version, kind, submitted_at, receipt_sha256, sealed_content, iv, auth_tag FROM bid_versions WHERE bid_id = $1 ORDER BY version DESC`,
       [b.id],
     )) as Array<{ version: number; kind: BidVersionKind; submitted_at: Date; receipt_sha256: string | null; sealed_content: Buffer | null; iv: Buffer | null; auth_tag: Buffer | null }>;
-    let content: BidContent | null = null;
+    // The latest version with sealed content: the current one, or (withdrawn) the one withdrawn.
+    let decrypted: BidContent | null = null;
     const latest = versions[0];
-    if (latest?.sealed_content && latest.iv && latest.auth_tag) {
+    const sealed = versions.find((v) => v.sealed_content && v.iv && v.auth_tag);
+    if (sealed?.sealed_content && sealed.iv && sealed.auth_tag) {
       const dataKey = await this.sealing.dataKey(m, projectId);
       if (dataKey) {
-        const ref = { projectId, bidId: b.id, version: latest.version };
-        const parsed = parseBidContent(this.sealing.unseal(dataKey, { ciphertext: latest.sealed_content, iv: latest.iv, authTag: latest.auth_tag }, ref), ref);
-        if ('content' in parsed) content = parsed.content;
+        const ref = { projectId, bidId: b.id, version: sealed.version };
+        const parsed = parseBidContent(this.sealing.unseal(dataKey, { ciphertext: sealed.sealed_content, iv: sealed.iv, authTag: sealed.auth_tag }, ref), ref);
+        if ('content' in parsed) decrypted = parsed.content;
       }
     }
+    const content = sealed && sealed === latest ? decrypted : null;
+    const withdrawnContent = b.status === 'withdrawn' && latest?.kind === 'withdrawal' ? decrypted : null;
     return {
       id: b.id,
       status: b.status,
@@ -484,6 +493,7 @@ export class BidsService {
       lastChangedAt: b.last_changed_at,
       versions: versions.map((v) => ({ version: v.version, kind: v.kind, submittedAt: v.submitted_at, receiptSha256: v.receipt_sha256 })),
       content,
+      withdrawnContent,
     };
   }
 }

@@ -8,6 +8,7 @@ import { STAFF_READERS } from '../awards/awards.views';
 import { hasEnded } from '../awards/domain/working-day-period';
 import { periodEndText } from '../awards/period.presenter';
 import { Clock } from '../common/clock/clock';
+import { ConfirmationPage } from '../common/http/confirmation';
 import { FormContextProvider } from '../common/http/form-context.registry';
 import { Locale } from '../i18n/i18n';
 import { actorFromRequest } from '../identity/current-actor.decorator';
@@ -103,6 +104,27 @@ export class ContractsViews {
       openChallenges: open,
       canGenerate: award.status === 'active' && periodEnded && open === 0,
       locale,
+    };
+  }
+
+  /** The confirmation step before one side confirms: the amount that becomes binding and committed. */
+  async confirmContractConfirmation(actor: Actor, contractId: string, party: 'organisation' | 'approver'): Promise<ConfirmationPage> {
+    const contract = await this.contracts.getContract(contractId);
+    if (party === 'organisation' && (!actor.organisationId || contract.organisationId !== actor.organisationId)) throw new ContractNotFoundError();
+    const otherConfirmed = party === 'organisation' ? contract.approverConfirmedAt !== null : contract.organisationConfirmedAt !== null;
+    return {
+      titleKey: 'contracts.confirm.title',
+      consequenceKey: otherConfirmed ? 'contracts.confirm.consequenceActivates' : 'contracts.confirm.consequenceFirst',
+      params: { reference: contract.reference },
+      amountMinor: contract.amountMinor,
+      amountLabelKey: 'contracts.confirm.amount',
+      facts: [
+        { labelKey: 'contracts.confirm.reference', value: contract.reference },
+        { labelKey: 'contracts.confirm.purchaser', value: contract.parties.purchaser.name, lang: 'zh-CN' },
+        { labelKey: 'contracts.confirm.provider', value: contract.parties.provider.name, lang: 'zh-CN' },
+      ],
+      confirmKey: 'contracts.confirm.submit',
+      backUrl: party === 'organisation' ? `/organisation/contracts/${contract.id}` : `/staff/contracts/${contract.id}`,
     };
   }
 

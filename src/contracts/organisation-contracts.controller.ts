@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -35,6 +36,7 @@ export class OrganisationContractsController {
   @Allow('org_admin')
   @FormView('contracts/org-contract', { titleKey: 'contracts.org.contractTitle' })
   async confirm(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.confirmContractConfirmation(actor, id, 'organisation'));
     const contract = await this.contracts.confirmContract(actor, id, 'organisation');
     await redirectWithFlash(req, res, contract.status === 'active' ? 'contracts.flash.activated' : 'contracts.flash.confirmed', `/organisation/contracts/${id}`);
   }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -55,6 +56,7 @@ export class StaffContractsController {
   @Allow('bureau_approver')
   @FormView('contracts/staff-contract', { titleKey: 'contracts.staff.contractTitle' })
   async confirm(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.confirmContractConfirmation(actor, id, 'approver'));
     const contract = await this.contracts.confirmContract(actor, id, 'approver');
     await redirectWithFlash(req, res, contract.status === 'active' ? 'contracts.flash.activated' : 'contracts.flash.confirmed', `/staff/contracts/${id}`);
   }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
@@ -92,6 +93,14 @@ export class CommitteeController {
   @Post(':id/submission')
   @FormView('evaluation/member', { titleKey: 'evaluation.member.title' })
   async submit(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    if (!isConfirmed(req)) {
+      return renderConfirmation(req, res, {
+        titleKey: 'evaluation.confirm.submitTitle',
+        consequenceKey: 'evaluation.confirm.submitConsequence',
+        confirmKey: 'evaluation.confirm.submit',
+        backUrl: `/evaluations/${encodeURIComponent(id)}`,
+      });
+    }
     const { closed } = await this.scoring.submitSheets(actor, id);
     flash(req, 'success', closed ? 'evaluation.flash.submittedLast' : 'evaluation.flash.submitted');
     res.redirect(303, `/evaluations/${id}`);

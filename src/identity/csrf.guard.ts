@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { DomainError } from '../common/errors/domain.error';
+import { takeConfirmation } from '../common/http/confirmation';
 import { csrf } from './session.setup';
 
 export const SKIP_CSRF = 'security:skipCsrf';
@@ -23,6 +24,7 @@ function checkToken(req: Request): void {
   if (!req.session || !csrf.isRequestValid(req)) throw new CsrfTokenError();
   // The token is not part of any form's data (DTOs forbid unknown fields).
   if (req.body && typeof req.body === 'object') delete (req.body as Record<string, unknown>)._csrf;
+  takeConfirmation(req);
 }
 
 /** Checks the token of a multipart form once `upload` (multer's interceptor) has parsed the body. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ConfirmationPage } from '../common/http/confirmation';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -105,6 +106,27 @@ export class PaymentsViews {
       canDecide: d.status === 'proposed' && hasAnyRole(actor.roles, ['bureau_approver']) && !isOwnProposal,
       isOwnProposal: d.status === 'proposed' && isOwnProposal,
       canRecordVoucher: d.status === 'approved' && d.rail === 'treasury' && hasAnyRole(actor.roles, ['bureau_officer']),
+    };
+  }
+
+  /** The confirmation step before an approver decides a disbursement: what is paid (or not), to whom, how much. */
+  async decisionConfirmation(id: string, decision: 'approve' | 'reject'): Promise<ConfirmationPage> {
+    const d = await this.disbursements.get(id);
+    const contract = await this.contracts.getContract(d.contractId);
+    return {
+      titleKey: decision === 'approve' ? 'payments.confirm.approveTitle' : 'payments.confirm.rejectTitle',
+      consequenceKey: decision === 'approve' ? `payments.confirm.approveConsequence.${d.rail}` : 'payments.confirm.rejectConsequence',
+      params: { provider: contract.parties.provider.name, position: d.milestonePosition },
+      amountMinor: d.amountMinor,
+      amountLabelKey: 'payments.confirm.amount',
+      facts: [
+        { labelKey: 'payments.confirm.contract', value: contract.reference },
+        { labelKey: 'payments.confirm.provider', value: contract.parties.provider.name, lang: 'zh-CN' },
+        { labelKey: 'payments.confirm.milestone', value: String(d.milestonePosition) },
+      ],
+      confirmKey: decision === 'approve' ? 'payments.confirm.approve' : 'payments.confirm.reject',
+      backUrl: `/staff/disbursements/${d.id}`,
+      isDanger: decision === 'reject',
     };
   }
 

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
 import { ValidationFailedError } from '../common/errors/domain.error';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { FormView } from '../common/http/form-view';
 import { fieldMessage } from '../common/http/validation';
 import { parseYuanToMinor } from '../common/money/money';
@@ -63,6 +64,7 @@ export class StaffPaymentsController {
   @Allow('bureau_approver')
   @FormView('payments/disbursement', { titleKey: 'payments.disbursement.title' })
   async approve(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.decisionConfirmation(id, 'approve'));
     await this.disbursements.approveDisbursement(actor, id);
     await redirectWithFlash(req, res, 'payments.flash.approved', `/staff/disbursements/${id}`);
   }
@@ -71,6 +73,7 @@ export class StaffPaymentsController {
   @Allow('bureau_approver')
   @FormView('payments/disbursement', { titleKey: 'payments.disbursement.title' })
   async reject(@Param('id') id: string, @Body() dto: RejectDisbursementDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.decisionConfirmation(id, 'reject'));
     await this.disbursements.rejectDisbursement(actor, id, dto.reason);
     await redirectWithFlash(req, res, 'payments.flash.rejected', `/staff/disbursements/${id}`);
   }

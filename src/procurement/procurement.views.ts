@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ConfirmationPage } from '../common/http/confirmation';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -169,6 +170,26 @@ export class ProcurementViews {
       }
     }
     return { title: { nameZh: project.title, nameEn: project.title }, project, preview };
+  }
+
+  /** The confirmation step before publishing: the reservation on the fund and the bid deadline it would get. */
+  async publishConfirmation(projectId: string, locale: Locale): Promise<ConfirmationPage> {
+    const { project, preview } = await this.staffProjectPage(projectId, locale);
+    return {
+      titleKey: 'procurement.confirm.publishTitle',
+      consequenceKey: 'procurement.confirm.publishConsequence',
+      params: { fund: project.fund?.name ?? '' },
+      amountMinor: project.plannedReservationMinor,
+      amountLabelKey: 'procurement.confirm.publishAmount',
+      facts: [
+        { labelKey: 'procurement.confirm.project', value: `${project.reference} ${project.title}`, lang: 'zh-CN' },
+        { labelKey: 'procurement.confirm.fund', value: project.fund?.name ?? '', lang: 'zh-CN' },
+        { labelKey: 'procurement.confirm.fundAvailable', minor: project.fund?.availableMinor ?? 0 },
+        ...(preview ? [{ labelKey: 'procurement.confirm.deadline', value: preview }] : []),
+      ],
+      confirmKey: 'procurement.confirm.publish',
+      backUrl: `/staff/projects/${projectId}`,
+    };
   }
 
   async staffListPage(status: string | undefined, page: number) {

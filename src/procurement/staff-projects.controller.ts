@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { FormView } from '../common/http/form-view';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
@@ -76,6 +77,7 @@ export class StaffProjectsController {
   @Allow('bureau_officer')
   @FormView('procurement/staff-project')
   async publish(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.publishConfirmation(id, req.locale));
     await this.projects.publish(actor, id);
     flash(req, 'success', 'procurement.flash.published');
     res.redirect(303, `/staff/projects/${id}`);

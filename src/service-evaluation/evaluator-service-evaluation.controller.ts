@@ -4,6 +4,7 @@ import { MultipartForm } from '../identity/csrf.guard';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { FormView } from '../common/http/form-view';
 import { UploadedDocumentFile, documentUploadOptions, sendDocument } from '../documents/upload';
 import { Allow } from '../identity/access.decorators';
@@ -40,6 +41,12 @@ export class EvaluatorServiceEvaluationController {
   @Post(':contractId/milestones/:position/scores')
   @FormView('service-evaluation/scoring', { titleKey: 'serviceEvaluation.scoring.title' })
   async score(@Param('contractId') contractId: string, @Param('position') position: string, @Body() dto: ScoreSheetDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    // Submitting makes the scores final: they are kept as a draft first (so bad input is reported
+    // before the confirmation step), then the confirmation step submits them.
+    if (dto.action === 'submit' && !isConfirmed(req)) {
+      await this.service.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, false);
+      return renderConfirmation(req, res, await this.views.submitScoresConfirmation(contractId, position, actor));
+    }
     const outcome = await this.service.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, dto.action === 'submit');
     const key = !outcome.submitted ? 'serviceEvaluation.flash.saved' : outcome.completed ? 'serviceEvaluation.flash.completed' : 'serviceEvaluation.flash.submitted';
     await redirectWithFlash(req, res, key, outcome.submitted ? '/service-evaluations' : `/service-evaluations/${contractId}/milestones/${position}`);

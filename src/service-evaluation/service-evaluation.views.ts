@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ConfirmationPage } from '../common/http/confirmation';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
@@ -229,6 +230,48 @@ export class ServiceEvaluationViews {
       });
     }
     return { titleKey: 'serviceEvaluation.evaluator.title', contracts: out };
+  }
+
+  /** The confirmation step before an evaluator submits final scores for a milestone (they decide its payment). */
+  async submitScoresConfirmation(contractId: string, position: string, actor: Actor): Promise<ConfirmationPage> {
+    const contract = await this.contract(contractId);
+    await this.assertEvaluatorOf(contract.id, actor);
+    const milestone = await this.milestone(contract.id, position);
+    return {
+      titleKey: 'serviceEvaluation.confirm.submitTitle',
+      consequenceKey: 'serviceEvaluation.confirm.submitConsequence',
+      params: { position: milestone.position, reference: contract.reference },
+      amountMinor: Number(milestone.amount_minor),
+      amountLabelKey: 'serviceEvaluation.confirm.milestoneAmount',
+      facts: [
+        { labelKey: 'serviceEvaluation.confirm.contract', value: contract.reference },
+        { labelKey: 'serviceEvaluation.confirm.provider', value: contract.parties.provider.name, lang: 'zh-CN' },
+        { labelKey: 'serviceEvaluation.confirm.milestone', value: `${milestone.position} ${milestone.name}`, lang: 'zh-CN' },
+      ],
+      confirmKey: 'serviceEvaluation.confirm.submit',
+      backUrl: `/service-evaluations/${contract.id}/milestones/${milestone.position}`,
+    };
+  }
+
+  /** The confirmation step before terminating a contract for a missed rectification. */
+  async terminationConfirmation(contractId: string, position: string): Promise<ConfirmationPage> {
+    const contract = await this.contract(contractId);
+    const milestone = await this.milestone(contract.id, position);
+    return {
+      titleKey: 'serviceEvaluation.confirm.terminateTitle',
+      consequenceKey: 'serviceEvaluation.confirm.terminateConsequence',
+      params: { reference: contract.reference, provider: contract.parties.provider.name, position: milestone.position },
+      amountMinor: contract.amountMinor,
+      amountLabelKey: 'serviceEvaluation.confirm.contractAmount',
+      facts: [
+        { labelKey: 'serviceEvaluation.confirm.contract', value: contract.reference },
+        { labelKey: 'serviceEvaluation.confirm.provider', value: contract.parties.provider.name, lang: 'zh-CN' },
+        { labelKey: 'serviceEvaluation.confirm.milestone', value: `${milestone.position} ${milestone.name}`, lang: 'zh-CN' },
+      ],
+      confirmKey: 'serviceEvaluation.confirm.terminate',
+      backUrl: `/staff/service-evaluations/${contract.id}`,
+      isDanger: true,
+    };
   }
 
   async evaluatorMilestonePage(contractId: string, position: string, actor: Actor) {

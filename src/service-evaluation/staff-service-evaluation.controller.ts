@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
+import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { FormView } from '../common/http/form-view';
 import { sendDocument } from '../documents/upload';
 import { Allow } from '../identity/access.decorators';
@@ -96,6 +97,7 @@ export class StaffServiceEvaluationController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
+    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.terminationConfirmation(contractId, position));
     await this.service.terminateForMissedRectification(actor, contractId, Number.parseInt(position, 10), dto.reason ?? '');
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.terminated', `/staff/service-evaluations/${contractId}`);
   }

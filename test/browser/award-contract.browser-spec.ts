@@ -38,6 +38,9 @@ describe('approver journey: award, public notice, challenge period, contract con
     expect(await staff.locator('[data-testid=award-results]').textContent()).toContain('85.67');
     await staff.screenshot({ path: artifact('award-decision-desktop.png'), fullPage: true });
     await staff.click('[data-testid=award-submit]');
+    // The confirmation step states the winner and the amount before anything happens.
+    expect(await staff.getByTestId('confirm-amount').textContent()).toMatch(/¥/);
+    await staff.click('[data-testid=confirm-submit]');
     await staff.waitForSelector('.notice-success');
     expect(await staff.locator('.notice-success').textContent()).toContain('已定标');
     expect(await staff.locator('[data-testid=award-status]').textContent()).toBe('有效');
@@ -86,6 +89,7 @@ describe('approver journey: award, public notice, challenge period, contract con
     await org.waitForSelector('[data-testid=org-confirm]');
     await org.screenshot({ path: artifact('contract-organisation-confirm-phone.png'), fullPage: true });
     await org.click('[data-testid=org-confirm]');
+    await org.click('[data-testid=confirm-submit]');
     await org.waitForSelector('.notice-success');
     expect(await org.locator('.notice-success').textContent()).toContain('等待另一方确认');
 
@@ -95,6 +99,7 @@ describe('approver journey: award, public notice, challenge period, contract con
     await staff.click(`[data-testid=dash-contracts-to-confirm] a`);
     await staff.waitForSelector('[data-testid=approver-confirm]');
     await staff.click('[data-testid=approver-confirm]');
+    await staff.click('[data-testid=confirm-submit]');
     await staff.waitForSelector('.notice-success');
     expect(await staff.locator('.notice-success').textContent()).toContain('合同生效');
     expect(await staff.locator('[data-testid=contract-status]').textContent()).toBe('履行中');

@@ -120,6 +120,7 @@ describe('evaluation journey: three evaluators declare and score, the report ran
       }
       if (i === 1) await page.screenshot({ path: artifact('evaluation-workspace.png'), fullPage: true });
       await page.click('[data-testid=submit-sheets]');
+      await page.click('[data-testid=confirm-submit]');
       await page.waitForSelector('[data-testid=submitted]');
     }
 

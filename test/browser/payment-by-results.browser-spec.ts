@@ -216,6 +216,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       await approver.getByTestId('approve-form').waitFor();
       await approver.screenshot({ path: artifact('pbr-approval-desktop.png'), fullPage: true });
       await approver.getByTestId('approve-form').getByRole('button', { name: '批准拨付' }).click();
+      await approver.getByTestId('confirm-submit').click();
       await approver.getByText('拨付已批准。').waitFor();
       expect(await text(approver, 'status')).toBe('待支付');
 
@@ -287,6 +288,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       const approver = await signInPage(browser, baseUrl, c.approver);
       await approver.goto(disbursementUrl);
       await approver.getByTestId('approve-form').getByRole('button', { name: '批准拨付' }).click();
+      await approver.getByTestId('confirm-submit').click();
       await approver.getByText('拨付已批准。').waitFor();
 
       // The outbox worker sends the transfer; the fake Stripe posts the signed transfer.created webhook.

@@ -86,6 +86,7 @@ describe('officer journey: a project from catalogue items to the public notice b
     await desk.waitForURL(/\/staff\/projects\/[0-9a-f-]{36}$/);
     expect(await desk.locator('[data-testid=project-status]').textContent()).toBe('草稿');
     await desk.click('[data-testid=publish]');
+    await desk.click('[data-testid=confirm-submit]');
     // The draft page already shows a flash message: wait for the published status itself.
     await desk.locator('[data-testid=project-status]', { hasText: '公告中' }).or(desk.locator('#form-error')).first().waitFor();
     if ((await desk.locator('#form-error').count()) > 0) throw new Error(`publishing failed: ${await desk.locator('main').innerText()}`);

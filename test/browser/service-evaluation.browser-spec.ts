@@ -42,6 +42,7 @@ describe('service evaluation journey: an evaluator scores on a phone, the result
     expect(await fields.nth(1).inputValue()).toBe('27.50');
     await phone.screenshot({ path: artifact('service-evaluation-scoring-phone.png'), fullPage: true });
     await phone.getByRole('button', { name: '提交评分' }).click();
+    await phone.getByTestId('confirm-submit').click();
     await phone.getByText('本轮评估已完成').waitFor();
 
     const officer = await signInPage(browser, baseUrl, c.officer as TestUser);

@@ -37,7 +37,7 @@ describe('awarding a project (定标)', () => {
     const project = await createEvaluatedProject(t);
     const approver = await createApprover(t, '郑审批');
     const session = await signInAsUser(t, approver);
-    const res = await session.form(`/staff/projects/${project.id}/award`, { bidId: top(project).bidId, reason: '' }).expect(303);
+    const res = await session.form(`/staff/projects/${project.id}/award`, { confirm: 'yes', bidId: top(project).bidId, reason: '' }).expect(303);
     const [award] = await t.dataSource.query(`SELECT * FROM awards WHERE project_id = $1`, [project.id]);
     expect(res.headers.location).toBe(`/staff/awards/${award.id}`);
     expect(award).toMatchObject({ status: 'active', bid_id: top(project).bidId, organisation_id: top(project).organisationId, price_minor: '18000000', is_top_ranked: true, deviation_reason: null, awarded_by: approver.id });
@@ -120,7 +120,7 @@ describe('awarding a project (定标)', () => {
     expect(api.body.error.code).toBe('AWARDS.DEVIATION_REASON_REQUIRED');
     expect(api.body.error.fields.reason).toBeDefined();
 
-    await session.form(`/staff/projects/${project.id}/award`, { bidId: second(project).bidId, reason: REASON }).expect(303);
+    await session.form(`/staff/projects/${project.id}/award`, { confirm: 'yes', bidId: second(project).bidId, reason: REASON }).expect(303);
     const [award] = await t.dataSource.query(`SELECT id, is_top_ranked, deviation_reason, price_minor FROM awards WHERE project_id = $1`, [project.id]);
     expect(award).toMatchObject({ is_top_ranked: false, deviation_reason: REASON, price_minor: '17500050' });
     const notice = await t.http().get(`/notices/awards/${project.reference}`).expect(200);
@@ -169,8 +169,8 @@ describe('awarding a project (定标)', () => {
       const project = await createEvaluatedProject(t);
       const [a, b] = [await signInAsUser(t, await createApprover(t, '甲审批')), await signInAsUser(t, await createApprover(t, '乙审批'))];
       const results = await Promise.all([
-        a.form(`/staff/projects/${project.id}/award`, { bidId: top(project).bidId }),
-        b.form(`/staff/projects/${project.id}/award`, { bidId: second(project).bidId, reason: REASON }),
+        a.form(`/staff/projects/${project.id}/award`, { confirm: 'yes', bidId: top(project).bidId }),
+        b.form(`/staff/projects/${project.id}/award`, { confirm: 'yes', bidId: second(project).bidId, reason: REASON }),
       ]);
       expect(results.map((r) => r.status).sort()).toEqual([303, 409]);
       expect(results.find((r) => r.status === 409)!.text).toContain('该项目已由其他审批人定标');

@@ -135,8 +135,8 @@ describe('contracts: generation, confirmation, publication', () => {
     const admin = await signInAsUser(t, winner.admin);
     const dash = await admin.agent.get('/dashboard').expect(200);
     expect(dash.text).toContain('data-testid="dash-org-contracts"');
-    await admin.form(`/organisation/contracts/${contract.id}/confirm`).expect(303);
-    const twice = await admin.form(`/organisation/contracts/${contract.id}/confirm`).expect(409);
+    await admin.form(`/organisation/contracts/${contract.id}/confirm`, { confirm: 'yes' }).expect(303);
+    const twice = await admin.form(`/organisation/contracts/${contract.id}/confirm`, { confirm: 'yes' }).expect(409);
     expect(twice.text).toContain('您这一方已经确认过该合同');
     expect(await fundRow(t, project.fundId)).toEqual(before);
 
@@ -149,7 +149,7 @@ describe('contracts: generation, confirmation, publication', () => {
     const approver = await signInAsUser(t, await createApprover(t));
     const approverDash = await approver.agent.get('/dashboard').expect(200);
     expect(approverDash.text).toContain(contract.reference);
-    await approver.form(`/staff/contracts/${contract.id}/confirm`).expect(303);
+    await approver.form(`/staff/contracts/${contract.id}/confirm`, { confirm: 'yes' }).expect(303);
 
     const [c] = await t.dataSource.query(`SELECT * FROM contracts WHERE id = $1`, [contract.id]);
     expect(c.status).toBe('active');
@@ -178,7 +178,7 @@ describe('contracts: generation, confirmation, publication', () => {
     for (let round = 0; round < 2; round++) {
       const { project, contract } = await generated();
       const [org, approver] = [await signInAsUser(t, winnerOf(project).admin), await signInAsUser(t, await createApprover(t))];
-      const results = await Promise.all([org.form(`/organisation/contracts/${contract.id}/confirm`), approver.form(`/staff/contracts/${contract.id}/confirm`)]);
+      const results = await Promise.all([org.form(`/organisation/contracts/${contract.id}/confirm`, { confirm: 'yes' }), approver.form(`/staff/contracts/${contract.id}/confirm`, { confirm: 'yes' })]);
       expect(results.map((r) => r.status)).toEqual([303, 303]);
       expect(await fundRow(t, project.fundId)).toEqual({ reserved: 0, committed: 18_000_000, total: 100_000_000 });
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'contract.activated' AND entity_id = $1`, [contract.id]);

@@ -144,12 +144,12 @@ describe('evaluation: qualification, scoring, flags, report and sign-off', () =>
     expect(mid.text).not.toContain('data-testid="all-scores"');
     expect(mid.text).not.toContain('阳光社工服务中心');
     // Submitting with nothing missing; before everyone, no scores are shared.
-    await members[0].session.form(`/evaluations/${evaluationId}/submission`).expect(303);
+    await members[0].session.form(`/evaluations/${evaluationId}/submission`, { confirm: 'yes' }).expect(303);
     await members[0].session.form(`/evaluations/${evaluationId}/bids/${a}/scores`, { 'points[c1]': '1', 'points[c2]': '1' }).expect(409);
-    await members[1].session.form(`/evaluations/${evaluationId}/submission`).expect(303);
+    await members[1].session.form(`/evaluations/${evaluationId}/submission`, { confirm: 'yes' }).expect(303);
     const report0 = await officer.agent.get(`/staff/evaluations/${evaluationId}/report`).expect(200);
     expect(report0.text).toContain('data-testid="scores-hidden"');
-    await members[2].session.form(`/evaluations/${evaluationId}/submission`).expect(303);
+    await members[2].session.form(`/evaluations/${evaluationId}/submission`, { confirm: 'yes' }).expect(303);
     expect(await status(t, evaluationId)).toBe('review');
 
     // Member 3's total for B: 68 against (54 + 51) / 2 = 52.5 → +15.5: no flag. Member 1's? none.

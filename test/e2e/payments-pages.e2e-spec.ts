@@ -42,7 +42,7 @@ describe('payments pages: propose → approve → treasury voucher → paid', ()
     await officer.form(`/staff/disbursements/${id}/approve`).expect(403);
     const queue = await approver.agent.get('/staff/disbursements').expect(200);
     expect(queue.text).toContain(`/staff/disbursements/${id}`);
-    await approver.form(`/staff/disbursements/${id}/approve`).expect(303);
+    await approver.form(`/staff/disbursements/${id}/approve`, { confirm: 'yes' }).expect(303);
     const again = await approver.agent.post(`/staff/disbursements/${id}/approve`).set('X-CSRF-Token', approver.csrf).set('Accept', 'application/json').expect(409);
     expect(again.body.error.code).toBe('PAYMENTS.DISBURSEMENT_NOT_PENDING');
 

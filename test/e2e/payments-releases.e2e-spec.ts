@@ -88,7 +88,7 @@ describe('payments: hold-back and retention releases, settlement', () => {
     const shown = await approver.agent.get(`/staff/disbursements/${id}`).expect(200);
     expect(shown.text).toContain('合格暂扣款');
     expect(shown.text).toContain('予以支付');
-    await approver.form(`/staff/disbursements/${id}/approve`).expect(303);
+    await approver.form(`/staff/disbursements/${id}/approve`, { confirm: 'yes' }).expect(303);
     await disbursements().recordTreasuryPayment(actorOf(c.officer), id, voucherFor(held));
 
     const balances = await contractBalances(t, c.contract.id);

@@ -129,7 +129,7 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
     expect(await milestoneStatus(t, c.contract.id, 1)).toBe('under_evaluation');
     const draft = await a.agent.get(`/service-evaluations/${c.contract.id}/milestones/1`).expect(200);
     expect(draft.text).toContain('value="26.40"'); // the draft is kept
-    await a.form(`/service-evaluations/${c.contract.id}/milestones/1/scores`, flat(sheetFor(88), 'submit')).expect(303);
+    await a.form(`/service-evaluations/${c.contract.id}/milestones/1/scores`, { ...flat(sheetFor(88), 'submit'), confirm: 'yes' }).expect(303);
     const officer = await signInAsUser(t, c.officer);
     const progress = await officer.agent.get(`/staff/service-evaluations/${c.contract.id}`).expect(200);
     expect(progress.text).toContain('已提交 1/2');

@@ -197,19 +197,19 @@ describe('service evaluation: results, rectification, termination and the fund',
     await deliverMilestone(t, c, 1);
     await scoreAll(t, c, 1, [40, 45]);
     const officer = await signInAsUser(t, c.officer);
-    const early = await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '机构未整改' }).expect(422);
+    const early = await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { confirm: 'yes', reason: '机构未整改' }).expect(422);
     expect(early.text).toContain('整改期限未到');
     const page = await officer.agent.get(`/staff/service-evaluations/${c.contract.id}`).expect(200);
     expect(page.text).not.toContain('data-testid="terminate-form-1"');
     const [rect] = await t.dataSource.query(`SELECT deadline FROM milestone_rectifications WHERE contract_id = $1`, [c.contract.id]);
     await advanceClock(t.dataSource, rect.deadline.getTime() - (await dbNow(t.dataSource)).getTime() + 60_000);
     expect((await officer.agent.get(`/staff/service-evaluations/${c.contract.id}`).expect(200)).text).toContain('data-testid="terminate-form-1"');
-    const empty = await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '' }).expect(400);
+    const empty = await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { confirm: 'yes', reason: '' }).expect(400);
     expect(empty.text).toContain('请说明解除合同的原因');
     const approver = await signInAsUser(t, c.approver);
     await approver.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '期限已过' }).expect(403);
     const before = await fundPaymentBalances(t, c.contract.fundId);
-    await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '整改期限已过，机构未重新交付' }).expect(303);
+    await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { confirm: 'yes', reason: '整改期限已过，机构未重新交付' }).expect(303);
     const [contract] = await t.dataSource.query(`SELECT status FROM contracts WHERE id = $1`, [c.contract.id]);
     expect(contract.status).toBe('terminated');
     const statuses = await t.dataSource.query(`SELECT status FROM contract_milestones WHERE contract_id = $1 ORDER BY position`, [c.contract.id]);
@@ -219,7 +219,7 @@ describe('service evaluation: results, rectification, termination and the fund',
     expect(closed.status).toBe('failed');
     expect(await auditActions(t, 'contract', c.contract.id)).toEqual(expect.arrayContaining(['service_evaluation.rectification_missed', 'contract.terminated']));
     expect((await t.app.get(LedgerService).verifyLedger()).ok).toBe(true);
-    await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { reason: '再次解除' }).expect(422);
+    await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { confirm: 'yes', reason: '再次解除' }).expect(422);
   });
 
   it('writes one result when the last two evaluators submit at the same moment', async () => {

@@ -84,7 +84,7 @@ export async function createDraft(session: Session, form: Record<string, unknown
 }
 
 export function publishProject(session: Session, projectId: string) {
-  return session.form(`/staff/projects/${projectId}/publish`);
+  return session.form(`/staff/projects/${projectId}/publish`, { confirm: 'yes' });
 }
 
 /** The project row as stored. */

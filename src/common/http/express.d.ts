@@ -13,6 +13,8 @@ declare global {
       locale: Locale;
       /** Set by @FormView(): the template to re-render with field errors on bad input. */
       formView?: { template: string; titleKey?: string };
+      /** The form was posted from its confirmation step (common/http/confirmation.ts). */
+      confirmed?: boolean;
     }
   }
 }
