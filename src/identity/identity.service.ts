@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DomainError } from '../common/errors/domain.error';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -74,6 +75,19 @@ export class IdentityService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
   ) {}
+
+  /**
+   * What createUser would refuse about a new account's email and password, as errors to report
+   * together with the caller's own (registration shows every problem in one round trip).
+   */
+  async newAccountProblems(manager: EntityManager, email: string, password: string): Promise<DomainError[]> {
+    const errors: DomainError[] = [];
+    const normalised = normaliseEmail(email);
+    const problems = passwordProblems(password, normalised);
+    if (problems.length) errors.push(new WeakPasswordError(problems));
+    if (normalised && (await manager.exists(User, { where: { email: normalised } }))) errors.push(new EmailTakenError());
+    return errors;
+  }
 
   /** Creates an account inside the caller's transaction (registration, admin pages, seeding). */
   async createUser(manager: EntityManager, actor: Actor, input: NewUser): Promise<User> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, FieldErrors, ValidationFailedError } from '../common/errors/domain.error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
@@ -215,8 +216,17 @@ export class OrganisationsService {
     const catalogueOrder = await this.catalogue.activeCategoryCodes();
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const columns = await this.checkedColumns(manager, input, catalogueOrder);
-        if (await manager.exists(Organisation, { where: { creditCode: columns.creditCode } })) throw new CreditCodeTakenError();
+        // Every problem in one round trip: the registry rules, a taken credit code, the account's email and password.
+        const errors: DomainError[] = [];
+        const columns = await this.checkedColumns(manager, input, catalogueOrder).catch((error: unknown) => {
+          if (!(error instanceof RegistrationInvalidError)) throw error;
+          errors.push(error);
+          return null;
+        });
+        if (columns && (await manager.exists(Organisation, { where: { creditCode: columns.creditCode } }))) errors.push(new CreditCodeTakenError());
+        errors.push(...(await this.identity.newAccountProblems(manager, input.email, input.password)));
+        if (errors.length === 1) throw errors[0];
+        if (errors.length > 1 || !columns) throw mergedRegistrationError(errors);
         const [{ id }] = (await manager.query(
           `INSERT INTO organisations (name_zh, credit_code, registration_track, registering_authority, legal_representative,
              contact_person, contact_phone, sub_district, community, street_address, founded_on, registered_capital_minor,
@@ -426,4 +436,11 @@ export class OrganisationsService {
     if (document.ownerType !== OWNER_TYPE || document.ownerId !== organisationId) throw new OrganisationDocumentNotFoundError();
     return document;
   }
+}
+
+/** Several refusals of one registration as one error, every field's messages together. */
+function mergedRegistrationError(errors: DomainError[]): ValidationFailedError {
+  const fields: FieldErrors = {};
+  for (const error of errors) for (const [name, messages] of Object.entries(error.fields ?? {})) fields[name] = [...(fields[name] ?? []), ...messages];
+  return new ValidationFailedError(fields, 'The registration is incomplete or invalid', 'ORGANISATIONS.REGISTRATION_INVALID');
 }

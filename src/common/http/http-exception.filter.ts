@@ -39,6 +39,37 @@ function rerendersForm(mapped: { status: number; code: string }): boolean {
   return false;
 }
 
+/** `team.0.name` → `team[0][name]`: the form field name an error key comes from. */
+function bracketName(key: string): string {
+  const [first, ...rest] = key.split('.');
+  return first + rest.map((part) => `[${part}]`).join('');
+}
+
+const CONTROL = /<(?:input|select|textarea)\b[^>]*>/g;
+const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+
+/**
+ * The error summary (views/partials/form-error.hbs) links each message to its field. Templates
+ * name their fields in many ways, so the links are resolved in the rendered page: the control
+ * that declares the key (`data-field="key"`), else the one posted under that name
+ * (`team[0][name]`), else an element with id `f-<key>`; failing all, the summary itself.
+ */
+export function linkErrorSummary(html: string, keys: string[]): string {
+  if (!keys.length || !html.includes('#__field__')) return html;
+  const controls = [...html.matchAll(CONTROL)].map((m) => m[0]).filter((tag) => attr(tag, 'type') !== 'hidden' && attr(tag, 'id'));
+  const idFor = (key: string): string => {
+    const names = [bracketName(key), key];
+    const tag =
+      controls.find((c) => attr(c, 'data-field') === key) ??
+      controls.find((c) => names.includes(attr(c, 'name') ?? '')) ??
+      controls.find((c) => names.includes((attr(c, 'name') ?? '').replace(/\[\]$/, '')));
+    if (tag) return attr(tag, 'id')!;
+    const plain = `f-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+    return html.includes(`id="${plain}"`) ? plain : 'form-error';
+  };
+  return html.replace(/href="#__field__(\d+)"/g, (_, i: string) => `href="#${idFor(keys[Number(i)] ?? '')}"`);
+}
+
 /** Form fields never echoed back into a re-rendered form. */
 const SECRET_FIELDS = /password|secret|token|_csrf/i;
 
@@ -93,14 +124,27 @@ export class HttpExceptionFilter implements ExceptionFilter {
       );
       const { template, titleKey } = req.formView;
       const context = await this.forms.contextFor(template, req).catch(() => ({}));
-      res.status(mapped.status).render(template, {
-        titleKey,
-        ...context,
-        values: { ...((context as { values?: object }).values ?? {}), ...values },
-        errors: fields ?? {},
-        formError: fields ? translate(locale, 'errors.formInvalid') : message,
-        csrfToken: res.locals.csrfToken,
-      });
+      const summary = fields ? Object.entries(fields).filter(([, messages]) => messages.length > 0).map(([key, messages]) => ({ key, message: messages[0] })) : [];
+      res.status(mapped.status).render(
+        template,
+        {
+          titleKey,
+          ...context,
+          values: { ...((context as { values?: object }).values ?? {}), ...values },
+          errors: fields ?? {},
+          formError: fields ? translate(locale, 'errors.formInvalid') : message,
+          errorSummary: summary,
+          csrfToken: res.locals.csrfToken,
+        },
+        (error: Error | null, html: string) => {
+          if (error) {
+            this.logger.error({ reqId: req.id, err: error }, 'form re-render failed');
+            res.status(500).send(translate(locale, 'errors.internal'));
+            return;
+          }
+          res.send(linkErrorSummary(html, summary.map((e) => e.key)));
+        },
+      );
       return;
     }
     const template = mapped.status === 404 ? 'errors/404' : 'errors/error';
