@@ -14,6 +14,24 @@ export function receiptUrl(bidId: string, version: number): string {
   return `/bids/${bidId}/versions/${version}/receipt`;
 }
 
+/** The printable receipt (HTML, which links to the PDF and the JSON). */
+export function receiptPrintUrl(bidId: string, version: number): string {
+  return `/bids/${bidId}/versions/${version}/receipt/print`;
+}
+
+/** A receipt for its printable page. */
+export function presentPrintableReceipt(r: BidReceipt, publicUrl = '') {
+  return {
+    ...r,
+    kindKey: `records.receipt.kind.${r.kind}`,
+    submittedAtIso: r.submittedAt.toISOString(),
+    submittedAtText: formatSeconds(r.submittedAt),
+    verifyUrl: r.receiptSha256 ? `${publicUrl}${verifyUrl(r.projectReference, r.receiptSha256)}` : null,
+    jsonUrl: receiptUrl(r.bidId, r.version),
+    pdfUrl: `${receiptUrl(r.bidId, r.version)}.pdf`,
+  };
+}
+
 export function openingUrl(reference: string): string {
   return `/notices/projects/${encodeURIComponent(reference)}/opening`;
 }
@@ -70,7 +88,7 @@ export function presentContent(bidId: string, c: BidContent, attachmentUrl: (doc
 }
 
 function presentOwnBid(bid: OwnBid) {
-  const versions = bid.versions.map((v) => ({ ...v, submittedAtIso: v.submittedAt.toISOString(), submittedAtText: formatSeconds(v.submittedAt), kindKey: `bidding.kinds.${v.kind}`, receiptUrl: receiptUrl(bid.id, v.version), isCurrent: v.version === bid.currentVersion }));
+  const versions = bid.versions.map((v) => ({ ...v, submittedAtIso: v.submittedAt.toISOString(), submittedAtText: formatSeconds(v.submittedAt), kindKey: `bidding.kinds.${v.kind}`, receiptUrl: receiptUrl(bid.id, v.version), printUrl: receiptPrintUrl(bid.id, v.version), isCurrent: v.version === bid.currentVersion }));
   return {
     latest: versions[0],
     id: bid.id,

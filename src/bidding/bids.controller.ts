@@ -13,10 +13,11 @@ import { UploadedDocumentFile, documentUploadOptions, sendDocument } from '../do
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor, actorFromRequest } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
-import { presentBidPage, presentMyBids, presentReceipt, presentWithdrawConfirmation } from './bid.presenter';
+import { presentBidPage, presentMyBids, presentPrintableReceipt, presentReceipt, presentWithdrawConfirmation } from './bid.presenter';
 import { BidsService } from './bids.service';
 import { LIMITS } from './domain/bid-content';
 import { SubmitBidDto } from './dto/submit-bid.dto';
+import { renderReceiptPdf } from './receipt.pdf';
 
 const BID_PAGE = 'bidding/bid';
 
@@ -84,6 +85,27 @@ export class BidsController implements OnModuleInit {
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.end(body);
+  }
+
+  /** The receipt as a printable page: the facts, the sha256, links to the PDF and the JSON. */
+  @Get('bids/:bidId/versions/:version/receipt/print')
+  @Render('bidding/receipt')
+  async printableReceipt(@Param('bidId') bidId: string, @Param('version', ParseIntPipe) version: number, @CurrentActor() actor: Actor) {
+    const receipt = await this.bids.getReceipt(actor, bidId, version);
+    return { titleKey: 'records.receipt.title', receipt: presentPrintableReceipt(receipt, this.config.publicUrl) };
+  }
+
+  /** The receipt as a one-page PDF (Noto Sans SC embedded), in the reader's language. */
+  @Get('bids/:bidId/versions/:version/receipt.pdf')
+  async receiptPdf(@Param('bidId') bidId: string, @Param('version', ParseIntPipe) version: number, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    const receipt = await this.bids.getReceipt(actor, bidId, version);
+    const printable = presentPrintableReceipt(receipt, this.config.publicUrl);
+    const pdf = await renderReceiptPdf(receipt, req.locale ?? 'zh-CN', printable.verifyUrl);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="bid-receipt-${receipt.projectReference.replace(/[^A-Za-z0-9-]/g, '_')}-v${receipt.version}.pdf"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.end(pdf);
   }
 
   @Get('bids/:bidId/attachments/:documentId')

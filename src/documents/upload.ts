@@ -82,6 +82,13 @@ export function documentUploadOptions(options: { maxBytes?: number; maxFiles?: n
   };
 }
 
+/** The stored types a browser shows itself (PDF viewer, image): only these are ever sent inline. */
+export const PREVIEWABLE_TYPES: readonly string[] = ['application/pdf', 'image/png', 'image/jpeg'];
+
+export function isPreviewable(contentType: string): boolean {
+  return PREVIEWABLE_TYPES.includes(contentType);
+}
+
 /** `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266 / RFC 5987). */
 export function contentDisposition(fileName: string): string {
   const fallback = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
@@ -97,11 +104,15 @@ export function contentDisposition(fileName: string): string {
 export function sendDocument(
   res: ServerResponse,
   doc: { contentType: string; originalName: string; content: Buffer },
+  options: { inline?: boolean } = {},
 ): void {
+  const inline = Boolean(options.inline) && isPreviewable(doc.contentType);
   res.statusCode = 200;
   res.setHeader('Content-Type', doc.contentType);
   res.setHeader('Content-Length', String(doc.content.length));
-  res.setHeader('Content-Disposition', contentDisposition(doc.originalName));
+  res.setHeader('Content-Disposition', inline ? contentDisposition(doc.originalName).replace(/^attachment/, 'inline') : contentDisposition(doc.originalName));
+  // Shown in the browser, a document may run nothing and load nothing: no script, no frame, only itself.
+  if (inline) res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', 'private, no-store');
   res.end(doc.content);

@@ -2,6 +2,7 @@ import { minorToYuanInput } from '../common/money/money';
 import { ApiProperty } from '@nestjs/swagger';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import type { DocumentMetadata } from '../documents/documents.service';
+import { isPreviewable } from '../documents/upload';
 import type { User } from '../identity/user.entity';
 import { DOCUMENT_KINDS, EVALUATION_GRADES, ORGANISATION_TYPES, REGISTRATION_TRACKS, submissionProblem } from './domain/registration';
 import {
@@ -176,6 +177,8 @@ export interface DocumentView {
   sizeLabel: string;
   uploadedAt: Date;
   href: string;
+  /** Staff open PDFs and images in the browser; null where there is no preview. */
+  previewHref: string | null;
 }
 
 export function formatBytes(bytes: number): string {
@@ -187,7 +190,7 @@ export function formatBytes(bytes: number): string {
 
 const TYPE_LABELS: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
 
-export function presentDocuments(documents: DocumentMetadata[], hrefBase: string): DocumentView[] {
+export function presentDocuments(documents: DocumentMetadata[], hrefBase: string, options: { preview?: boolean } = {}): DocumentView[] {
   return documents.map((d) => ({
     id: d.id,
     kindKey: `organisations.documentKinds.${d.kind}`,
@@ -196,6 +199,7 @@ export function presentDocuments(documents: DocumentMetadata[], hrefBase: string
     sizeLabel: formatBytes(d.sizeBytes),
     uploadedAt: d.uploadedAt,
     href: `${hrefBase}/${d.id}`,
+    previewHref: options.preview && isPreviewable(d.contentType) ? `${hrefBase}/${d.id}/preview` : null,
   }));
 }
 

@@ -139,7 +139,7 @@ export class OrganisationViews {
       title: { nameZh: o.nameZh },
       organisation: presentRecord(o, categories),
       statusPanel: statusPanel(o),
-      documents: presentDocuments(view.documents, `/staff/organisations/${o.id}/documents`),
+      documents: presentDocuments(view.documents, `/staff/organisations/${o.id}/documents`, { preview: true }),
       history: presentHistory(view.history, { staff: true, actorNames: view.actorNames }),
       decisionForm: decisionForm(o, viewerRoles),
     };

@@ -41,6 +41,12 @@ export class StaffOrganisationsController {
     sendDocument(res, await this.organisations.loadDocumentOf(id, documentId));
   }
 
+  /** The same document shown in the browser (PDF and images only; anything else still downloads). */
+  @Get(':id/documents/:documentId/preview')
+  async preview(@Param('id') id: string, @Param('documentId') documentId: string, @Res() res: Response) {
+    sendDocument(res, await this.organisations.loadDocumentOf(id, documentId), { inline: true });
+  }
+
   @Post(':id/decisions')
   @Allow('bureau_officer')
   @FormView('organisations/staff-detail')

@@ -46,13 +46,13 @@ const EXPECTED: Record<string, Principal[]> = {
   'POST /organisation/members/:userId/deactivate': ['orgAdmin'],
   'GET /projects': ORG, 'GET /projects/:id': ORG, 'POST /projects/:id/questions': ORG,
   'GET /projects/:id/bid': ORG, 'POST /projects/:id/bid': ORG, 'POST /projects/:id/bid/withdraw': ORG,
-  'GET /bids': ORG, 'GET /bids/:bidId/versions/:version/receipt': ORG, 'GET /bids/:bidId/attachments/:documentId': ORG,
+  'GET /bids': ORG, 'GET /bids/:bidId/versions/:version/receipt': ORG, 'GET /bids/:bidId/versions/:version/receipt/print': ORG, 'GET /bids/:bidId/versions/:version/receipt.pdf': ORG, 'GET /bids/:bidId/attachments/:documentId': ORG,
   'GET /api/v1/projects/:id/bids/mine': ORG, 'POST /api/v1/projects/:id/bids': ORG, 'POST /api/v1/projects/:id/bids/withdrawal': ORG,
   // Evaluators
   'GET /evaluator/profile': ['evaluator'], 'POST /evaluator/profile/relationships': ['evaluator'],
   // Bureau staff: vetting, funds, projects, opening (auditors read everything)
   'GET /staff/organisations': READERS, 'GET /staff/organisations/:id': READERS,
-  'GET /staff/organisations/:id/documents/:documentId': READERS, 'POST /staff/organisations/:id/decisions': OFFICER,
+  'GET /staff/organisations/:id/documents/:documentId': READERS, 'GET /staff/organisations/:id/documents/:documentId/preview': READERS, 'POST /staff/organisations/:id/decisions': OFFICER,
   'GET /staff/funds': READERS, 'GET /staff/funds/:id': READERS, 'GET /staff/funds/new': OFFICER, 'POST /staff/funds': OFFICER,
   'GET /staff/projects': READERS, 'GET /staff/projects/:id': READERS, 'GET /staff/projects/new': OFFICER,
   'POST /staff/projects': OFFICER, 'GET /staff/projects/:id/edit': OFFICER, 'POST /staff/projects/:id': OFFICER,
@@ -108,7 +108,7 @@ const EXPECTED: Record<string, Principal[]> = {
   'GET /staff/contracts/:id/variations/new': OFFICER, 'POST /staff/contracts/:id/variations': OFFICER,
   'POST /staff/contracts/:id/variations/:variationId/decision': ['approver'],
   'GET /organisation/contracts': ORG, 'GET /organisation/contracts/:id': ORG, 'POST /organisation/contracts/:id/confirm': ['orgAdmin'],
-  'GET /notices/contracts': ALL, 'GET /notices/contracts/:reference': ALL, 'GET /notices/contracts/:reference/text': ALL,
+  'GET /notices/contracts': ALL, 'GET /notices/contracts/:reference': ALL, 'GET /notices/contracts/:reference/text': ALL, 'GET /notices/contracts/:reference/print': ALL, 'GET /notices/contracts/:reference/contract.pdf': ALL,
   'GET /api/v1/notices/contracts/:reference': ALL,
   // Payments: officers propose and record vouchers, a different approver approves
   'GET /staff/disbursements': READERS, 'GET /staff/disbursements.csv': READERS, 'GET /staff/disbursements/:id': READERS,
