@@ -14,6 +14,8 @@ import { STAFF_READERS } from '../awards/awards.views';
 import { FundsService } from '../procurement/funds.service';
 import { Disbursement, DisbursementsService } from './disbursements.service';
 import { LedgerService } from './ledger.service';
+import { renderExplanation } from './explanation.presenter';
+import { Locale } from '../i18n/i18n';
 import { StripeViews } from './stripe/stripe.views';
 
 interface QueueRow {
@@ -92,7 +94,7 @@ export class PaymentsViews {
     );
   }
 
-  async disbursementPage(id: string, actor: Actor) {
+  async disbursementPage(id: string, actor: Actor, locale: Locale = 'zh-CN') {
     const d = await this.disbursements.get(id);
     const contract = await this.contracts.getContract(d.contractId);
     const [voucher] = (await this.dataSource.query(`SELECT voucher_no, paid_on, payer_account, payee_account, amount_minor::text AS amount_minor FROM treasury_payments WHERE disbursement_id = $1`, [d.id])) as Array<Record<string, string>>;
@@ -100,6 +102,7 @@ export class PaymentsViews {
     return {
       titleKey: 'payments.disbursement.title',
       disbursement: this.present(d),
+      explanation: renderExplanation(d.computation.explanation, locale),
       contract: { id: contract.id, reference: contract.reference, provider: contract.parties.provider.name, amountMinor: contract.amountMinor },
       voucher: voucher ? { ...voucher, amountMinor: Number(voucher.amount_minor) } : null,
       stripe: await this.stripeViews.disbursementStripe(d.id, actor),
@@ -189,7 +192,7 @@ export class PaymentsViews {
     };
     const id = (req: Request, name: string) => String(req.params?.[name] ?? '');
     return {
-      'payments/disbursement': forRoles(STAFF_READERS, (req) => this.disbursementPage(id(req, 'id'), actorFromRequest(req))),
+      'payments/disbursement': forRoles(STAFF_READERS, (req) => this.disbursementPage(id(req, 'id'), actorFromRequest(req), req.locale)),
       'payments/contract': forRoles(STAFF_READERS, (req) => this.contractPaymentsPage(id(req, 'id'), actorFromRequest(req))),
     };
   }

@@ -22,8 +22,8 @@ export class ReleasesController {
 
   @Get('releases')
   @Render('payments/releases')
-  page(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return this.views.releasesPage(id, actor);
+  page(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request) {
+    return this.views.releasesPage(id, actor, req.locale);
   }
 
   @Post('releases/:kind')

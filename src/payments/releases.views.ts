@@ -5,6 +5,8 @@ import { FormContextRegistry } from '../common/http/form-context.registry';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
 import { ReleasesService } from './releases.service';
+import { renderExplanation } from './explanation.presenter';
+import { Locale } from '../i18n/i18n';
 
 /** Page data for the releases and settlement of one contract (what to show and which actions apply). */
 @Injectable()
@@ -17,11 +19,11 @@ export class ReleasesViews implements OnModuleInit {
   onModuleInit(): void {
     this.forms.register('payments/releases', async (req) => {
       if (!req.user || !hasAnyRole(req.user.roles, STAFF_READERS)) return {};
-      return this.releasesPage(String(req.params?.id ?? ''), actorFromRequest(req)).catch(() => ({}));
+      return this.releasesPage(String(req.params?.id ?? ''), actorFromRequest(req), req.locale).catch(() => ({}));
     });
   }
 
-  async releasesPage(contractId: string, actor: Actor) {
+  async releasesPage(contractId: string, actor: Actor, locale: Locale = 'zh-CN') {
     const { contract, plan, releases, settlement, approvedMinor, rules } = await this.releases.releasesOf(contractId);
     const isOfficer = hasAnyRole(actor.roles, ['bureau_officer']);
     const open = contract.status === 'active' || contract.status === 'completed';
@@ -33,6 +35,7 @@ export class ReleasesViews implements OnModuleInit {
       rules: { minGradeKey: `payments.grade.${rules.passHoldbackReleaseMinGrade}`, retentionPct: (rules.retentionBp / 100).toFixed(2) },
       plan: {
         ...plan,
+        explanation: renderExplanation(plan.explanation, locale),
         averageScore: plan.averageScoreCenti === null ? null : (plan.averageScoreCenti / 100).toFixed(2),
         averageGradeKey: plan.averageGrade ? `payments.grade.${plan.averageGrade}` : null,
         blockers: plan.blockers.map((b) => ({ ...b, key: `reporting.releases.blocker.${b.kind}`, statusKey: 'status' in b ? `contracts.milestoneStatus.${b.status}` : '' })),

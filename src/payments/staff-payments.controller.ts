@@ -42,8 +42,8 @@ export class StaffPaymentsController {
 
   @Get('disbursements/:id')
   @Render('payments/disbursement')
-  show(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return this.views.disbursementPage(id, actor);
+  show(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request) {
+    return this.views.disbursementPage(id, actor, req.locale);
   }
 
   @Get('contracts/:id/payments')

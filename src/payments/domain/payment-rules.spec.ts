@@ -18,7 +18,7 @@ describe('payment by results', () => {
     expect(t.payableMinor).toBe(2_999_999); // 2 999 999.7 → down
     expect(t.holdbackMinor).toBe(333_334);
     expect(sum(t)).toBe(3_333_333);
-    expect(t.explanation.join('\n')).toContain('合格暂扣');
+    expect(t.explanation.map((l) => l.key)).toContain('payments.explain.holdback');
   });
 
   it('pays nothing for a fail and withholds the whole tranche', () => {

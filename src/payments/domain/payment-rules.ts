@@ -1,4 +1,5 @@
-import { Grade, GRADE_LABELS_ZH, gradeAtLeast, gradeOf } from './grades';
+import { ExplanationLine, line } from './explanation';
+import { Grade, gradeAtLeast, gradeOf } from './grades';
 
 /** A payment_rules row: the payable share of a tranche per grade, in basis points. */
 export interface PaymentRules {
@@ -37,7 +38,7 @@ export interface Tranche {
   retentionMinor: number;
   holdbackMinor: number;
   withheldMinor: number;
-  explanation: string[];
+  explanation: ExplanationLine[];
 }
 
 function bpOf(grade: Grade, rules: PaymentRules): number {
@@ -51,8 +52,6 @@ export function shareOf(amountMinor: number, bp: number): number {
   return Number((BigInt(amountMinor) * BigInt(bp)) / 10000n);
 }
 
-const pct = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
-const yuan = (minor: number) => `${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 
 /** The payment-by-results rule for one tranche. Rounds down to the fen; the remainder stays held. */
 export function computeTranche(input: TrancheInput): Tranche {
@@ -65,14 +64,11 @@ export function computeTranche(input: TrancheInput): Tranche {
   const rest = trancheMinor - earnedMinor;
   const holdbackMinor = grade === 'pass' ? rest : 0;
   const withheldMinor = rest - holdbackMinor;
-  const explanation = [
-    `评估得分 ${(scoreCenti / 100).toFixed(2)}，等级 ${GRADE_LABELS_ZH[grade]}（${grade}）`,
-    `本期金额 ¥${yuan(trancheMinor)} × ${pct(shareBp)} = ¥${yuan(earnedMinor)}（向下取整到分）`,
-  ];
-  if (retentionMinor > 0) explanation.push(`质保金 ${pct(rules.retentionBp)}：暂扣 ¥${yuan(retentionMinor)}，末期通过后支付`);
-  if (holdbackMinor > 0) explanation.push(`合格暂扣 ¥${yuan(holdbackMinor)}：终期评估平均等级达到${GRADE_LABELS_ZH[rules.passHoldbackReleaseMinGrade]}后支付`);
-  if (withheldMinor > 0) explanation.push(`不予支付 ¥${yuan(withheldMinor)}`);
-  explanation.push(`本次应付 ¥${yuan(payableMinor)}`);
+  const explanation = [line('score', { scoreCenti, grade }), line('share', { trancheMinor, shareBp, earnedMinor })];
+  if (retentionMinor > 0) explanation.push(line('retention', { retentionBp: rules.retentionBp, retentionMinor }));
+  if (holdbackMinor > 0) explanation.push(line('holdback', { holdbackMinor, minGrade: rules.passHoldbackReleaseMinGrade }));
+  if (withheldMinor > 0) explanation.push(line('withheld', { withheldMinor }));
+  explanation.push(line('payable', { payableMinor }));
   return { grade, shareBp, trancheMinor, payableMinor, retentionMinor, holdbackMinor, withheldMinor, explanation };
 }
 
@@ -85,7 +81,7 @@ export interface MilestoneOutcome {
  * After the final evaluation: the pass hold-backs are released when the average score of all
  * milestones grades at least `passHoldbackReleaseMinGrade` (compared exactly: sum ≥ floor × n).
  */
-export function holdbackRelease(outcomes: MilestoneOutcome[], rules: PaymentRules): { releaseMinor: number; averageGrade: Grade; explanation: string } {
+export function holdbackRelease(outcomes: MilestoneOutcome[], rules: PaymentRules): { releaseMinor: number; averageGrade: Grade; explanation: ExplanationLine } {
   if (!outcomes.length) throw new PaymentRuleError('no milestone outcomes');
   const sum = outcomes.reduce((s, o) => s + o.scoreCenti, 0);
   const averageGrade = gradeOf(Math.floor(sum / outcomes.length));
@@ -94,6 +90,6 @@ export function holdbackRelease(outcomes: MilestoneOutcome[], rules: PaymentRule
   return {
     releaseMinor,
     averageGrade,
-    explanation: `平均得分 ${(sum / outcomes.length / 100).toFixed(2)}，等级 ${GRADE_LABELS_ZH[averageGrade]}；暂扣合计 ¥${yuan(held)}，${releaseMinor ? '予以支付' : '不予支付'}`,
+    explanation: line(releaseMinor ? 'averageReleased' : 'averageNotReleased', { sumCenti: sum, count: outcomes.length, grade: averageGrade, heldMinor: held }),
   };
 }

@@ -41,7 +41,7 @@ describe('hold-back and retention releases', () => {
     expect(plan.holdback.forfeitMinor).toBe(100_001 + 100_001);
     expect(returned).toBe(200_002);
     expect(sum).toBe(amount);
-    expect(plan.explanation.join('\n')).toContain('退回资金');
+    expect(plan.explanation.map((l) => l.key)).toContain('payments.explain.holdbackForfeited');
   });
 
   it('compares the average exactly at the good floor (79.99 average forfeits, 80.00 releases)', () => {
@@ -63,8 +63,8 @@ describe('hold-back and retention releases', () => {
     const retained = ms.reduce((s, m) => s + m.approvedTranche!.retentionMinor, 0);
     expect(retained).toBeGreaterThan(0);
     expect(plan.retention).toEqual({ heldMinor: retained, releaseMinor: retained });
-    expect(plan.retentionExplanation).toEqual([expect.stringContaining('质保金合计')]);
-    expect(plan.holdbackExplanation.join('')).not.toContain('质保金');
+    expect(plan.retentionExplanation).toEqual([expect.objectContaining({ key: 'payments.explain.retentionReleased' })]);
+    expect(plan.holdbackExplanation.map((l) => l.key)).not.toContain('payments.explain.retentionReleased');
     for (const m of plan.milestones) expect(m.payableMinor + m.retentionMinor + m.holdbackMinor + m.withheldMinor).toBe(m.trancheMinor);
     expect(sum).toBe(amount);
   });

@@ -1,4 +1,5 @@
-import { Grade, GRADE_LABELS_ZH, gradeAtLeast, gradeOf } from './grades';
+import { ExplanationLine, line } from './explanation';
+import { Grade, gradeAtLeast, gradeOf } from './grades';
 import { PaymentRules, computeTranche, holdbackRelease } from './payment-rules';
 import { PostingLine, Scope } from './postings';
 
@@ -62,14 +63,13 @@ export interface ReleasePlan {
   cancelledMinor: number;
   milestones: MilestoneSplit[];
   /** Everything, for the page; and the lines of each release, for its disbursement. */
-  explanation: string[];
-  holdbackExplanation: string[];
-  retentionExplanation: string[];
+  explanation: ExplanationLine[];
+  holdbackExplanation: ExplanationLine[];
+  retentionExplanation: ExplanationLine[];
 }
 
 export class ReleaseRuleError extends Error {}
 
-const yuan = (minor: number) => `${minor < 0 ? '-' : ''}${Math.trunc(Math.abs(minor) / 100)}.${String(Math.abs(minor) % 100).padStart(2, '0')}`;
 
 function checkSplit(position: number, s: TrancheSplit): void {
   const parts = [s.trancheMinor, s.payableMinor, s.retentionMinor, s.holdbackMinor, s.withheldMinor];
@@ -132,8 +132,8 @@ export function planReleases(milestones: MilestoneFacts[], rules: PaymentRules):
   const hb = holdbackRelease(splits.map((s) => ({ scoreCenti: s.scoreCenti, holdbackMinor: s.holdbackMinor })), rules);
   const averageScoreCenti = Math.floor(splits.reduce((s, m) => s + m.scoreCenti, 0) / splits.length);
   const holdbackExplanation = [hb.explanation];
-  if (hb.releaseMinor === 0 && heldHoldback > 0) holdbackExplanation.push(`平均等级低于${GRADE_LABELS_ZH[rules.passHoldbackReleaseMinGrade]}：暂扣 ¥${yuan(heldHoldback)} 不予支付，合同结算时退回资金`);
-  const retentionExplanation = heldRetention > 0 ? [`末期已通过：各期质保金合计 ¥${yuan(heldRetention)} 予以支付`] : [];
+  if (hb.releaseMinor === 0 && heldHoldback > 0) holdbackExplanation.push(line('holdbackForfeited', { minGrade: rules.passHoldbackReleaseMinGrade, heldMinor: heldHoldback }));
+  const retentionExplanation = heldRetention > 0 ? [line('retentionReleased', { heldMinor: heldRetention })] : [];
   const explanation = [...holdbackExplanation, ...retentionExplanation];
   return {
     finalPosition,
