@@ -27,7 +27,8 @@ function percentToBp(text: string): number {
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
 }
 
-export function convertTrancheExplanation(c: Computation): Array<{ key: string; params: Record<string, number | string> }> | null {
+/** Reads a tranche's stored numbers and text back into lines; null when the row cannot be read so. */
+function convertTrancheExplanation(c: Computation): Array<{ key: string; params: Record<string, number | string> }> | null {
   const text = (c.explanation ?? []).filter((l): l is string => typeof l === 'string');
   if (!text.length || text.length !== (c.explanation ?? []).length) return null;
   const nums = [c.shareBp, c.trancheMinor, c.payableMinor, c.retentionMinor, c.holdbackMinor, c.withheldMinor];
@@ -56,6 +57,9 @@ export function convertTrancheExplanation(c: Computation): Array<{ key: string; 
 
 export class StructureDisbursementExplanations1795603000000 implements MigrationInterface {
   name = 'StructureDisbursementExplanations1795603000000';
+
+  /** The conversion, exposed for its unit test (TypeORM treats every exported function here as a migration). */
+  static convert = convertTrancheExplanation;
 
   public async up(q: QueryRunner): Promise<void> {
     const rows = (await q.query(`SELECT id, computation FROM disbursements WHERE kind = 'tranche' AND jsonb_typeof(computation->'explanation') = 'array'`)) as Array<{ id: string; computation: Computation }>;

@@ -1,6 +1,8 @@
 import { computeTranche, holdbackRelease, DEFAULT_PAYMENT_RULES } from './domain/payment-rules';
-import { convertTrancheExplanation } from '../../migrations/1795603000000-StructureDisbursementExplanations';
+import { StructureDisbursementExplanations1795603000000 } from '../../migrations/1795603000000-StructureDisbursementExplanations';
 import { percentOf, renderExplanation } from './explanation.presenter';
+
+const convertTrancheExplanation = StructureDisbursementExplanations1795603000000.convert;
 
 describe('computed explanations, rendered per locale', () => {
   // ¥69,000.00 tranche scored 83.00 (good, 100 %): the demo's 同心 milestone 1.
