@@ -39,7 +39,7 @@ describe('ledger pages: trial balance, journal and exports', () => {
     const approver = await signInAsUser(t, c.approver);
     const proposed = await officer.form(`/staff/contracts/${c.contract.id}/milestones/1/disbursements`).expect(303);
     const id = proposed.headers.location.split('/').pop()!;
-    await approver.form(`/staff/disbursements/${id}/approve`).expect(303);
+    await approver.form(`/staff/disbursements/${id}/approve`, { confirm: 'yes' }).expect(303);
     const amount = formatMinor(trancheMinor, { plain: true });
     await officer.form(`/staff/disbursements/${id}/treasury-payment`, { voucherNo: voucherNo(), paidOn: '2026-11-20', payerAccount: '区财政国库单一账户', payeeAccount: '机构基本户 6222', amount }).expect(303);
     auditor = (await signInAs(t, ['auditor'])).session;
