@@ -7,9 +7,13 @@ import { buildAwardNotice } from '../awards/award-notice';
 import { AWARDS_CONFIG, AwardsConfig } from '../awards/awards.config';
 import { AwardsService } from '../awards/awards.service';
 import { resultChallengePeriod } from '../awards/domain/challenge-periods';
+import { canonicalJson, newNonce, receiptHash } from '../bidding/sealing/sealing';
+import { SealingService } from '../bidding/sealing/sealing.service';
+import { BID_CONTENT_FORMAT, BidContent } from '../bidding/domain/bid-content';
 import { ContractsService } from '../contracts/contracts.service';
 import { DeliveryService } from '../delivery/delivery.service';
 import { parseFraction, toFraction } from '../evaluation/domain/rational';
+import { translate } from '../i18n/i18n';
 import { DisbursementsService } from '../payments/disbursements.service';
 import { addDays, localDateOf } from '../procurement/domain/local-time';
 import { FundsService } from '../procurement/funds.service';
@@ -46,7 +50,7 @@ export interface DemoContractCast {
   /** 乐龄, 同心, 和事佬 (approved, with an org_admin). */
   leling: { organisationId: string; admin: Actor };
   tongxin: { organisationId: string; admin: Actor };
-  heshilao: { organisationId: string };
+  heshilao: { organisationId: string; admin: Actor };
 }
 
 export interface DemoContractStory {
@@ -108,8 +112,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
       { position: 3, name: '结项验收', dueDate: serviceEnd, shareBp: 3000, deliverables: '结项报告、财务报告、服务对象回访' },
     ],
     bidders: [
-      { organisationId: cast.leling.organisationId, priceMinor: 28_600_000, priceScore: '30/1', technicalScore: '306/5', totalScore: '456/5', proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。' },
-      { organisationId: cast.tongxin.organisationId, priceMinor: 29_500_000, priceScore: '1716/59', technicalScore: '583/10', totalScore: '51557/590', proposal: '以社区自组织为依托，开展结对探访与互助送餐。' },
+      { organisationId: cast.leling.organisationId, submittedBy: cast.leling.admin.userId!, priceMinor: 28_600_000, priceScore: '30/1', technicalScore: '306/5', totalScore: '456/5', proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。' },
+      { organisationId: cast.tongxin.organisationId, submittedBy: cast.tongxin.admin.userId!, priceMinor: 29_500_000, priceScore: '1716/59', technicalScore: '583/10', totalScore: '51557/590', proposal: '以社区自组织为依托，开展结对探访与互助送餐。' },
     ],
   });
   const paid = await activate(first.awardId, cast.leling.admin);
@@ -189,8 +193,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
       { position: 2, name: '全年运营与结项', dueDate: serviceEnd, shareBp: 5000, deliverables: '活动记录、结对探访台账、结项报告' },
     ],
     bidders: [
-      { organisationId: cast.tongxin.organisationId, priceMinor: 13_800_000, priceScore: '30/1', technicalScore: '297/5', totalScore: '447/5', proposal: '以睦邻点为阵地，招募培育居民志愿者，建立“时间银行”激励机制。' },
-      { organisationId: cast.heshilao.organisationId, priceMinor: 14_200_000, priceScore: '2070/71', technicalScore: '56/1', totalScore: '6046/71', proposal: '依托调解志愿者队伍开展邻里互助。' },
+      { organisationId: cast.tongxin.organisationId, submittedBy: cast.tongxin.admin.userId!, priceMinor: 13_800_000, priceScore: '30/1', technicalScore: '297/5', totalScore: '447/5', proposal: '以睦邻点为阵地，招募培育居民志愿者，建立“时间银行”激励机制。' },
+      { organisationId: cast.heshilao.organisationId, submittedBy: cast.heshilao.admin.userId!, priceMinor: 14_200_000, priceScore: '2070/71', technicalScore: '56/1', totalScore: '6046/71', proposal: '依托调解志愿者队伍开展邻里互助。' },
     ],
   });
   const pending = await activate(second.awardId, cast.tongxin.admin);
@@ -257,7 +261,7 @@ interface HistorySpec {
   serviceEnd: string;
   milestones: Array<{ position: number; name: string; dueDate: string; shareBp: number; deliverables: string }>;
   /** Ranked 1, 2: the first wins. Scores are exact "n/d" strings as the evaluation stores them. */
-  bidders: Array<{ organisationId: string; priceMinor: number; priceScore: string; technicalScore: string; totalScore: string; proposal: string }>;
+  bidders: Array<{ organisationId: string; submittedBy: string; priceMinor: number; priceScore: string; technicalScore: string; totalScore: string; proposal: string }>;
 }
 
 async function writeProcurementHistory(app: INestApplicationContext, dataSource: DataSource, cast: DemoContractCast, plan: HistorySpec): Promise<{ projectId: string; awardId: string }> {
@@ -296,10 +300,19 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
         ms.shareBp,
       ]);
     }
-    await m.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, app_now() - interval '52 days', NULL, 'job', $2)`, [project.id, plan.bidders.length]);
-
+    // The sealed bids exactly as BidsService.submitBid writes them: a bid, its version 1 sealed under
+    // the project's data key (project_keys), the receipt hash of the canonical content, the
+    // bid.submitted audit event; then what the opening wrote from them. The deadline trigger on
+    // bid_versions checks the project was open: it was, 55 days ago, so for these inserts the
+    // project is shown to it as it stood then (published, deadline ahead), checked immediately,
+    // and moved to its history (deadline passed, in evaluation) before the transaction ends.
+    const sealing = app.get(SealingService);
+    const { dataKey } = await sealing.dataKeyForSealing(m, project.id);
+    await m.query(`UPDATE projects SET status = 'published', bid_deadline_at = app_now() + interval '1 hour' WHERE id = $1`, [project.id]);
+    await m.query(`SET CONSTRAINTS bid_versions_deadline IMMEDIATE`);
     const bidders = plan.bidders.map((b, i) => ({ ...b, rank: i + 1 }));
     const bidIds: string[] = [];
+    const opened: Array<{ bidId: string; organisationId: string; priceMinor: number; hash: string; plaintext: string }> = [];
     for (const b of bidders) {
       const [bid] = (await m.query(
         `INSERT INTO bids (project_id, organisation_id, status, current_version, first_submitted_at, last_changed_at)
@@ -307,8 +320,8 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
         [project.id, b.organisationId],
       )) as Array<{ id: string }>;
       bidIds.push(bid.id);
-      const content = {
-        format: 'marketplace/sealed-bid/1',
+      const content: BidContent = {
+        format: BID_CONTENT_FORMAT,
         projectId: project.id,
         organisationId: b.organisationId,
         bidId: bid.id,
@@ -319,13 +332,34 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
         team: [{ name: '项目主管', role: '项目主管', qualifications: '中级社会工作师' }],
         deliveryPlan: plan.milestones.map((ms) => ({ milestone: ms.position, milestoneName: ms.name, plan: `${ms.name}：${ms.deliverables}。` })),
         attachments: [],
-        declaration: { accepted: true, text: '独立投标声明', signerName: '法定代表人' },
-        nonce: randomBytes(16).toString('base64'),
+        declaration: { accepted: true, text: translate('zh-CN', 'bidding.declaration.text'), signerName: '法定代表人' },
+        nonce: newNonce(),
       };
+      const plaintext = canonicalJson(content);
+      const hash = receiptHash(plaintext);
+      const sealed = sealing.seal(dataKey, plaintext, { projectId: project.id, bidId: bid.id, version: 1 });
+      await m.query(
+        `INSERT INTO bid_versions (bid_id, version, project_id, kind, sealed_content, iv, auth_tag, receipt_sha256, submitted_at, submitted_by)
+         VALUES ($1, 1, $2, 'submission', $3, $4, $5, $6, app_now() - interval '55 days', $7)`,
+        [bid.id, project.id, sealed.ciphertext, sealed.iv, sealed.authTag, hash, b.submittedBy],
+      );
+      await app.get(AuditService).record(m, { userId: b.submittedBy, roles: ['org_admin'], organisationId: b.organisationId, requestId: 'demo-seed', ip: null }, {
+        action: 'bid.submitted',
+        entityType: 'bid',
+        entityId: bid.id,
+        after: { status: 'submitted', version: 1 },
+        details: { projectId: project.id, kind: 'submission', receiptSha256: hash, attachments: 0 },
+      });
+      opened.push({ bidId: bid.id, organisationId: b.organisationId, priceMinor: b.priceMinor, hash, plaintext });
+    }
+    await m.query(`SET CONSTRAINTS bid_versions_deadline DEFERRED`);
+    await m.query(`UPDATE projects SET status = 'evaluation', bid_deadline_at = app_now() - interval '52 days' WHERE id = $1`, [project.id]);
+    await m.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, app_now() - interval '52 days', NULL, 'job', $2)`, [project.id, plan.bidders.length]);
+    for (const o of opened) {
       await m.query(
         `INSERT INTO opened_bids (bid_id, project_id, organisation_id, version, submitted_at, receipt_sha256, decrypted, price_minor, content)
          VALUES ($1, $2, $3, 1, app_now() - interval '55 days', $4, true, $5, $6::jsonb)`,
-        [bid.id, project.id, b.organisationId, randomBytes(32).toString('hex'), b.priceMinor, JSON.stringify(content)],
+        [o.bidId, project.id, o.organisationId, o.hash, o.priceMinor, o.plaintext],
       );
     }
 

@@ -57,7 +57,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   { nameZh: '武侯区乐龄社会工作服务中心', email: 'leling@demo.example', contact: '张慧', categories: ['C01', 'C05'], grade: '4A', socialWorkers: 12, target: 'approved' },
   { nameZh: '成都市同心社区发展中心', email: 'tongxin@demo.example', contact: '黄磊', categories: ['C01', 'C07', 'C02'], grade: '3A', socialWorkers: 8, target: 'approved' },
   { nameZh: '武侯区阳光儿童成长服务中心', email: 'yangguang@demo.example', contact: '林晓', categories: ['C02', 'C06'], grade: '3A', socialWorkers: 6, target: 'approved' },
-  { nameZh: '武侯区和事佬人民调解服务社', email: 'heshilao@demo.example', contact: '杨帆', categories: ['C08', 'C07'], grade: '2A', socialWorkers: 4, target: 'approved' },
+  { nameZh: '武侯区和事佬人民调解服务社', email: 'heshilao@demo.example', contact: '杨帆', categories: ['C08', 'C07', 'C01'], grade: '2A', socialWorkers: 4, target: 'approved' },
   { nameZh: '武侯区安心助残服务中心', email: 'anxin@demo.example', contact: '罗丹', categories: ['C03', 'C05'], grade: 'none', socialWorkers: 3, target: 'submitted' },
   { nameZh: '玉林社区邻里互助会', email: 'yulin@demo.example', contact: '徐明', categories: ['C07', 'C09'], grade: 'none', socialWorkers: 1, target: 'needs_changes', track: 'filed',
     reason: '请补充章程扫描件，并核对注册资本与登记证书是否一致。' },
@@ -216,7 +216,7 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
     governanceFundId: governance.id,
     leling: { organisationId: orgIds[0], admin: orgAdmins[0] },
     tongxin: { organisationId: orgIds[1], admin: orgAdmins[1] },
-    heshilao: { organisationId: orgIds[3] },
+    heshilao: { organisationId: orgIds[3], admin: orgAdmins[3] },
   });
   log(
     `demo district created: ${DEMO_STAFF.length} staff, ${DEMO_EVALUATORS.length} evaluators, ${DEMO_ORGANISATIONS.length} organisations, 2 funds, 1 published project, ` +

@@ -152,6 +152,42 @@ describe('demo district', () => {
     expect(await page('auditor@demo.example', '/staff/ledger')).toMatch(/总账平衡：\d+ 笔分录均借贷相等；2 项资金、1 份合同与总账一致/); // the contract with money approved; the other has none yet
   });
 
+  it('writes every demo bid as the bidding service does: a sealed version 1 with its receipt, from an organisation registered in the categories', async () => {
+    // Every bid of the procurement history has its sealed version, whose hash is the opening record's.
+    const bids = await t.dataSource.query(
+      `SELECT b.id, b.current_version, v.kind, v.receipt_sha256 = ob.receipt_sha256 AS same_hash, v.sealed_content IS NOT NULL AS sealed
+         FROM bids b LEFT JOIN bid_versions v ON v.bid_id = b.id AND v.version = b.current_version LEFT JOIN opened_bids ob ON ob.bid_id = b.id`,
+    );
+    expect(bids).toHaveLength(4);
+    for (const b of bids) expect(b).toMatchObject({ current_version: 1, kind: 'submission', same_hash: true, sealed: true });
+    // …and each bidder was eligible by category for the project it bid on.
+    const outOfCategory = await t.dataSource.query(
+      `SELECT o.name_zh FROM bids b JOIN organisations o ON o.id = b.organisation_id JOIN project_items pi ON pi.project_id = b.project_id
+         JOIN catalogue_items ci ON ci.code = pi.item_code WHERE NOT ci.category_code = ANY (o.service_categories)`,
+    );
+    expect(outOfCategory).toEqual([]);
+
+    // 和事佬 lost the volunteer-station project: its bid page shows its version, hash and receipt.
+    const [project] = await t.dataSource.query(`SELECT id, reference FROM projects WHERE title = $1`, [DEMO_PENDING_CONTRACT_TITLE]);
+    const [own] = await t.dataSource.query(
+      `SELECT b.id, v.receipt_sha256 FROM bids b JOIN bid_versions v ON v.bid_id = b.id JOIN users u ON u.organisation_id = b.organisation_id
+        WHERE b.project_id = $1 AND u.email = 'heshilao@demo.example'`,
+      [project.id],
+    );
+    const s = await signIn(t, { email: 'heshilao@demo.example', password: DEMO_PASSWORD });
+    const bidPage = await s.agent.get(`/projects/${project.id}/bid`);
+    expect(bidPage.status).toBe(200);
+    expect(bidPage.text).toContain(own.receipt_sha256);
+    expect(bidPage.text).toContain(`/bids/${own.id}/versions/1/receipt`);
+    expect(bidPage.text).not.toContain('贵机构未登记本项目所属的服务类别');
+    const receipt = await s.agent.get(`/bids/${own.id}/versions/1/receipt`);
+    expect(receipt.status).toBe(200);
+    expect(receipt.text).toContain(own.receipt_sha256);
+    // The opening record verifies its receipt against the opened content.
+    const { OpeningService } = await import('../../src/bidding/opening/opening.service');
+    await expect(t.app.get(OpeningService).verifyReceipt(project.reference, own.receipt_sha256)).resolves.toMatchObject({ check: { status: 'verified' } });
+  });
+
   it('records the issue 6 story in the audit trail', async () => {
     const actions = (await t.dataSource.query(`SELECT DISTINCT action FROM audit_events`)).map((r: { action: string }) => r.action);
     expect(actions).toEqual(
