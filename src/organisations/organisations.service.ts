@@ -223,7 +223,8 @@ export class OrganisationsService {
           errors.push(error);
           return null;
         });
-        if (columns && (await manager.exists(Organisation, { where: { creditCode: columns.creditCode } }))) errors.push(new CreditCodeTakenError());
+        const creditCode = columns?.creditCode ?? String(input.creditCode ?? '').trim().toUpperCase();
+        if (creditCode && (await manager.exists(Organisation, { where: { creditCode } }))) errors.push(new CreditCodeTakenError());
         errors.push(...(await this.identity.newAccountProblems(manager, input.email, input.password)));
         if (errors.length === 1) throw errors[0];
         if (errors.length > 1 || !columns) throw mergedRegistrationError(errors);
