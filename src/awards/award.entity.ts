@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { moneyTransformer } from '../common/money/money.transformer';
-import type { ChallengeOutcome, ChallengeStatus } from './domain/challenges';
+import type { ChallengeOutcome, ChallengeStatus, ChallengeSubject, ProcedureStep } from './domain/challenges';
 import type { PeriodExplanation } from './domain/working-day-period';
 import type { AwardNotice } from './award-notice';
 
@@ -70,8 +70,27 @@ export class Challenge {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ name: 'award_id', type: 'uuid' })
-  awardId: string;
+  /** The award challenged (subject `result`); null for a challenge against the documents or a procedural step. */
+  @Column({ name: 'award_id', type: 'uuid', nullable: true })
+  awardId: string | null;
+
+  @Column({ name: 'project_id', type: 'uuid' })
+  projectId: string;
+
+  /** What is challenged (政府采购法实施条例 第五十三条): the result, the procurement documents, or a procedural step. */
+  @Column({ type: 'text' })
+  subject: ChallengeSubject;
+
+  /** For subject `procedure`: which step. */
+  @Column({ type: 'text', nullable: true })
+  step: ProcedureStep | null;
+
+  /** The close of the period it was filed in, and how that period was counted. */
+  @Column({ name: 'period_ends_at', type: 'timestamptz' })
+  periodEndsAt: Date;
+
+  @Column({ name: 'period_explanation', type: 'jsonb' })
+  periodExplanation: PeriodExplanation;
 
   @Column({ name: 'organisation_id', type: 'uuid' })
   organisationId: string;

@@ -94,6 +94,12 @@ export class ChallengePeriodEndedError extends DomainError {
   }
 }
 
+export class StepNotEndedError extends DomainError {
+  constructor() {
+    super('AWARDS.STEP_NOT_ENDED', 'This procedural step has not ended yet; its challenge period has not begun', 'rule', undefined, 'awards.errors.stepNotEnded');
+  }
+}
+
 export class NotABidderError extends DomainError {
   constructor() {
     super('AWARDS.NOT_A_BIDDER', 'Only organisations whose bids were opened on this project may challenge its award', 'forbidden', undefined, 'awards.errors.notABidder');

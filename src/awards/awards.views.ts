@@ -16,10 +16,10 @@ import { AwardNotFoundError } from './awards.errors';
 import { AwardsService } from './awards.service';
 import { ChallengesService } from './challenges.service';
 import { DEVIATION_REASON_MAX, DEVIATION_REASON_MIN, validRanking } from './domain/award-rules';
-import { ANSWER_MAX, ANSWER_MIN, ATTACHMENTS_MAX, CHALLENGE_OUTCOMES, GROUNDS_MAX, GROUNDS_MIN } from './domain/challenges';
+import { ANSWER_MAX, ANSWER_MIN, ATTACHMENTS_MAX, GROUNDS_MAX, GROUNDS_MIN, PROCEDURE_STEPS, outcomesFor } from './domain/challenges';
 import { formatExactScore } from './domain/exact-score';
 import { deadlineStatus, hasEnded } from './domain/working-day-period';
-import { periodEndText } from './period.presenter';
+import { describePeriod, periodEndText } from './period.presenter';
 
 export const STAFF_READERS = ['bureau_officer', 'bureau_approver', 'auditor'] as const;
 const PROJECT_REFERENCE = /^WH-\d{4}-\d{4,}$/;
@@ -173,18 +173,24 @@ export class AwardsViews {
 
   async challengePage(challengeId: string, locale: Locale) {
     const challenge = await this.challenges.getChallenge(challengeId);
-    const [award, attachments, now] = await Promise.all([this.awards.getAward(challenge.awardId), this.challenges.attachmentsOf(challenge.id), this.now()]);
+    const [award, attachments, now] = await Promise.all([
+      challenge.awardId ? this.awards.getAward(challenge.awardId) : Promise.resolve(null),
+      this.challenges.attachmentsOf(challenge.id),
+      this.now(),
+    ]);
     const [org] = (await this.dataSource.query(`SELECT name_zh FROM organisations WHERE id = $1`, [challenge.organisationId])) as Array<{ name_zh: string }>;
+    const [project] = (await this.dataSource.query(`SELECT id, reference, title FROM projects WHERE id = $1`, [challenge.projectId])) as Array<{ id: string; reference: string; title: string }>;
     return {
       titleKey: 'awards.challenge.title',
       challenge: presentChallenge(challenge, locale, now, { organisationName: org?.name_zh }),
-      award: presentNotice(award, locale, now),
+      award: award ? presentNotice(award, locale, now) : null,
+      project,
       attachments: attachments.map((d) => ({ ...d, url: `/staff/challenges/${challenge.id}/attachments/${d.id}` })),
-      outcomes: CHALLENGE_OUTCOMES.map((code) => ({ code, labelKey: `awards.outcomes.${code}`, hintKey: `awards.outcomeHints.${code}` })),
+      outcomes: outcomesFor(challenge.subject).map((code) => ({ code, labelKey: `awards.outcomes.${code}`, hintKey: `awards.outcomeHints.${code}` })),
       answerMin: ANSWER_MIN,
       answerMax: ANSWER_MAX,
       // Who sat on the round the award came from: those found at fault are barred from a re-run (财政部令第87号 第六十七条).
-      committee: challenge.status === 'open' ? await this.committeeWithIds(award.evaluationId) : [],
+      committee: award && challenge.status === 'open' ? await this.committeeWithIds(award.evaluationId) : [],
       values: { decision: '', outcome: '', faultedMemberIds: [] },
     };
   }
@@ -196,6 +202,41 @@ export class AwardsViews {
       [evaluationId],
     )) as Array<{ user_id: string; display_name: string; role: string }>;
     return rows.map((r) => ({ userId: r.user_id, name: r.display_name, roleKey: `awards.committeeRoles.${r.role}` }));
+  }
+
+  /** The organisation's challenges against a project's documents and procedural steps, with their periods. */
+  async organisationProjectChallengesPage(actor: Actor, projectId: string, locale: Locale) {
+    const { project, now, documents, steps, own } = await this.challenges.projectChallengePeriods(actor, projectId);
+    const filed = (subject: string, step: string | null) => own.find((c) => c.subject === subject && c.step === step) ?? null;
+    const option = (period: NonNullable<typeof documents> | null, subject: 'documents' | 'procedure', step: string | null) => ({
+      subject,
+      step,
+      labelKey: subject === 'documents' ? 'awards.subjects.documents' : `awards.steps.${step}`,
+      periodText: period ? describePeriod(period.explanation, locale) : null,
+      periodEndText: period ? periodEndText(period.explanation) : null,
+      notStarted: !period,
+      isOpen: !!period && !hasEnded(now, period.endsAt) && !filed(subject, step),
+      filed: filed(subject, step) !== null,
+    });
+    const options = [option(documents, 'documents', null), ...steps.filter((s) => s.period !== undefined).map((s) => option(s.period, 'procedure', s.step))];
+    return {
+      titleKey: 'awards.projectChallenges.title',
+      project,
+      options,
+      canFile: options.some((o) => o.isOpen),
+      steps: PROCEDURE_STEPS,
+      challenges: await Promise.all(
+        own.map(async (c) => ({
+          ...presentChallenge(c, locale, now),
+          labelKey: c.subject === 'documents' ? 'awards.subjects.documents' : `awards.steps.${c.step}`,
+          attachments: (await this.challenges.attachmentsOf(c.id)).map((d) => ({ ...d, url: `/organisation/challenges/${c.id}/attachments/${d.id}` })),
+        })),
+      ),
+      groundsMin: GROUNDS_MIN,
+      groundsMax: GROUNDS_MAX,
+      attachmentsMax: ATTACHMENTS_MAX,
+      values: { choice: '', grounds: '' },
+    };
   }
 
   // ── Organisations ───────────────────────────────────────────────────────────────────────────
@@ -290,13 +331,14 @@ export class AwardsViews {
       'awards/decision': forRoles(STAFF_READERS, (req) => this.decisionPage(id(req, 'projectId'), actorFromRequest(req))),
       'awards/challenge': forRoles(STAFF_READERS, (req) => this.challengePage(id(req, 'id'), req.locale)),
       'awards/org-award': forRoles(['org_member', 'org_admin'], (req) => this.organisationAwardPage(actorFromRequest(req), id(req, 'awardId'), req.locale)),
+      'awards/org-project-challenges': forRoles(['org_member', 'org_admin'], (req) => this.organisationProjectChallengesPage(actorFromRequest(req), id(req, 'projectId'), req.locale)),
     };
   }
 
   private async challengeRows(where: string, order: string, limit = 200): Promise<ChallengeRow[]> {
     const rows = (await this.dataSource.query(
       `SELECT c.id, o.name_zh, p.reference, p.title FROM challenges c
-         JOIN awards a ON a.id = c.award_id JOIN projects p ON p.id = a.project_id JOIN organisations o ON o.id = c.organisation_id
+         JOIN projects p ON p.id = c.project_id JOIN organisations o ON o.id = c.organisation_id
         WHERE ${where} ORDER BY ${order} LIMIT ${Number(limit)}`,
     )) as Array<{ id: string; name_zh: string; reference: string; title: string }>;
     if (!rows.length) return [];

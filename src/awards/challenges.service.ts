@@ -26,9 +26,11 @@ import {
   ChallengePeriodEndedError,
   NotABidderError,
   OrganisationRequiredError,
+  StepNotEndedError,
   isChallengePeriodEndedAtCommit,
 } from './awards.errors';
-import { ATTACHMENTS_MAX, AnswerInput, checkAnswer, checkGrounds, upheldEffect } from './domain/challenges';
+import { ATTACHMENTS_MAX, AnswerInput, CheckedAnswer, PROCEDURE_STEPS, ProcedureStep, checkAnswer, checkGrounds, upheldEffect } from './domain/challenges';
+import { documentsChallengePeriod, procedureChallengePeriod } from './domain/challenge-periods';
 import { hasEnded, workingDayPeriod } from './domain/working-day-period';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -90,9 +92,11 @@ export class ChallengesService {
         const calendar = await this.rules.loadCalendar(m, localDateOf(now));
         const due = workingDayPeriod(now, this.config.challengeAnswerWorkingDays, calendar, 'challenge_answer');
         const [{ id }] = (await m.query(
-          `INSERT INTO challenges (award_id, organisation_id, filed_by, grounds, filed_at, answer_due_at, answer_due_explanation, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'open') RETURNING id`,
-          [award.id, organisationId, actor.userId, grounds, now, due.endsAt, JSON.stringify(due.explanation)],
+          `INSERT INTO challenges (award_id, organisation_id, filed_by, grounds, filed_at, answer_due_at, answer_due_explanation, status,
+             subject, project_id, period_ends_at, period_explanation)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'open', 'result', $8, $9, $10::jsonb) RETURNING id`,
+          [award.id, organisationId, actor.userId, grounds, now, due.endsAt, JSON.stringify(due.explanation), award.projectId, award.challengePeriodEndsAt,
+            JSON.stringify(award.challengePeriodExplanation)],
         )) as Array<{ id: string }>;
         const stored: DocumentMetadata[] = [];
         for (const file of files) {
@@ -144,13 +148,18 @@ export class ChallengesService {
    * is back in evaluation. All in one transaction, under the award's row lock.
    */
   async answerChallenge(actor: Actor, challengeId: string, input: AnswerInput): Promise<Challenge> {
-    const checked = checkAnswer({ decision: String(input.decision ?? ''), outcome: input.outcome ?? null, answer: String(input.answer ?? ''), faultedMemberIds: input.faultedMemberIds });
+    const subject = UUID.test(challengeId) ? (await this.dataSource.manager.findOneBy(Challenge, { id: challengeId }))?.subject : undefined;
+    if (!subject) throw new ChallengeNotFoundError();
+    const checked = checkAnswer(
+      { decision: String(input.decision ?? ''), outcome: input.outcome ?? null, answer: String(input.answer ?? ''), faultedMemberIds: input.faultedMemberIds },
+      subject,
+    );
     if (!checked.answer) throw new AwardsValidationError(checked.problems);
     const answer = checked.answer;
+    if (subject !== 'result') return this.answerProjectChallenge(actor, challengeId, answer);
     return this.dataSource.transaction(async (m) => {
-      const found = UUID.test(challengeId) ? await m.findOneBy(Challenge, { id: challengeId }) : null;
-      if (!found) throw new ChallengeNotFoundError();
-      const award = await m.findOneOrFail(Award, { where: { id: found.awardId }, lock: { mode: 'pessimistic_write' } });
+      const found = await m.findOneByOrFail(Challenge, { id: challengeId });
+      const award = await m.findOneOrFail(Award, { where: { id: found.awardId! }, lock: { mode: 'pessimistic_write' } });
       const challenge = await m.findOneOrFail(Challenge, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
       if (challenge.status !== 'open') throw new ChallengeAlreadyAnsweredError();
       const now = await this.clock.now(m);
@@ -186,7 +195,7 @@ export class ChallengesService {
           faultedMemberIds: answer.faultedMemberIds,
         },
       });
-      if (affectsAward) await this.applyUpheld(m, actor, award, project, answer.outcome!, challenge.id, answer.answer, now, answer.faultedMemberIds);
+      if (affectsAward) await this.applyUpheld(m, actor, award, project, answer.outcome as 'rerun_evaluation' | 'cancel_award', challenge.id, answer.answer, now, answer.faultedMemberIds);
       return m.findOneByOrFail(Challenge, { id: challenge.id });
     });
   }
@@ -196,7 +205,7 @@ export class ChallengesService {
     actor: Actor,
     award: Award,
     project: { id: string; reference: string; title: string },
-    outcome: NonNullable<Challenge['outcome']>,
+    outcome: 'rerun_evaluation' | 'cancel_award',
     challengeId: string,
     answer: string,
     now: Date,
@@ -232,6 +241,167 @@ export class ChallengesService {
       titleKey: `awards.notifications.award_${effect.awardStatus}`,
       params: { reference: project.reference, title: project.title },
       link: `/notices/awards/${project.reference}`,
+    });
+  }
+
+  /**
+   * A challenge against the procurement documents (any approved organisation that may bid on the
+   * project) or against a procedural step (a bidder whose bid was opened), each within its own
+   * period (实施条例 第五十三条(一)(二)), checked again at COMMIT by the database.
+   */
+  async fileProjectChallenge(
+    actor: Actor,
+    projectId: string,
+    input: { subject: string; step?: string | null; grounds: string },
+    files: ChallengeFile[],
+  ): Promise<Challenge> {
+    if (!actor.organisationId || !actor.userId) throw new OrganisationRequiredError();
+    const organisationId = actor.organisationId;
+    const subject = input.subject === 'documents' || input.subject === 'procedure' ? input.subject : null;
+    const step = subject === 'procedure' && (PROCEDURE_STEPS as readonly string[]).includes(input.step ?? '') ? (input.step as ProcedureStep) : null;
+    const grounds = (input.grounds ?? '').trim();
+    const problems = checkGrounds(grounds);
+    if (!subject) problems.push({ field: 'subject', key: 'choose' });
+    if (subject === 'procedure' && !step) problems.push({ field: 'step', key: 'choose' });
+    if (problems.length || !subject) throw new AwardsValidationError(problems);
+    if (files.length > ATTACHMENTS_MAX) {
+      throw new ValidationFailedError({ attachments: [fieldMessage('awards.validation.tooManyFiles', { max: ATTACHMENTS_MAX })] }, 'Too many attachments', 'AWARDS.INVALID');
+    }
+    let endsAt: Date | null = null;
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const facts = await this.projectFacts(m, projectId, organisationId);
+        if (!facts) throw new ChallengeNotFoundError();
+        const now = await this.clock.now(m);
+        const period = await this.projectPeriod(m, facts, subject, step);
+        if (!period) throw new StepNotEndedError();
+        endsAt = period.endsAt;
+        if (subject === 'procedure' && !facts.isBidder) throw new NotABidderError();
+        if (subject === 'documents' && !facts.isBidder && !facts.isApproved) throw new NotABidderError();
+        if (hasEnded(now, period.endsAt)) throw new ChallengePeriodEndedError(period.endsAt);
+        const calendar = await this.rules.loadCalendar(m, localDateOf(now));
+        const due = workingDayPeriod(now, this.config.challengeAnswerWorkingDays, calendar, 'challenge_answer');
+        const [{ id }] = (await m.query(
+          `INSERT INTO challenges (award_id, organisation_id, filed_by, grounds, filed_at, answer_due_at, answer_due_explanation, status,
+             subject, project_id, step, period_ends_at, period_explanation)
+           VALUES (NULL, $1, $2, $3, $4, $5, $6::jsonb, 'open', $7, $8, $9, $10, $11::jsonb) RETURNING id`,
+          [organisationId, actor.userId, grounds, now, due.endsAt, JSON.stringify(due.explanation), subject, facts.id, step, period.endsAt, JSON.stringify(period.explanation)],
+        )) as Array<{ id: string }>;
+        const stored: DocumentMetadata[] = [];
+        for (const file of files) {
+          stored.push(
+            await this.documents.store(m, {
+              ownerType: CHALLENGE_DOCUMENT_OWNER,
+              ownerId: id,
+              kind: 'challenge_attachment',
+              originalName: file.originalName,
+              buffer: file.buffer,
+              uploadedBy: actor.userId,
+              field: 'attachments',
+            }),
+          );
+        }
+        await this.notifications.notify(m, {
+          recipients: { roles: ['bureau_officer'] },
+          kind: 'challenge.filed',
+          titleKey: 'awards.notifications.challengeFiled',
+          params: { reference: facts.reference, title: facts.title },
+          link: `/staff/challenges/${id}`,
+        });
+        await this.audit.record(m, actor, {
+          action: 'challenge.filed',
+          entityType: 'challenge',
+          entityId: id,
+          after: { status: 'open', subject, step, projectId: facts.id, organisationId, filedAt: now.toISOString(), answerDueAt: due.endsAt.toISOString() },
+          details: {
+            groundsSha256: sha256(grounds),
+            groundsLength: Array.from(grounds).length,
+            attachments: stored.map((d) => ({ documentId: d.id, sha256: d.sha256, sizeBytes: d.sizeBytes })),
+            challengePeriodEndsAt: period.endsAt.toISOString(),
+          },
+        });
+        return m.findOneByOrFail(Challenge, { id });
+      });
+    } catch (error) {
+      if (isChallengePeriodEndedAtCommit(error) && endsAt) throw new ChallengePeriodEndedError(endsAt);
+      const { code, constraint } = pgError(error);
+      if (code === '23505' && (constraint === 'challenges_documents_once' || constraint === 'challenges_step_once')) throw new ChallengeAlreadyFiledError();
+      throw error;
+    }
+  }
+
+  /** The periods of the project challenges the organisation could file now (for its page). */
+  async projectChallengePeriods(actor: Actor, projectId: string) {
+    if (!actor.organisationId) throw new OrganisationRequiredError();
+    const m = this.dataSource.manager;
+    const facts = await this.projectFacts(m, projectId, actor.organisationId);
+    if (!facts || (!facts.isBidder && !facts.isApproved)) throw new ChallengeNotFoundError();
+    const now = await this.clock.now(m);
+    const documents = await this.projectPeriod(m, facts, 'documents', null);
+    const steps = [];
+    for (const step of PROCEDURE_STEPS) steps.push({ step, period: facts.isBidder ? await this.projectPeriod(m, facts, 'procedure', step) : null });
+    const own = await m.find(Challenge, { where: { projectId: facts.id, organisationId: actor.organisationId }, order: { filedAt: 'ASC', id: 'ASC' } });
+    return { project: facts, now, documents, steps, own: own.filter((c) => c.subject !== 'result') };
+  }
+
+  private async projectFacts(m: EntityManager, projectId: string, organisationId: string) {
+    if (!UUID.test(projectId)) return null;
+    const rows = (await m.query(
+      `SELECT p.id, p.reference, p.title, p.published_at,
+              (SELECT max(o.opened_at) FROM bid_openings o WHERE o.project_id = p.id) AS opened_at,
+              (SELECT max(e.signed_off_at) FROM evaluations e WHERE e.project_id = p.id AND e.status = 'signed_off') AS signed_off_at,
+              EXISTS (SELECT 1 FROM opened_bids b WHERE b.project_id = p.id AND b.organisation_id = $2) AS is_bidder,
+              EXISTS (SELECT 1 FROM organisations o WHERE o.id = $2 AND o.status = 'approved') AS is_approved
+         FROM projects p WHERE p.id = $1 AND p.published_at IS NOT NULL FOR SHARE OF p`,
+      [projectId, organisationId],
+    )) as Array<{ id: string; reference: string; title: string; published_at: Date; opened_at: Date | null; signed_off_at: Date | null; is_bidder: boolean; is_approved: boolean }>;
+    const r = rows[0];
+    return r
+      ? { id: r.id, reference: r.reference, title: r.title, publishedAt: r.published_at, openedAt: r.opened_at, signedOffAt: r.signed_off_at, isBidder: r.is_bidder, isApproved: r.is_approved }
+      : null;
+  }
+
+  /** The period of a project challenge; null while the step has not ended. */
+  private async projectPeriod(m: EntityManager, facts: NonNullable<Awaited<ReturnType<ChallengesService['projectFacts']>>>, subject: 'documents' | 'procedure', step: ProcedureStep | null) {
+    const from = subject === 'documents' ? facts.publishedAt : step === 'bid_opening' ? facts.openedAt : facts.signedOffAt;
+    if (!from) return null;
+    const calendar = await this.rules.loadCalendar(m, localDateOf(from));
+    return subject === 'documents'
+      ? documentsChallengePeriod({ publishedAt: from }, calendar, { documentsNoticeWorkingDays: this.config.documentsNoticeWorkingDays, challengeWorkingDays: this.config.challengePeriodWorkingDays })
+      : procedureChallengePeriod(from, calendar, { challengeWorkingDays: this.config.challengePeriodWorkingDays });
+  }
+
+  /** The answer to a challenge against the documents or a step: recorded and sent; the award is not touched. */
+  private answerProjectChallenge(actor: Actor, challengeId: string, answer: CheckedAnswer): Promise<Challenge> {
+    return this.dataSource.transaction(async (m) => {
+      const challenge = await m.findOneOrFail(Challenge, { where: { id: challengeId }, lock: { mode: 'pessimistic_write' } });
+      if (challenge.status !== 'open') throw new ChallengeAlreadyAnsweredError();
+      const now = await this.clock.now(m);
+      await m.query(`UPDATE challenges SET status = $2, outcome = $3, answer = $4, answered_at = $5, answered_by = $6 WHERE id = $1`, [
+        challenge.id,
+        answer.status,
+        answer.outcome,
+        answer.answer,
+        now,
+        actor.userId,
+      ]);
+      const [project] = (await m.query(`SELECT reference, title FROM projects WHERE id = $1`, [challenge.projectId])) as Array<{ reference: string; title: string }>;
+      await this.notifications.notify(m, {
+        recipients: { organisationIds: [challenge.organisationId] },
+        kind: 'challenge.answered',
+        titleKey: `awards.notifications.challenge_${answer.status}`,
+        params: { reference: project.reference, title: project.title },
+        link: `/organisation/projects/${challenge.projectId}/challenges`,
+      });
+      await this.audit.record(m, actor, {
+        action: 'challenge.answered',
+        entityType: 'challenge',
+        entityId: challenge.id,
+        before: { status: 'open' },
+        after: { status: answer.status, outcome: answer.outcome, answeredAt: now.toISOString() },
+        details: { subject: challenge.subject, step: challenge.step, answerSha256: sha256(answer.answer), answeredLate: hasEnded(now, challenge.answerDueAt) },
+      });
+      return m.findOneByOrFail(Challenge, { id: challenge.id });
     });
   }
 

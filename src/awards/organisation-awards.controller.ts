@@ -12,7 +12,7 @@ import { redirectWithFlash } from '../organisations/redirect';
 import { AwardsViews } from './awards.views';
 import { ChallengesService } from './challenges.service';
 import { ATTACHMENTS_MAX } from './domain/challenges';
-import { FileChallengeDto } from './dto/challenge.dto';
+import { FileChallengeDto, FileProjectChallengeDto } from './dto/challenge.dto';
 
 /**
  * An organisation's view of the awards on projects it bid on, and its challenges (质疑). The
@@ -53,6 +53,30 @@ export class OrganisationAwardsController {
   ) {
     await this.challenges.fileChallenge(actor, awardId, { grounds: dto.grounds }, (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })));
     await redirectWithFlash(req, res, 'awards.flash.challenged', `/organisation/awards/${awardId}#challenge`);
+  }
+
+  /** Challenges against the procurement documents and procedural steps of a project (实施条例 第五十三条(一)(二)). */
+  @Get('projects/:projectId/challenges')
+  @Render('awards/org-project-challenges')
+  projectChallenges(@Param('projectId') projectId: string, @CurrentActor() actor: Actor, @Req() req: Request) {
+    return this.views.organisationProjectChallengesPage(actor, projectId, req.locale);
+  }
+
+  /** Multipart (attachments): the CSRF token travels in the body (see MultipartForm). `choice` is "documents" or "procedure:<step>". */
+  @Post('projects/:projectId/challenges')
+  @FormView('awards/org-project-challenges', { titleKey: 'awards.projectChallenges.title' })
+  @MultipartForm(FilesInterceptor('attachments', ATTACHMENTS_MAX, documentUploadOptions({ maxFiles: ATTACHMENTS_MAX })))
+  async fileProjectChallenge(
+    @Param('projectId') projectId: string,
+    @Body() dto: FileProjectChallengeDto,
+    @UploadedFiles() files: UploadedDocumentFile[] | undefined,
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const [subject, step] = String(dto.choice ?? '').split(':');
+    await this.challenges.fileProjectChallenge(actor, projectId, { subject, step: step ?? null, grounds: dto.grounds }, (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })));
+    await redirectWithFlash(req, res, 'awards.flash.challenged', `/organisation/projects/${projectId}/challenges`);
   }
 
   @Get('challenges/:id/attachments/:documentId')

@@ -123,7 +123,7 @@ export class ComplaintsService {
         const window = complaintWindow(now, challenge, period.endsAt);
         if (!window.ok) throw window.reason === 'not_yet' ? new ComplaintNotYetError(challenge.answerDueAt) : new ComplaintPeriodEndedError(period.endsAt);
         if (await this.findByChallenge(challenge.id, m)) throw new ComplaintAlreadyFiledError();
-        const [award] = (await m.query(`SELECT project_id FROM awards WHERE id = $1`, [challenge.awardId])) as Array<{ project_id: string }>;
+        const award = { project_id: challenge.projectId };
         // 财政部令第94号 第二十六条: decided within 30 working days of receipt.
         const due = workingDayPeriod(now, DECISION_WORKING_DAYS, await this.rules.loadCalendar(m, localDateOf(now)), 'complaint_decision');
         const [{ id }] = (await m.query(

@@ -98,6 +98,7 @@ const EXPECTED: Record<string, Principal[]> = {
   'GET /organisation/challenges/:id/attachments/:documentId': ORG,
   'GET /notices/awards': ALL, 'GET /notices/awards/:projectReference': ALL, 'GET /api/v1/notices/awards/:projectReference': ALL,
   // Complaints: the challenger complains, the finance department suspends and decides (auditors read), the public reads decisions
+  'GET /organisation/projects/:projectId/challenges': ORG, 'POST /organisation/projects/:projectId/challenges': ORG,
   'GET /organisation/challenges/:id/complaint': ORG, 'POST /organisation/challenges/:id/complaint': ORG,
   'GET /finance/complaints': ['finance', 'auditor'], 'GET /finance/complaints/:id': ['finance', 'auditor'],
   'POST /finance/complaints/:id/suspension': ['finance'], 'POST /finance/complaints/:id/suspension/lift': ['finance'],

@@ -11,7 +11,25 @@
 export const CHALLENGE_DECISIONS = ['dismiss', 'uphold'] as const;
 export type ChallengeDecision = (typeof CHALLENGE_DECISIONS)[number];
 export const CHALLENGE_OUTCOMES = ['rerun_evaluation', 'cancel_award'] as const;
-export type ChallengeOutcome = (typeof CHALLENGE_OUTCOMES)[number];
+/**
+ * Upheld against the documents or a procedural step (财政部令第94号 第十六条): correct (clarify or
+ * amend the documents, redo the step) and continue, or start the procurement again. Recorded with
+ * the answer; the officer then carries it out (an amendment, a cancellation) on the project pages.
+ */
+export const PROCEDURE_OUTCOMES = ['correct_and_continue', 'restart_procurement'] as const;
+export type ChallengeOutcome = (typeof CHALLENGE_OUTCOMES)[number] | (typeof PROCEDURE_OUTCOMES)[number];
+
+/** What a challenge is against (政府采购法实施条例 第五十三条(一)(二)(三)). */
+export const CHALLENGE_SUBJECTS = ['result', 'documents', 'procedure'] as const;
+export type ChallengeSubject = (typeof CHALLENGE_SUBJECTS)[number];
+/** Procedural steps a bidder may challenge, each from the day it ended: the opening, the evaluation (sign-off). */
+export const PROCEDURE_STEPS = ['bid_opening', 'evaluation'] as const;
+export type ProcedureStep = (typeof PROCEDURE_STEPS)[number];
+
+/** The outcomes an upheld challenge of this subject may have. */
+export function outcomesFor(subject: ChallengeSubject): readonly ChallengeOutcome[] {
+  return subject === 'result' ? CHALLENGE_OUTCOMES : PROCEDURE_OUTCOMES;
+}
 export type ChallengeStatus = 'open' | 'upheld' | 'dismissed';
 
 export const GROUNDS_MIN = 10;
@@ -53,11 +71,11 @@ function idList(value: AnswerInput['faultedMemberIds']): string[] {
   return [...new Set((Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter(Boolean))];
 }
 
-export function checkAnswer(input: AnswerInput): { answer: CheckedAnswer | null; problems: TextProblem[] } {
+export function checkAnswer(input: AnswerInput, subject: ChallengeSubject = 'result'): { answer: CheckedAnswer | null; problems: TextProblem[] } {
   const problems: TextProblem[] = [];
   const decision = (CHALLENGE_DECISIONS as readonly string[]).includes(input.decision) ? (input.decision as ChallengeDecision) : null;
   if (!decision) problems.push({ field: 'decision', key: 'choose' });
-  const outcome = (CHALLENGE_OUTCOMES as readonly string[]).includes(input.outcome ?? '') ? (input.outcome as ChallengeOutcome) : null;
+  const outcome = (outcomesFor(subject) as readonly string[]).includes(input.outcome ?? '') ? (input.outcome as ChallengeOutcome) : null;
   if (decision === 'uphold' && !outcome) problems.push({ field: 'outcome', key: 'choose' });
   const answer = input.answer.trim();
   if (length(answer) < ANSWER_MIN || length(answer) > ANSWER_MAX) problems.push({ field: 'answer', key: 'textLength', params: { min: ANSWER_MIN, max: ANSWER_MAX } });
@@ -77,8 +95,8 @@ export interface UpheldEffect {
   projectStatus: 'evaluation';
 }
 
-/** What an upheld challenge does to the award, the evaluation round and the project. */
-export function upheldEffect(outcome: ChallengeOutcome): UpheldEffect {
+/** What an upheld challenge against the result does to the award, the evaluation round and the project. */
+export function upheldEffect(outcome: (typeof CHALLENGE_OUTCOMES)[number]): UpheldEffect {
   return outcome === 'rerun_evaluation'
     ? { awardStatus: 'superseded', supersedesEvaluation: true, projectStatus: 'evaluation' }
     : { awardStatus: 'cancelled', supersedesEvaluation: false, projectStatus: 'evaluation' };

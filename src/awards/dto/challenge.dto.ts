@@ -9,6 +9,19 @@ export class FileChallengeDto {
   grounds: string = '';
 }
 
+/** A challenge against the documents ("documents") or a procedural step ("procedure:bid_opening", "procedure:evaluation"). */
+export class FileProjectChallengeDto {
+  @ApiProperty({ enum: ['documents', 'procedure:bid_opening', 'procedure:evaluation'] })
+  @IsString()
+  @MaxLength(40)
+  choice: string = '';
+
+  @ApiProperty({ description: 'Grounds of the challenge, 10–20 000 characters' })
+  @IsString()
+  @MaxLength(40_000)
+  grounds: string = '';
+}
+
 /** The bureau's answer: dismiss, or uphold with an outcome. */
 export class AnswerChallengeDto {
   @ApiProperty({ enum: ['dismiss', 'uphold'] })
