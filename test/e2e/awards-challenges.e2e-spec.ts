@@ -1,4 +1,5 @@
 import { SYSTEM_ACTOR } from '../../src/audit/actor';
+import { enterCalendarYears } from '../support/calendar';
 import { ChallengesService } from '../../src/awards/challenges.service';
 import { tinyPng } from '../factories/organisations';
 import { fieldErrorsIn } from '../factories/procurement';
@@ -26,6 +27,8 @@ describe('challenges (质疑) against an award', () => {
   jest.setTimeout(60_000);
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT: '100000' });
+    // Challenge, answer and complaint periods reach next year whenever the suite runs late in a year.
+    await enterCalendarYears(t);
   });
   afterAll(async () => {
     await t.close();
@@ -127,8 +130,10 @@ describe('challenges (质疑) against an award', () => {
     await expect(
       t.dataSource.transaction(async (m) => {
         await m.query(
-          `INSERT INTO challenges (award_id, organisation_id, filed_by, grounds, filed_at, answer_due_at, answer_due_explanation, status)
-           VALUES ($1, $2, $3, $4, $5, $5::timestamptz + interval '10 days', '{}', 'open')`,
+          `INSERT INTO challenges (award_id, organisation_id, filed_by, grounds, filed_at, answer_due_at, answer_due_explanation, status,
+             subject, project_id, period_ends_at, period_explanation)
+           SELECT $1, $2, $3, $4, $5, $5::timestamptz + interval '10 days', '{}', 'open', 'result', a.project_id, a.challenge_period_ends_at, a.challenge_period_explanation
+             FROM awards a WHERE a.id = $1`,
           [award.id, loser(project).organisationId, loser(project).member.id, GROUNDS, now],
         );
         // The period ends while the transaction is still open.

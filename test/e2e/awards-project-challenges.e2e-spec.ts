@@ -1,4 +1,5 @@
 import { documentsChallengePeriod } from '../../src/awards/domain/challenge-periods';
+import { enterCalendarYears } from '../support/calendar';
 import { ProcurementRulesService } from '../../src/procurement/procurement-rules.service';
 import { setClockTo } from '../factories/delivery';
 import { fieldErrorsIn } from '../factories/procurement';
@@ -20,6 +21,8 @@ describe('challenges against the procurement documents and a procedural step (æ”
   jest.setTimeout(120_000);
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT: '100000' });
+    // Challenge, answer and complaint periods reach next year whenever the suite runs late in a year.
+    await enterCalendarYears(t);
   });
   afterAll(async () => {
     await t?.close();

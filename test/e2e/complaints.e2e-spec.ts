@@ -1,4 +1,5 @@
 import { ContractsService } from '../../src/contracts/contracts.service';
+import { enterCalendarYears } from '../support/calendar';
 import { DisbursementsService } from '../../src/payments/disbursements.service';
 import { fieldErrorsIn } from '../factories/procurement';
 import { openFundInLedger, passMilestone } from '../factories/payments';
@@ -19,6 +20,8 @@ describe('complaints (投诉) to the finance department, and the suspension it o
   jest.setTimeout(180_000);
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT: '100000' });
+    // Challenge, answer and complaint periods reach next year whenever the suite runs late in a year.
+    await enterCalendarYears(t);
     const u = await createUser(t, { roles: ['finance_supervisor'], displayName: '财政监督 黄磊' });
     financeUser = { id: u.id, email: u.email, password: u.password, displayName: '财政监督 黄磊', roles: ['finance_supervisor'] };
   });

@@ -1,4 +1,5 @@
 import { Contract } from '../../src/contracts/contract.entity';
+import { enterCalendarYears } from '../support/calendar';
 import { ContractsService } from '../../src/contracts/contracts.service';
 import { VariationsService } from '../../src/contracts/variations.service';
 import { fieldErrorsIn } from '../factories/procurement';
@@ -26,6 +27,8 @@ describe('contracts: generation, confirmation, publication', () => {
   jest.setTimeout(60_000);
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT: '100000' });
+    // Challenge, answer and complaint periods reach next year whenever the suite runs late in a year.
+    await enterCalendarYears(t);
   });
   afterAll(async () => {
     await t.close();

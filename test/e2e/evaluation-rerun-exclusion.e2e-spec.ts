@@ -1,4 +1,5 @@
 import { createEvaluatorPool } from '../factories/evaluation';
+import { enterCalendarYears } from '../support/calendar';
 import { fieldErrorsIn } from '../factories/procurement';
 import { awardProject, createEvaluatedProject, createOfficer, fileChallenge, signInAsUser } from '../factories/awards';
 import { createUser } from '../factories/users';
@@ -12,6 +13,8 @@ describe('a re-run after an upheld challenge (财政部令第87号 第六十七�
   jest.setTimeout(120_000);
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT: '100000' });
+    // Challenge, answer and complaint periods reach next year whenever the suite runs late in a year.
+    await enterCalendarYears(t);
   });
   afterAll(async () => {
     await t?.close();
