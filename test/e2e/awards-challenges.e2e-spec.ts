@@ -139,7 +139,7 @@ describe('challenges (质疑) against an award', () => {
         // The period ends while the transaction is still open.
         await m.query(`UPDATE clock_settings SET offset_ms = offset_ms + $1`, [award.challengePeriodEndsAt.getTime() - now.getTime() + 1000]);
       }),
-    ).rejects.toThrow(/challenge period of award .* has ended/);
+    ).rejects.toThrow(/challenge period of .* has ended/);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM challenges WHERE award_id = $1`, [award.id]);
     expect(n).toBe(0);
   });

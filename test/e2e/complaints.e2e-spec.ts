@@ -170,7 +170,7 @@ describe('complaints (投诉) to the finance department, and the suspension it o
     await finance.form(`/finance/complaints/${complaintId}/suspension`, { days: '30', reason: SUSPEND }).expect(303);
     const approverUser = await createApprover(t);
     const approver = await signInAsUser(t, approverUser);
-    const refused = await approver.form(`/staff/projects/${project.id}/award`, { bidId: project.bidders[0].bidId }).expect(422);
+    const refused = await approver.form(`/staff/projects/${project.id}/award`, { bidId: project.bidders[0].bidId, confirm: 'yes' }).expect(422);
     expect(refused.text).toContain('财政部门已暂停本项目的采购活动');
     const api = await approver.agent.post(`/staff/projects/${project.id}/award`).set('Accept', 'application/json').set('X-CSRF-Token', approver.csrf).send({ bidId: project.bidders[0].bidId }).expect(422);
     expect(api.body.error.code).toBe('PROCUREMENT.SUSPENDED');
@@ -184,7 +184,7 @@ describe('complaints (投诉) to the finance department, and the suspension it o
     ).rejects.toThrow(/suspended by the finance department/);
     // Dismissed: the suspension ends and the award can be made.
     await finance.form(`/finance/complaints/${complaintId}/decision`, { decision: 'dismiss', text: '投诉事项缺乏事实依据，驳回投诉。' }).expect(303);
-    await approver.form(`/staff/projects/${project.id}/award`, { bidId: project.bidders[0].bidId, reason: '' }).expect(303);
+    await approver.form(`/staff/projects/${project.id}/award`, { bidId: project.bidders[0].bidId, reason: '', confirm: 'yes' }).expect(303);
   });
 
   it('a suspended procurement cannot confirm its contract or pay: refused by the services and by the database; it resumes when lifted or after its days', async () => {
@@ -201,13 +201,13 @@ describe('complaints (投诉) to the finance department, and the suspension it o
     await finance.form(`/finance/complaints/${complaintId}/suspension`, { days: '10', reason: SUSPEND }).expect(303);
     const approverUser = await createApprover(t);
     const approver = await signInAsUser(t, approverUser);
-    const refused = await approver.form(`/staff/contracts/${generated.id}/confirm`, {}).expect(422);
+    const refused = await approver.form(`/staff/contracts/${generated.id}/confirm`, { confirm: 'yes' }).expect(422);
     expect(refused.text).toContain('财政部门已暂停本项目的采购活动');
     await expect(t.dataSource.query(`UPDATE contracts SET approver_confirmed_at = app_now(), approver_confirmed_by = $2 WHERE id = $1`, [generated.id, approverUser.id])).rejects.toThrow(
       /suspended by the finance department/,
     );
     await finance.form(`/finance/complaints/${complaintId}/suspension/lift`, { liftReason: '经审查，暂停的必要性已消除，恢复采购活动。' }).expect(303);
-    await approver.form(`/staff/contracts/${generated.id}/confirm`, {}).expect(303);
+    await approver.form(`/staff/contracts/${generated.id}/confirm`, { confirm: 'yes' }).expect(303);
     const [active] = await t.dataSource.query(`SELECT status FROM contracts WHERE id = $1`, [generated.id]);
     expect(active.status).toBe('active');
 
@@ -216,7 +216,7 @@ describe('complaints (投诉) to the finance department, and the suspension it o
     await passMilestone(t, generated.id, 1, 9000);
     const proposed = await t.app.get(DisbursementsService).proposeDisbursement(actorOf(officer), generated.id, 1);
     await finance.form(`/finance/complaints/${complaintId}/suspension`, { days: '3', reason: SUSPEND }).expect(303);
-    const payRefused = await approver.form(`/staff/disbursements/${proposed.id}/approve`, {}).expect(422);
+    const payRefused = await approver.form(`/staff/disbursements/${proposed.id}/approve`, { confirm: 'yes' }).expect(422);
     expect(payRefused.text).toContain('财政部门已暂停本项目的采购活动');
     await expect(t.dataSource.query(`UPDATE disbursements SET status = 'approved', decided_by = $2, decided_at = app_now() WHERE id = $1`, [proposed.id, approverUser.id])).rejects.toThrow(
       /suspended by the finance department/,
@@ -226,6 +226,6 @@ describe('complaints (投诉) to the finance department, and the suspension it o
     // A suspension lasts its days at most (财政部令第94号 第二十八条): three days later the approval goes through.
     await advanceClock(t.dataSource, 3 * 86_400_000 + 60_000);
     const again = await signInAsUser(t, approverUser);
-    await again.form(`/staff/disbursements/${proposed.id}/approve`, {}).expect(303);
+    await again.form(`/staff/disbursements/${proposed.id}/approve`, { confirm: 'yes' }).expect(303);
   });
 });
