@@ -14,6 +14,7 @@ import { requestContext } from './common/http/request-context.middleware';
 import { viewHelpers } from './common/views/view-helpers';
 import { AppConfig } from './config/app.config';
 import { configureSessions } from './identity/session.setup';
+import { OrganisationsService } from './organisations/organisations.service';
 
 export const ROOT_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 export const VIEWS_DIR = path.join(ROOT_DIR, 'views');
@@ -65,6 +66,20 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.user) res.setHeader('Cache-Control', 'no-store');
     next();
+  });
+  // An organisation's navigation offers the bidding, delivery and money pages only once it is approved
+  // (a draft, returned or suspended one has its organisation page, notices and inbox).
+  const organisations = app.get(OrganisationsService);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const organisationId = (req.user as { organisationId?: string | null } | undefined)?.organisationId;
+    if (!organisationId) return next();
+    organisations
+      .getFacts(organisationId)
+      .then((facts) => {
+        res.locals.organisationApproved = facts?.status === 'approved';
+        next();
+      })
+      .catch(next);
   });
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');

@@ -1,0 +1,38 @@
+import { OrganisationStatus } from '../../src/organisations/organisation.entity';
+import { createOrganisation } from '../factories/organisations';
+import { signIn } from '../factories/users';
+import { TestApp, createTestApp } from '../support/test-app';
+
+/** The navigation offers an organisation only what its status lets it use (issue 10, polish). */
+describe('organisation navigation by status', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ LOGIN_RATE_LIMIT: '1000' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const navOf = async (status: OrganisationStatus): Promise<string> => {
+    const { admin } = await createOrganisation(t, { status });
+    const s = await signIn(t, admin);
+    const res = await s.agent.get('/dashboard');
+    expect(res.status).toBe(200);
+    const nav = /<nav[^>]*class="main-nav"[\s\S]*?<\/nav>/.exec(res.text)?.[0];
+    expect(nav).toBeDefined();
+    return nav!;
+  };
+  const fullOrganisationEntries = ['/projects', '/bids', '/organisation/awards', '/organisation/contracts', '/organisation/deliveries', '/organisation/surveys', '/organisation/payments', '/organisation/reports'];
+
+  it.each<OrganisationStatus>(['draft', 'needs_changes', 'suspended'])('offers a %s organisation its organisation page and notices only', async (status) => {
+    const nav = await navOf(status);
+    expect(nav).toContain('href="/organisation"');
+    expect(nav).toContain('href="/notices"');
+    for (const href of fullOrganisationEntries) expect(nav).not.toContain(`href="${href}"`);
+  });
+
+  it('offers an approved organisation the whole organisation navigation', async () => {
+    const nav = await navOf('approved');
+    for (const href of ['/organisation', ...fullOrganisationEntries]) expect(nav).toContain(`href="${href}"`);
+  });
+});
