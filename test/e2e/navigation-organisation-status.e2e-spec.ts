@@ -35,4 +35,17 @@ describe('organisation navigation by status', () => {
     const nav = await navOf('approved');
     for (const href of ['/organisation', ...fullOrganisationEntries]) expect(nav).toContain(`href="${href}"`);
   });
+
+  it('says there is nothing to do on the dashboard instead of "0 milestone(s) need action"', async () => {
+    const { admin } = await createOrganisation(t, { status: 'approved' });
+    const s = await signIn(t, admin);
+    const zh = await s.agent.get('/dashboard');
+    expect(zh.status).toBe(200);
+    expect(zh.text).not.toContain('0 个里程碑需要处理');
+    expect(zh.text).toContain('目前没有需要处理的里程碑。');
+    await s.agent.get('/locale/en?next=/dashboard');
+    const en = await s.agent.get('/dashboard');
+    expect(en.text).not.toContain('0 milestone(s) need action');
+    expect(en.text).toContain('Nothing needs action on your milestones.');
+  });
 });
