@@ -28,6 +28,8 @@ export interface ContractTextInput {
   amountMinor: number;
   milestones: ContractMilestoneTerms[];
   settlementMethod: string;
+  /** The project's payment terms fixed at publication, as sentences (payment-terms.presenter). */
+  paymentTerms: string[];
   deliveryPlan: Array<{ milestone: number; milestoneName: string; plan: string }>;
 }
 
@@ -45,6 +47,7 @@ export function renderContractText(input: ContractTextInput): { text: string; sh
     ...input,
     award: { awardedAt: formatLocal(input.award.awardedAt), challengePeriodEndsAt: input.award.challengePeriodEndText },
     items: input.items.map((i) => ({ ...i, notes: i.notes ?? '' })),
+    paymentTerms: input.paymentTerms.map((line, i) => `（${i + 1}）${line}`),
     amount: yuan(input.amountMinor),
     amountInWords: amountInWords(input.amountMinor),
     milestones: input.milestones.map((m) => ({

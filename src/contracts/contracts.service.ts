@@ -14,6 +14,7 @@ import { FundsService, pgError } from '../procurement/funds.service';
 import { ProcurementRulesService } from '../procurement/procurement-rules.service';
 import { ProjectsService } from '../procurement/projects.service';
 import { Contract, ContractItem, ContractMilestone, ContractParties } from './contract.entity';
+import { describePaymentTerms } from '../procurement/payment-terms.presenter';
 import { renderContractText } from './contract-text';
 import { CONTRACTS_CONFIG, ContractsConfig } from './contracts.config';
 import {
@@ -107,6 +108,7 @@ export class ContractsService {
           amountMinor: award.priceMinor,
           milestones,
           settlementMethod,
+          paymentTerms: describePaymentTerms(project.paymentTerms, 'zh-CN'),
           deliveryPlan,
         });
         const [{ id }] = (await m.query(

@@ -1,4 +1,4 @@
-import { paymentRulesAt } from './payment-rules.query';
+import { paymentRulesOfContract } from './payment-rules.query';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -129,7 +129,7 @@ export class DisbursementsService {
         )) as Array<{ round: number; score_centi: number }>;
         if (!result) throw new MilestoneNotPassedError('without an evaluation result');
         const now = await this.clock.now(m);
-        const { id: rulesId, rules } = await paymentRulesAt(m, now);
+        const { id: rulesId, rules } = await paymentRulesOfContract(m, contract.id);
         const tranche = computeTranche({ trancheMinor: Number(milestone.amountMinor), scoreCenti: result.score_centi, rules });
         if (tranche.payableMinor <= 0) throw new NothingPayableError();
         const rail: Rail = await this.stripeRail.railForProposal(m, contract.organisationId);

@@ -1,15 +1,25 @@
 import { EntityManager } from 'typeorm';
 import { PaymentRules } from './domain/payment-rules';
 
-/** The payment-by-results rules in force on `now`'s date in Asia/Shanghai (the newest row effective by then). */
-export async function paymentRulesAt(m: EntityManager, now: Date): Promise<{ id: string; rules: PaymentRules }> {
-  const [r] = (await m.query(
-    `SELECT id, excellent_bp, good_bp, pass_bp, fail_bp, pass_holdback_release_min_grade, retention_bp
-       FROM payment_rules WHERE effective_from <= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date ORDER BY effective_from DESC LIMIT 1`,
-    [now],
-  )) as Array<{ id: string; excellent_bp: number; good_bp: number; pass_bp: number; fail_bp: number; pass_holdback_release_min_grade: 'excellent' | 'good'; retention_bp: number }>;
+/** The terms as copied onto a project at publication (migration FixPaymentTermsAtPublication). */
+export interface FixedPaymentTerms extends PaymentRules {
+  paymentRulesId: string;
+  /** YYYY-MM-DD: the rules row's effective date. */
+  effectiveFrom: string;
+}
+
+/**
+ * The payment-by-results table of a contract: the one fixed when its project was published,
+ * whatever rules are in force today. Every tranche, release and termination uses this.
+ */
+export async function paymentRulesOfContract(m: EntityManager, contractId: string): Promise<{ id: string; rules: PaymentRules }> {
+  const [row] = (await m.query(`SELECT p.payment_terms FROM contracts c JOIN projects p ON p.id = c.project_id WHERE c.id = $1`, [contractId])) as Array<{
+    payment_terms: FixedPaymentTerms | null;
+  }>;
+  const t = row?.payment_terms;
+  if (!t) throw new Error(`contract ${contractId}: its project has no fixed payment terms`);
   return {
-    id: r.id,
-    rules: { excellentBp: r.excellent_bp, goodBp: r.good_bp, passBp: r.pass_bp, failBp: r.fail_bp, passHoldbackReleaseMinGrade: r.pass_holdback_release_min_grade, retentionBp: r.retention_bp },
+    id: t.paymentRulesId,
+    rules: { excellentBp: t.excellentBp, goodBp: t.goodBp, passBp: t.passBp, failBp: t.failBp, passHoldbackReleaseMinGrade: t.passHoldbackReleaseMinGrade, retentionBp: t.retentionBp },
   };
 }

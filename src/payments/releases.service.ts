@@ -1,4 +1,4 @@
-import { paymentRulesAt } from './payment-rules.query';
+import { paymentRulesOfContract } from './payment-rules.query';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -221,7 +221,7 @@ export class ReleasesService {
       approvedTranche: tranches.get(ms.position) ?? null,
     }));
     const now = await this.clock.now(m);
-    const { id: rulesId, rules } = await paymentRulesAt(m, now);
+    const { id: rulesId, rules } = await paymentRulesOfContract(m, contract.id);
     const [balances] = (await m.query(`SELECT approved_minor::text AS approved FROM contracts WHERE id = $1`, [contract.id])) as Array<{ approved: string }>;
     const [s] = (await m.query(`SELECT * FROM contract_settlements WHERE contract_id = $1`, [contract.id])) as Array<Record<string, string & Date>>;
     const settlement: Settlement | null = s

@@ -1,3 +1,4 @@
+import type { PaymentTerms } from './domain/payment-terms';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { moneyTransformer } from '../common/money/money.transformer';
 import type { StoredDeadlineExplanation } from './deadline.presenter';
@@ -94,6 +95,10 @@ export class Project {
 
   @Column({ name: 'deadline_explanation', type: 'jsonb', nullable: true })
   deadlineExplanation: StoredDeadlineExplanation | null;
+
+  /** Copied by the database when the project leaves draft, never written by the app (FixPaymentTermsAtPublication). */
+  @Column({ name: 'payment_terms', type: 'jsonb', nullable: true, insert: false, update: false })
+  paymentTerms: PaymentTerms | null;
 
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt: Date | null;

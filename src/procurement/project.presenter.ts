@@ -1,6 +1,7 @@
 import { Locale, translate } from '../i18n/i18n';
 import { formatDateTime } from '../common/views/view-helpers';
 import { describeProjectDeadline } from './deadline.presenter';
+import { describePaymentTerms } from './payment-terms.presenter';
 import { formatBp } from './domain/milestones';
 import { canDo } from './domain/project-lifecycle';
 import { availableMinor } from './fund.entity';
@@ -91,6 +92,7 @@ export function presentProject(detail: ProjectDetail, options: PresentOptions) {
     questionDeadlineAt: p.questionDeadlineAt,
     bidDeadlineAt: p.bidDeadlineAt,
     deadlineLines: describeProjectDeadline(p.deadlineExplanation, options.locale),
+    paymentTermLines: describePaymentTerms(p.paymentTerms, options.locale),
     amendments: detail.amendments.map((a) => ({
       sequence: a.sequence,
       kind: a.kind,

@@ -1,4 +1,4 @@
-import { paymentRulesAt } from '../payments/payment-rules.query';
+import { paymentRulesOfContract } from '../payments/payment-rules.query';
 import { computeTranche } from '../payments/domain/payment-rules';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -728,7 +728,7 @@ export class ServiceEvaluationService {
                             AND d.kind = 'tranche' AND d.status <> 'rejected')`,
       [contract.id],
     )) as Array<{ score_centi: number; amount_minor: string }>;
-    const { rules } = await paymentRulesAt(m, now);
+    const { rules } = await paymentRulesOfContract(m, contract.id);
     const owedMinor = owed.reduce((sum, o) => sum + computeTranche({ trancheMinor: Number(o.amount_minor), scoreCenti: o.score_centi, rules }).payableMinor, 0);
     const plan = terminationPlan(
       milestones.map((x) => ({ position: x.position, status: x.status, amountMinor: Number(x.amount_minor) })),
