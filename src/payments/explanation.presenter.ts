@@ -25,7 +25,9 @@ function displayParams(params: Record<string, number | string>, locale: Locale):
       if (name === 'grade') out.gradeCode = String(value);
     } else out[name] = String(value);
   }
-  if (typeof params.sumCenti === 'number' && typeof params.count === 'number' && params.count > 0) out.average = (params.sumCenti / params.count / 100).toFixed(2);
+  // The rounded figure the decision used (grades.ts averageScoreCenti); rows stored before it carry only sum and count.
+  if (typeof params.averageCenti === 'number') out.average = (params.averageCenti / 100).toFixed(2);
+  else if (typeof params.sumCenti === 'number' && typeof params.count === 'number' && params.count > 0) out.average = (params.sumCenti / params.count / 100).toFixed(2);
   return out;
 }
 

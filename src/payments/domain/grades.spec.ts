@@ -1,4 +1,4 @@
-import { GradeError, gradeAtLeast, gradeOf } from './grades';
+import { GradeError, averageScoreCenti, formatScoreCenti, gradeAtLeast, gradeOf } from './grades';
 
 describe('grade bands', () => {
   it.each([
@@ -24,5 +24,29 @@ describe('grade bands', () => {
     expect(gradeAtLeast('excellent', 'good')).toBe(true);
     expect(gradeAtLeast('good', 'good')).toBe(true);
     expect(gradeAtLeast('pass', 'good')).toBe(false);
+  });
+});
+
+describe('averageScoreCenti: rounded half up to hundredths once', () => {
+  it.each([
+    [[7999, 8000, 8000], 8000], // 79.9967 → 80.00
+    [[7999, 7999, 8000], 7999], // 79.9933 → 79.99
+    [[7900, 8099], 8000], // 79.995 → 80.00 (half up)
+    [[7900, 8098], 7999], // 79.99 exactly
+    [[9000], 9000],
+    [[0, 1], 1], // 0.005 → 0.01
+  ])('%j averages to %i', (scores, expected) => {
+    expect(averageScoreCenti(scores)).toBe(expected);
+    expect(gradeOf(averageScoreCenti(scores))).toBe(gradeOf(expected));
+  });
+
+  it('formats the figure it decided on', () => {
+    expect(formatScoreCenti(averageScoreCenti([7999, 8000, 8000]))).toBe('80.00');
+    expect(formatScoreCenti(7999)).toBe('79.99');
+  });
+
+  it('refuses no scores and a score out of range', () => {
+    expect(() => averageScoreCenti([])).toThrow(GradeError);
+    expect(() => averageScoreCenti([10001])).toThrow(GradeError);
   });
 });

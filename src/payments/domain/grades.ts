@@ -33,3 +33,21 @@ export function gradeOf(scoreCenti: number): Grade {
 export function gradeAtLeast(grade: Grade, minimum: Grade): boolean {
   return GRADES.indexOf(grade) <= GRADES.indexOf(minimum);
 }
+
+/**
+ * One rounding rule for grades: an average of scores (each already in hundredths) is rounded
+ * half up to hundredths ONCE, here, and every decision (the grade, a hold-back release) uses that
+ * figure, which is also the one shown. 7999, 8000, 8000 average 7999.67 → 8000 (80.00, 良好), not
+ * 7999 (79.99, 合格) beside a displayed 80.00.
+ */
+export function averageScoreCenti(scoresCenti: readonly number[]): number {
+  if (!scoresCenti.length) throw new GradeError('an average needs at least one score');
+  const sum = scoresCenti.reduce((s, c) => s + assertScoreCenti(c), 0);
+  const n = scoresCenti.length;
+  return Math.floor((2 * sum + n) / (2 * n));
+}
+
+/** Hundredths as the score shown: 7999 → "79.99". */
+export function formatScoreCenti(scoreCenti: number): string {
+  return `${Math.floor(scoreCenti / 100)}.${String(scoreCenti % 100).padStart(2, '0')}`;
+}

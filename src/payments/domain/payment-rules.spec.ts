@@ -1,3 +1,4 @@
+import { renderExplanation } from '../explanation.presenter';
 import { DEFAULT_PAYMENT_RULES, computeTranche, holdbackRelease, shareOf } from './payment-rules';
 
 const sum = (t: { payableMinor: number; retentionMinor: number; holdbackMinor: number; withheldMinor: number }) => t.payableMinor + t.retentionMinor + t.holdbackMinor + t.withheldMinor;
@@ -52,6 +53,24 @@ describe('payment by results', () => {
 
   it('releases the pass hold-backs only if the average grade is at least good', () => {
     expect(holdbackRelease([{ scoreCenti: 7900, holdbackMinor: 100 }, { scoreCenti: 8100, holdbackMinor: 0 }], DEFAULT_PAYMENT_RULES)).toMatchObject({ releaseMinor: 100, averageGrade: 'good' });
-    expect(holdbackRelease([{ scoreCenti: 7900, holdbackMinor: 100 }, { scoreCenti: 8099, holdbackMinor: 0 }], DEFAULT_PAYMENT_RULES)).toMatchObject({ releaseMinor: 0, averageGrade: 'pass' });
+    expect(holdbackRelease([{ scoreCenti: 7900, holdbackMinor: 100 }, { scoreCenti: 8098, holdbackMinor: 0 }], DEFAULT_PAYMENT_RULES)).toMatchObject({ releaseMinor: 0, averageGrade: 'pass' });
+    // 79.995 rounds half up to 80.00: shown 80.00 and decided as 80.00 (良好), released.
+    expect(holdbackRelease([{ scoreCenti: 7900, holdbackMinor: 100 }, { scoreCenti: 8099, holdbackMinor: 0 }], DEFAULT_PAYMENT_RULES)).toMatchObject({ releaseMinor: 100, averageGrade: 'good' });
+  });
+});
+
+describe('one rounding rule for the hold-back decision', () => {
+  it('an average of 79.9967 (79.99, 80.00, 80.00) is shown 80.00 and treated as 80.00: 良好, the hold-back is released', () => {
+    const result = holdbackRelease(
+      [
+        { scoreCenti: 7999, holdbackMinor: 5_000 },
+        { scoreCenti: 8000, holdbackMinor: 0 },
+        { scoreCenti: 8000, holdbackMinor: 0 },
+      ],
+      DEFAULT_PAYMENT_RULES,
+    );
+    expect(result).toMatchObject({ averageGrade: 'good', releaseMinor: 5_000 });
+    expect(result.explanation).toMatchObject({ params: { averageCenti: 8000, grade: 'good' } });
+    expect(renderExplanation([result.explanation], 'zh-CN')[0]).toContain('平均得分 80.00，等级 良好');
   });
 });

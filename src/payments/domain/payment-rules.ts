@@ -1,5 +1,5 @@
 import { ExplanationLine, line } from './explanation';
-import { Grade, gradeAtLeast, gradeOf } from './grades';
+import { Grade, averageScoreCenti, gradeAtLeast, gradeOf } from './grades';
 
 /** A payment_rules row: the payable share of a tranche per grade, in basis points. */
 export interface PaymentRules {
@@ -84,12 +84,14 @@ export interface MilestoneOutcome {
 export function holdbackRelease(outcomes: MilestoneOutcome[], rules: PaymentRules): { releaseMinor: number; averageGrade: Grade; explanation: ExplanationLine } {
   if (!outcomes.length) throw new PaymentRuleError('no milestone outcomes');
   const sum = outcomes.reduce((s, o) => s + o.scoreCenti, 0);
-  const averageGrade = gradeOf(Math.floor(sum / outcomes.length));
+  const average = averageScoreCenti(outcomes.map((o) => o.scoreCenti));
+  const averageGrade = gradeOf(average);
   const held = outcomes.reduce((s, o) => s + o.holdbackMinor, 0);
   const releaseMinor = gradeAtLeast(averageGrade, rules.passHoldbackReleaseMinGrade) ? held : 0;
   return {
     releaseMinor,
     averageGrade,
-    explanation: line(releaseMinor ? 'averageReleased' : 'averageNotReleased', { sumCenti: sum, count: outcomes.length, grade: averageGrade, heldMinor: held }),
+    // The average is the rounded figure (averageCenti) the decision used; sumCenti/count kept for older renderers.
+    explanation: line(releaseMinor ? 'averageReleased' : 'averageNotReleased', { sumCenti: sum, count: outcomes.length, averageCenti: average, grade: averageGrade, heldMinor: held }),
   };
 }

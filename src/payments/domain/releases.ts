@@ -1,5 +1,5 @@
 import { ExplanationLine, line } from './explanation';
-import { Grade, gradeAtLeast, gradeOf } from './grades';
+import { Grade, averageScoreCenti as averageOf, gradeAtLeast, gradeOf } from './grades';
 import { PaymentRules, computeTranche, holdbackRelease } from './payment-rules';
 import { PostingLine, Scope } from './postings';
 
@@ -130,7 +130,7 @@ export function planReleases(milestones: MilestoneFacts[], rules: PaymentRules):
     };
   }
   const hb = holdbackRelease(splits.map((s) => ({ scoreCenti: s.scoreCenti, holdbackMinor: s.holdbackMinor })), rules);
-  const averageScoreCenti = Math.floor(splits.reduce((s, m) => s + m.scoreCenti, 0) / splits.length);
+  const averageScoreCenti = averageOf(splits.map((m) => m.scoreCenti));
   const holdbackExplanation = [hb.explanation];
   if (hb.releaseMinor === 0 && heldHoldback > 0) holdbackExplanation.push(line('holdbackForfeited', { minGrade: rules.passHoldbackReleaseMinGrade, heldMinor: heldHoldback }));
   const retentionExplanation = heldRetention > 0 ? [line('retentionReleased', { heldMinor: heldRetention })] : [];
