@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
+import { STAFF_ROLES } from '../identity/domain/roles';
 import { ProcurementRulesService } from './procurement-rules.service';
 import { presentListRow } from './project.presenter';
 import { ProjectQueriesService } from './project-queries.service';
 
-/** Staff who work with periods: they are warned while a year's holiday arrangement is missing. */
-const CALENDAR_WARNED_ROLES = ['admin', 'bureau_officer', 'bureau_approver', 'auditor'];
 
 /** The officer's panel: drafts, deadlines within three days, questions awaiting an answer; the calendar warning for staff. */
 @Injectable()
@@ -17,7 +16,7 @@ export class ProcurementDashboard {
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {
     const widgets: DashboardWidget[] = [];
-    if (user.roles.some((r) => CALENDAR_WARNED_ROLES.includes(r))) {
+    if (user.roles.some((r) => (STAFF_ROLES as readonly string[]).includes(r))) {
       // From 1 November while next year is missing (and all year while this one is).
       const missing = await this.rules.missingYears();
       if (missing.length) {

@@ -5,6 +5,7 @@ import { AwardsService } from '../../src/awards/awards.service';
 import { advanceClock, dbNow } from '../support/clock';
 import { TestApp } from '../support/test-app';
 import { Session, TEST_PASSWORD, createUser, signIn } from './users';
+import { enterCalendarYears } from '../support/calendar';
 
 /**
  * Award-stage fixtures written straight in SQL, as procurement, bidding and evaluation would
@@ -100,6 +101,8 @@ export async function createEvaluatedProject(
   } = {},
 ): Promise<EvaluatedProject> {
   counter += 1;
+  // Its periods (challenge, answer, publication) may reach next year: enter that year's (test) holidays.
+  await enterCalendarYears(t);
   const tag = randomBytes(2).toString('hex');
   const specs = options.bidders ?? DEFAULT_BIDDERS.map((b) => ({ ...b, nameZh: `${b.nameZh}${counter}${tag}` }));
   const reservedMinor = options.reservedMinor ?? 20_000_000;

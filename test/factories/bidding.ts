@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { TestApp } from '../support/test-app';
 import { Session, TEST_PASSWORD, createUser, signIn } from './users';
+import { enterCalendarYears } from '../support/calendar';
 
 /**
  * Sealed-bidding fixtures written straight in SQL: approved organisations with a member account,
@@ -87,6 +88,8 @@ let projectCounter = 0;
 
 /** A fund and a published project on it (reservation = ceiling), created by a bureau officer. */
 export async function createPublishedProject(t: TestApp, overrides: ProjectOverrides = {}): Promise<BiddingProject> {
+  // Its periods (challenge, answer, publication) may reach next year: enter that year's (test) holidays.
+  await enterCalendarYears(t);
   projectCounter += 1;
   const officer = await createUser(t, { roles: ['bureau_officer'] });
   const ceiling = overrides.budgetCeilingMinor ?? 20_000_000;

@@ -7,6 +7,7 @@ import { TestApp } from '../support/test-app';
 import { BiddingOrganisation, createBiddingOrganisation } from './bidding';
 import { createEvaluator } from './evaluators';
 import { createUser } from './users';
+import { enterCalendarYears } from '../support/calendar';
 
 /**
  * Evaluation fixtures. An opened project is written straight in SQL (projects, bids,
@@ -54,6 +55,8 @@ export const DEFAULT_CRITERIA = [
 ];
 
 export async function createOpenedProject(t: TestApp, spec: OpenedProjectSpec): Promise<OpenedProject> {
+  // Its periods (challenge, answer, publication) may reach next year: enter that year's (test) holidays.
+  await enterCalendarYears(t);
   counter += 1;
   const officer = await createUser(t, { roles: ['bureau_officer'], displayName: `经办人${counter}` });
   const method = spec.method ?? 'open_tender';
