@@ -187,7 +187,7 @@ export function presentMyBids(rows: MyBidRow[]) {
     projectStatusKey: `bidding.projectStatus.${r.projectStatus}`,
     url: `/projects/${r.projectId}/bid`,
     projectUrl: `/projects/${r.projectId}`,
-    receiptUrl: receiptUrl(r.bidId, r.currentVersion),
+    receiptUrl: r.hasReceipt ? receiptUrl(r.bidId, r.currentVersion) : null,
     openingUrl: r.isOpened ? openingUrl(r.projectReference) : null,
   }));
 }

@@ -87,6 +87,8 @@ export interface MyBidRow {
   currentVersion: number;
   lastChangedAt: Date;
   isOpened: boolean;
+  /** The current version has a receipt (a sealed submission or amendment, not a withdrawal). */
+  hasReceipt: boolean;
 }
 
 export interface SubmitBidInput extends BidInput {
@@ -264,12 +266,13 @@ export class BidsService {
     const organisationId = requireOrganisation(actor);
     const rows = (await this.dataSource.query(
       `SELECT b.id, b.project_id, p.reference, p.title, p.status AS project_status, p.bid_deadline_at, b.status, b.current_version, b.last_changed_at,
-              EXISTS (SELECT 1 FROM bid_openings o WHERE o.project_id = b.project_id) AS is_opened
+              EXISTS (SELECT 1 FROM bid_openings o WHERE o.project_id = b.project_id) AS is_opened,
+              EXISTS (SELECT 1 FROM bid_versions v WHERE v.bid_id = b.id AND v.version = b.current_version AND v.receipt_sha256 IS NOT NULL) AS has_receipt
          FROM bids b JOIN projects p ON p.id = b.project_id
         WHERE b.organisation_id = $1
         ORDER BY p.bid_deadline_at DESC, b.id`,
       [organisationId],
-    )) as Array<{ id: string; project_id: string; reference: string; title: string; project_status: string; bid_deadline_at: Date | null; status: 'submitted' | 'withdrawn'; current_version: number; last_changed_at: Date; is_opened: boolean }>;
+    )) as Array<{ id: string; project_id: string; reference: string; title: string; project_status: string; bid_deadline_at: Date | null; status: 'submitted' | 'withdrawn'; current_version: number; last_changed_at: Date; is_opened: boolean; has_receipt: boolean }>;
     return rows.map((r) => ({
       bidId: r.id,
       projectId: r.project_id,
@@ -281,6 +284,7 @@ export class BidsService {
       currentVersion: r.current_version,
       lastChangedAt: r.last_changed_at,
       isOpened: r.is_opened,
+      hasReceipt: r.has_receipt,
     }));
   }
 
