@@ -188,6 +188,8 @@ export function presentMyBids(rows: MyBidRow[]) {
     url: `/projects/${r.projectId}/bid`,
     projectUrl: `/projects/${r.projectId}`,
     receiptUrl: r.hasReceipt ? receiptUrl(r.bidId, r.currentVersion) : null,
+    // Once a committee evaluates the project (or has), the bid's own evaluation page (qualification, explanations, results).
+    evaluationUrl: r.status === 'submitted' && (r.projectStatus === 'evaluation' || r.projectStatus === 'awarded') ? `/bids/${r.bidId}/evaluation` : null,
     openingUrl: r.isOpened ? openingUrl(r.projectReference) : null,
   }));
 }
