@@ -1,5 +1,5 @@
 import { Browser } from 'playwright-core';
-import { artifact, launchBrowser, signInPage } from '../support/browser';
+import { artifact, clickNav, launchBrowser, signInPage } from '../support/browser';
 import { TestApp, createTestApp } from '../support/test-app';
 import { DEFAULT_BIDDERS, EvaluatedProject, TestUser, createApprover, createEvaluatedProject, createOfficer, passChallengePeriod } from '../factories/awards';
 
@@ -69,10 +69,9 @@ describe('approver journey: award, public notice, challenge period, contract con
 
     // 3. The challenge period passes with no challenge (database clock).
     await passChallengePeriod(t, awardId);
-    await office.goto(`${baseUrl}/dashboard`);
+    await clickNav(office, '工作台');
     expect(await office.locator('[data-testid=dash-ready-for-contract]').textContent()).toContain(project.reference);
-    await office.goto(`${baseUrl}/staff/awards/${awardId}`);
-    await office.click('[data-testid=contract-link]');
+    await office.click('[data-testid=dash-ready-for-contract] a');
     await office.waitForSelector('[data-testid=generate-form]');
     await office.click('[data-testid=generate-contract]');
     await office.waitForSelector('[data-testid=contract-text]');
@@ -94,7 +93,7 @@ describe('approver journey: award, public notice, challenge period, contract con
     expect(await org.locator('.notice-success').textContent()).toContain('等待另一方确认');
 
     // 5. The approver confirms: the contract takes effect and is published.
-    await staff.goto(`${baseUrl}/dashboard`);
+    await clickNav(staff, '工作台');
     expect(await staff.locator('[data-testid=dash-contracts-to-confirm]').textContent()).toContain(reference);
     await staff.click(`[data-testid=dash-contracts-to-confirm] a`);
     await staff.waitForSelector('[data-testid=approver-confirm]');
@@ -118,7 +117,9 @@ describe('approver journey: award, public notice, challenge period, contract con
     expect(await visitor.locator('[data-testid=approver-confirmed]').textContent()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     expect(await visitor.locator('[data-testid=published-at]').count()).toBe(1);
     await visitor.screenshot({ path: artifact('contract-notice-desktop.png'), fullPage: true });
-    await phone.goto(`${baseUrl}/notices/contracts/${reference}`);
+    await phone.goto(`${baseUrl}/notices/contracts`);
+    await phone.click(`a[href="/notices/contracts/${reference}"]`);
+    await phone.waitForSelector('[data-testid=contract-text]');
     await phone.screenshot({ path: artifact('contract-notice-phone.png'), fullPage: true });
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { Browser } from 'playwright-core';
 import { OpeningJobs } from '../../src/bidding/opening/opening.jobs';
-import { artifact, launchBrowser } from '../support/browser';
+import { artifact, clickNav, launchBrowser } from '../support/browser';
 import { advanceClock } from '../support/clock';
 import { TestApp, createTestApp } from '../support/test-app';
 import { BiddingOrganisation, BiddingProject, bidPayload, createBiddingOrganisation, createPublishedProject, submitBid } from '../factories/bidding';
@@ -54,7 +54,11 @@ describe('organisation journey: a sealed bid, its receipt and the public opening
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/dashboard$/);
 
-    await page.goto(`${baseUrl}/projects/${project.id}/bid`);
+    // From the dashboard by clicking: the open projects, the project, its bid button.
+    await clickNav(page, '可投标项目');
+    await page.getByRole('link', { name: project.title, exact: true }).click();
+    await page.getByTestId('bid-link').click();
+    await page.waitForURL(new RegExp(`/projects/${project.id}/bid$`));
     expect(await page.locator('h1').textContent()).toBe(project.title);
     expect(await page.locator('[data-testid=no-bid]').count()).toBe(1);
     await page.getByLabel('投标报价（元）').fill('168,000.00');
@@ -100,7 +104,9 @@ describe('organisation journey: a sealed bid, its receipt and the public opening
     await staff.getByLabel('密码').fill(officer.password);
     await staff.getByRole('button', { name: '登录' }).click();
     await staff.waitForURL(/\/dashboard$/);
-    await staff.goto(`${baseUrl}/staff/projects/${project.id}/bids`);
+    await clickNav(staff, '采购项目');
+    await staff.getByRole('link', { name: project.title, exact: true }).click();
+    await staff.getByTestId('staff-bids-link').click();
     expect(await staff.locator('[data-testid=bid-count]').textContent()).toBe('2 份');
     expect(await staff.content()).not.toContain('168,000');
     await staff.screenshot({ path: artifact('sealed-bid-staff-before-opening.png'), fullPage: true });
@@ -128,7 +134,8 @@ describe('organisation journey: a sealed bid, its receipt and the public opening
 
     // Back on its own page the organisation sees bidding closed and a link to the record.
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${baseUrl}/projects/${project.id}/bid`);
+    await clickNav(page, '我的投标');
+    await page.getByTestId('my-bids').locator('tr', { hasText: project.title }).getByRole('link', { name: '查看' }).click();
     expect(await page.locator('[data-testid=bidding-closed]').textContent()).toContain('已开标');
     expect(await page.locator('[data-testid=bid-form]').count()).toBe(0);
     await context.close();

@@ -1,5 +1,5 @@
 import { Browser } from 'playwright-core';
-import { artifact, launchBrowser, signInPage } from '../support/browser';
+import { artifact, clickNav, launchBrowser, signInPage } from '../support/browser';
 import { TestApp, createTestApp } from '../support/test-app';
 import { TestUser } from '../factories/awards';
 import { EvaluatedContract, createContractWithEvaluators, deliverMilestone, evaluatorActor, serviceEvaluation, sheetFor } from '../factories/service-evaluation';
@@ -27,7 +27,7 @@ describe('service evaluation journey: an evaluator scores on a phone, the result
   it('scores with a kept draft and field messages, submits, and shows the grade to the officer and the organisation', async () => {
     const phone = await signInPage(browser, baseUrl, c.evaluators[0], { width: 390, height: 844 });
     await phone.getByTestId('dash-service-evaluations').waitFor();
-    await phone.goto(`${baseUrl}/service-evaluations`);
+    await clickNav(phone, '我的服务评估');
     await phone.getByTestId(`score-${c.contract.id}-1`).click();
     await phone.waitForURL(/\/milestones\/1$/);
     await phone.getByLabel('得分（0–30）').first().fill('31');
@@ -46,13 +46,14 @@ describe('service evaluation journey: an evaluator scores on a phone, the result
     await phone.getByText('本轮评估已完成').waitFor();
 
     const officer = await signInPage(browser, baseUrl, c.officer as TestUser);
-    await officer.goto(`${baseUrl}/staff/service-evaluations/${c.contract.id}`);
+    await clickNav(officer, '服务评估');
+    await officer.locator(`a[href="/staff/service-evaluations/${c.contract.id}"]`).first().click();
     await officer.getByTestId('result-1').waitFor();
     expect(await officer.getByTestId('result-1').innerText()).toContain('89.25'); // mean(88.5, 90)
     await officer.screenshot({ path: artifact('service-evaluation-officer.png'), fullPage: true });
 
     const org = await signInPage(browser, baseUrl, c.orgAdmin, { width: 390, height: 844 });
-    await org.goto(`${baseUrl}/organisation/service-evaluations`);
+    await clickNav(org, '服务评估');
     const row = org.getByTestId('org-milestone-1');
     expect(await row.innerText()).toContain('良好');
     await org.screenshot({ path: artifact('service-evaluation-organisation-phone.png'), fullPage: true });

@@ -38,3 +38,14 @@ export async function signInPage(browser: Browser, baseUrl: string, user: { emai
   await page.waitForURL(/\/dashboard$/);
   return page;
 }
+
+/**
+ * Clicks an entry of the main navigation as a person would: on a phone the entries sit in a
+ * folded menu (<details>), which is opened first.
+ */
+export async function clickNav(page: Page, name: string | RegExp): Promise<void> {
+  const nav = page.locator('nav.main-nav');
+  const summary = nav.locator('summary');
+  if ((await summary.isVisible()) && (await nav.locator('details[open]').count()) === 0) await summary.click();
+  await nav.getByRole('link', { name, exact: typeof name === 'string' }).click();
+}
