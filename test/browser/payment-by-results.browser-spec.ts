@@ -232,7 +232,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       await fin.getByLabel('收款账户').fill('机构基本户 6222 0210 0001');
       await fin.getByLabel('金额（元）').fill(yuan(tranche - 100));
       await fin.getByRole('button', { name: '登记支付' }).click();
-      await fin.getByText('须等于批准金额').waitFor();
+      await fin.locator('.field-error', { hasText: '须等于批准金额' }).waitFor(); // beside its field (the error summary repeats it)
       expect(await fin.getByLabel('凭证号').inputValue()).toBe(voucher);
       await fin.getByLabel('金额（元）').fill(yuan(tranche));
       await fin.getByRole('button', { name: '登记支付' }).click();

@@ -32,7 +32,7 @@ describe('service evaluation journey: an evaluator scores on a phone, the result
     await phone.waitForURL(/\/milestones\/1$/);
     await phone.getByLabel('得分（0–30）').first().fill('31');
     await phone.getByRole('button', { name: '提交评分' }).click();
-    await phone.getByText('得分须在 0 至 30 之间').waitFor();
+    await phone.getByTestId('indicator-output_quantity').getByText('得分须在 0 至 30 之间').waitFor(); // beside its field (the error summary repeats it)
     expect(await phone.getByLabel('得分（0–30）').first().inputValue()).toBe('31'); // kept
     const fields = phone.locator('input[name^="points["]');
     const values = ['28', '27.5', '17', '16'];
