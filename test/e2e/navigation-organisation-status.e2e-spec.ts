@@ -1,6 +1,7 @@
 import { OrganisationStatus } from '../../src/organisations/organisation.entity';
 import { createOrganisation } from '../factories/organisations';
-import { signIn } from '../factories/users';
+import { createDraft, createFund, projectForm } from '../factories/procurement';
+import { signIn, signInAs } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
 
 /** The navigation offers an organisation only what its status lets it use (issue 10, polish). */
@@ -47,5 +48,16 @@ describe('organisation navigation by status', () => {
     const en = await s.agent.get('/dashboard');
     expect(en.text).not.toContain('0 milestone(s) need action');
     expect(en.text).toContain('Nothing needs action on your milestones.');
+  });
+
+  it('shows quantities with thousands separators in both languages', async () => {
+    const officer = (await signInAs(t, ['bureau_officer'])).session;
+    const fund = await createFund(t);
+    const id = await createDraft(officer, await projectForm(t, fund.id, { items: [{ code: 'C01-001', quantity: '12000', notes: '' }] }));
+    const zh = await officer.agent.get(`/staff/projects/${id}`);
+    expect(zh.status).toBe(200);
+    expect(zh.text).toMatch(/<td>12,000 [^<]+<\/td>/);
+    await officer.agent.get(`/locale/en?next=/staff/projects/${id}`);
+    expect((await officer.agent.get(`/staff/projects/${id}`)).text).toMatch(/<td>12,000 [^<]+<\/td>/);
   });
 });

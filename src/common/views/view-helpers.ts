@@ -26,6 +26,17 @@ export function formatDate(value: Date | string | null | undefined): string {
   return formatDateTime(value, 'zh-CN').slice(0, 10);
 }
 
+/**
+ * A quantity with the locale's digit grouping ("20,000", "2,400.5"); anything not a finite
+ * number is shown as it came. Money is not a quantity: it goes through `money`.
+ */
+export function formatQuantity(value: unknown, locale: Locale = 'zh-CN'): string {
+  if (value === null || value === undefined || value === '') return '';
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isFinite(n)) return String(value);
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 6 }).format(n);
+}
+
 /** Handlebars helpers: every UI string comes from translation files through `t`. */
 export function viewHelpers(): Record<string, (...args: any[]) => unknown> {
   return {
@@ -45,6 +56,10 @@ export function viewHelpers(): Record<string, (...args: any[]) => unknown> {
     },
     money(minor: number | null | undefined) {
       return minor === null || minor === undefined ? '' : formatMinor(Number(minor));
+    },
+    /** {{formatNumber quantity}}: a quantity with thousands separators for the page's locale. */
+    formatNumber(value: unknown, options: HelperOptions) {
+      return formatQuantity(value, localeOf(options));
     },
     datetime(value: Date | string, options: HelperOptions) {
       return formatDateTime(value, localeOf(options));
