@@ -169,14 +169,7 @@ export class ContractsService {
   async confirmContract(actor: Actor, contractId: string, party: ConfirmingParty): Promise<Contract> {
     return this.dataSource.transaction(async (m) => {
       const contract = await this.lockContract(m, contractId);
-      if (party === 'organisation') {
-        // Another organisation's contract does not exist for this member.
-        if (!actor.organisationId || actor.organisationId !== contract.organisationId) throw new ContractNotFoundError();
-        if (!actor.roles.includes('org_admin')) throw new ConfirmationNotAllowedError('org_admin_required');
-      } else {
-        const eligibility = checkApproverEligibility(actor, await this.awards.participationOf(m, contract.projectId, actor.userId));
-        if (!eligibility.ok) throw new ConfirmationNotAllowedError(eligibility.reason === 'not_approver' ? 'approver_required' : 'approver_took_part');
-      }
+      await this.assertMayConfirm(m, actor, contract, party);
       if (contract.status !== 'awaiting_confirmation') throw new ContractNotAwaitingConfirmationError(contract.status);
       if ((party === 'organisation' ? contract.organisationConfirmedAt : contract.approverConfirmedAt) !== null) throw new AlreadyConfirmedError();
       // Signing is refused before the challenge period is over or with a challenge open (re-checked here).
@@ -202,6 +195,21 @@ export class ContractsService {
       if (otherConfirmed) await this.activate(m, actor, contract, now);
       return m.findOneByOrFail(Contract, { id: contract.id });
     });
+  }
+
+  /**
+   * Who may confirm for a party: the organisation's administrator (another organisation's
+   * contract does not exist for its members), or an approver who took no part in the procurement.
+   * Checked again under the row lock when confirming, and before the confirmation step is shown.
+   */
+  async assertMayConfirm(m: EntityManager, actor: Actor, contract: Contract, party: ConfirmingParty): Promise<void> {
+    if (party === 'organisation') {
+      if (!actor.organisationId || actor.organisationId !== contract.organisationId) throw new ContractNotFoundError();
+      if (!actor.roles.includes('org_admin')) throw new ConfirmationNotAllowedError('org_admin_required');
+    } else {
+      const eligibility = checkApproverEligibility(actor, await this.awards.participationOf(m, contract.projectId, actor.userId));
+      if (!eligibility.ok) throw new ConfirmationNotAllowedError(eligibility.reason === 'not_approver' ? 'approver_required' : 'approver_took_part');
+    }
   }
 
   private async activate(m: EntityManager, actor: Actor, contract: Contract, now: Date): Promise<void> {

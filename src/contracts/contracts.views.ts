@@ -110,7 +110,8 @@ export class ContractsViews {
   /** The confirmation step before one side confirms: the amount that becomes binding and committed. */
   async confirmContractConfirmation(actor: Actor, contractId: string, party: 'organisation' | 'approver'): Promise<ConfirmationPage> {
     const contract = await this.contracts.getContract(contractId);
-    if (party === 'organisation' && (!actor.organisationId || contract.organisationId !== actor.organisationId)) throw new ContractNotFoundError();
+    // The step is shown only to someone who may take it: a refusal comes before, not after, it.
+    await this.contracts.assertMayConfirm(this.dataSource.manager, actor, contract, party);
     const otherConfirmed = party === 'organisation' ? contract.approverConfirmedAt !== null : contract.organisationConfirmedAt !== null;
     return {
       titleKey: 'contracts.confirm.title',

@@ -161,12 +161,22 @@ export class DisbursementsService {
     }
   }
 
+  /**
+   * The refusals a decision would meet, checked before the confirmation step is shown (without a
+   * lock; the decision checks again under the row lock): not pending, the proposer's own, no reason.
+   */
+  async checkDecision(actor: Actor, disbursementId: string, decision: 'approve' | 'reject', reason?: string): Promise<Disbursement> {
+    const d = await this.get(disbursementId);
+    assertMayDecide(actor, d);
+    if (decision === 'reject') rejectionReason(reason);
+    return d;
+  }
+
   /** Approval: the row lock and the status check make a second, concurrent approval a 409; committed → payable. */
   async approveDisbursement(actor: Actor, disbursementId: string): Promise<Disbursement> {
     return this.dataSource.transaction(async (m) => {
       const d = await this.lock(m, disbursementId);
-      if (d.status !== 'proposed') throw new DisbursementNotPendingError(d.status, 'proposed');
-      if (d.proposedBy === actor.userId) throw new SelfApprovalError();
+      assertMayDecide(actor, d);
       const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
       await assertNotSuspended(m, contract.projectId);
       const now = await this.clock.now(m);
@@ -205,12 +215,10 @@ export class DisbursementsService {
   }
 
   async rejectDisbursement(actor: Actor, disbursementId: string, reason: string): Promise<Disbursement> {
-    const trimmed = (reason ?? '').trim();
-    if (!trimmed) throw new RejectionReasonRequiredError();
+    const trimmed = rejectionReason(reason);
     return this.dataSource.transaction(async (m) => {
       const d = await this.lock(m, disbursementId);
-      if (d.status !== 'proposed') throw new DisbursementNotPendingError(d.status, 'proposed');
-      if (d.proposedBy === actor.userId) throw new SelfApprovalError();
+      assertMayDecide(actor, d);
       const now = await this.clock.now(m);
       const [row] = (await m.query(
         `UPDATE disbursements SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1 RETURNING *`,
@@ -295,4 +303,16 @@ export class DisbursementsService {
   }
 
 
+}
+
+/** Maker-checker: only a proposed disbursement is decided, and never by the person who proposed it. */
+function assertMayDecide(actor: Actor, d: Pick<Disbursement, 'status' | 'proposedBy'>): void {
+  if (d.status !== 'proposed') throw new DisbursementNotPendingError(d.status, 'proposed');
+  if (d.proposedBy === actor.userId) throw new SelfApprovalError();
+}
+
+function rejectionReason(reason: string | undefined): string {
+  const trimmed = (reason ?? '').trim();
+  if (!trimmed) throw new RejectionReasonRequiredError();
+  return trimmed;
 }

@@ -113,8 +113,9 @@ export class PaymentsViews {
   }
 
   /** The confirmation step before an approver decides a disbursement: what is paid (or not), to whom, how much. */
-  async decisionConfirmation(id: string, decision: 'approve' | 'reject'): Promise<ConfirmationPage> {
-    const d = await this.disbursements.get(id);
+  async decisionConfirmation(actor: Actor, id: string, decision: 'approve' | 'reject', reason?: string): Promise<ConfirmationPage> {
+    // A refusal (not pending, one's own proposal, no reason) comes before the step, not after it.
+    const d = await this.disbursements.checkDecision(actor, id, decision, reason);
     const contract = await this.contracts.getContract(d.contractId);
     return {
       titleKey: decision === 'approve' ? 'payments.confirm.approveTitle' : 'payments.confirm.rejectTitle',

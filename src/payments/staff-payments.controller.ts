@@ -64,7 +64,7 @@ export class StaffPaymentsController {
   @Allow('bureau_approver')
   @FormView('payments/disbursement', { titleKey: 'payments.disbursement.title' })
   async approve(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.decisionConfirmation(id, 'approve'));
+    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.decisionConfirmation(actor, id, 'approve'));
     await this.disbursements.approveDisbursement(actor, id);
     await redirectWithFlash(req, res, 'payments.flash.approved', `/staff/disbursements/${id}`);
   }
@@ -73,7 +73,7 @@ export class StaffPaymentsController {
   @Allow('bureau_approver')
   @FormView('payments/disbursement', { titleKey: 'payments.disbursement.title' })
   async reject(@Param('id') id: string, @Body() dto: RejectDisbursementDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.decisionConfirmation(id, 'reject'));
+    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.decisionConfirmation(actor, id, 'reject', dto.reason));
     await this.disbursements.rejectDisbursement(actor, id, dto.reason);
     await redirectWithFlash(req, res, 'payments.flash.rejected', `/staff/disbursements/${id}`);
   }

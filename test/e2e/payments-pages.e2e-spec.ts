@@ -42,7 +42,15 @@ describe('payments pages: propose → approve → treasury voucher → paid', ()
     await officer.form(`/staff/disbursements/${id}/approve`).expect(403);
     const queue = await approver.agent.get('/staff/disbursements').expect(200);
     expect(queue.text).toContain(`/staff/disbursements/${id}`);
+    // A refusal comes before the confirmation step, not after it: a rejection without a reason.
+    const noReason = await approver.form(`/staff/disbursements/${id}/reject`, { reason: ' ' }).expect(400);
+    expect(noReason.text).not.toContain('data-testid="confirmation"');
+    const step = await approver.form(`/staff/disbursements/${id}/approve`).expect(200);
+    expect(step.text).toContain('data-testid="confirmation"');
+    expect(step.text).toContain(formatMinor(tranche));
     await approver.form(`/staff/disbursements/${id}/approve`, { confirm: 'yes' }).expect(303);
+    // Once decided, the step is not offered again: 409 at once.
+    await approver.form(`/staff/disbursements/${id}/approve`).expect(409);
     const again = await approver.agent.post(`/staff/disbursements/${id}/approve`).set('X-CSRF-Token', approver.csrf).set('Accept', 'application/json').expect(409);
     expect(again.body.error.code).toBe('PAYMENTS.DISBURSEMENT_NOT_PENDING');
 
