@@ -67,8 +67,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     if (req.user) res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  // An organisation's navigation offers the bidding, delivery and money pages only once it is approved
-  // (a draft, returned or suspended one has its organisation page, notices and inbox).
+  // An organisation's navigation offers the bidding, delivery and money pages once it is approved
+  // (a draft or returned one has its organisation page, notices and inbox). Suspension stops bidding
+  // only (暂停投标资格): a suspended organisation still delivers and is paid for its contracts, and
+  // its project pages say why it may not bid.
   const organisations = app.get(OrganisationsService);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const organisationId = (req.user as { organisationId?: string | null } | undefined)?.organisationId;
@@ -76,7 +78,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     organisations
       .getFacts(organisationId)
       .then((facts) => {
-        res.locals.organisationApproved = facts?.status === 'approved';
+        res.locals.organisationApproved = facts?.status === 'approved' || facts?.status === 'suspended';
         next();
       })
       .catch(next);

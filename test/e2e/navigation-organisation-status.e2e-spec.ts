@@ -25,15 +25,16 @@ describe('organisation navigation by status', () => {
   };
   const fullOrganisationEntries = ['/projects', '/bids', '/organisation/awards', '/organisation/contracts', '/organisation/deliveries', '/organisation/surveys', '/organisation/payments', '/organisation/reports'];
 
-  it.each<OrganisationStatus>(['draft', 'needs_changes', 'suspended'])('offers a %s organisation its organisation page and notices only', async (status) => {
+  it.each<OrganisationStatus>(['draft', 'needs_changes'])('offers a %s organisation its organisation page and notices only', async (status) => {
     const nav = await navOf(status);
     expect(nav).toContain('href="/organisation"');
     expect(nav).toContain('href="/notices"');
     for (const href of fullOrganisationEntries) expect(nav).not.toContain(`href="${href}"`);
   });
 
-  it('offers an approved organisation the whole organisation navigation', async () => {
-    const nav = await navOf('approved');
+  // Suspension stops bidding only: the organisation still delivers and is paid for its contracts.
+  it.each<OrganisationStatus>(['approved', 'suspended'])('offers a %s organisation the whole organisation navigation', async (status) => {
+    const nav = await navOf(status);
     for (const href of ['/organisation', ...fullOrganisationEntries]) expect(nav).toContain(`href="${href}"`);
   });
 
