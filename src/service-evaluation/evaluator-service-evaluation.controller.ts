@@ -44,7 +44,7 @@ export class EvaluatorServiceEvaluationController {
     // Submitting makes the scores final: they are kept as a draft first (so bad input is reported
     // before the confirmation step), then the confirmation step submits them.
     if (dto.action === 'submit' && !isConfirmed(req)) {
-      await this.service.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, false);
+      await this.service.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, false, true);
       return renderConfirmation(req, res, await this.views.submitScoresConfirmation(contractId, position, actor));
     }
     const outcome = await this.service.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, dto.action === 'submit');

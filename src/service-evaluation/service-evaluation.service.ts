@@ -335,7 +335,12 @@ export class ServiceEvaluationService {
   // ── Scoring ────────────────────────────────────────────────────────────────────────────────
 
   /** Saves the evaluator's sheet (draft) or submits it; the last submission completes the round. */
-  async saveScores(actor: Actor, contractId: string, position: number, input: ScoreInput, submit: boolean): Promise<ScoreOutcome> {
+  /**
+   * Saves the sheet as a draft, or submits it. `asCompleteDraft` saves a draft but checks it as a
+   * submission would (every indicator scored): the step before the confirmation of a submission,
+   * so that a missing score is reported before the confirmation page, not after it.
+   */
+  async saveScores(actor: Actor, contractId: string, position: number, input: ScoreInput, submit: boolean, asCompleteDraft = false): Promise<ScoreOutcome> {
     return this.dataSource.transaction(async (m) => {
       const contract = await this.contracts.lockContract(m, contractId);
       await this.assertAssigned(m, contract.id, actor);
@@ -348,7 +353,7 @@ export class ServiceEvaluationService {
       ])) as Array<{ status: string }>;
       if (sheet?.status === 'submitted') throw new AlreadySubmittedError();
       const source = round.satisfactionSource ?? (await this.currentSatisfactionSource(m, round));
-      const check = checkScoresheet(round.indicators, input, { skip: source === 'survey' ? SATISFACTION_CODE : null, submit });
+      const check = checkScoresheet(round.indicators, input, { skip: source === 'survey' ? SATISFACTION_CODE : null, submit: submit || asCompleteDraft });
       if (Object.keys(check.problems).length) throw new ServiceEvaluationInputError(check.problems);
       const now = await this.clock.now(m);
       const key = [contract.id, round.position, round.round, actor.userId];
