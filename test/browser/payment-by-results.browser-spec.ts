@@ -181,6 +181,8 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
         for (const [code, points] of Object.entries(sheets[i])) await page.fill(`#f-p-${code}`, points);
         if (i === 0) await page.screenshot({ path: artifact('pbr-evaluator-scoring-desktop.png'), fullPage: true });
         await page.getByRole('button', { name: '提交评分' }).click();
+        // Final scores pass through the confirmation step, which states the milestone's amount.
+        await page.getByTestId('confirm-submit').click();
         await page.getByText(i === 0 ? '评分已提交，待其他专家提交。' : '评分已提交，本轮评估已完成。').waitFor();
         last = page;
       }
