@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { Browser, Page } from 'playwright-core';
-import { artifact, launchBrowser } from '../support/browser';
+import { artifact, clickNav, launchBrowser } from '../support/browser';
 import { TestApp, createTestApp } from '../support/test-app';
 import { OpenedProject, createEvaluatorPool, createOpenedProject, lettersOf } from '../factories/evaluation';
 import { TEST_PASSWORD } from '../factories/users';
@@ -45,7 +45,7 @@ describe('evaluation journey: three evaluators declare and score, the report ran
   it('goes from the committee draw to the signed-off report', async () => {
     // The officer requests the committee from the evaluations page.
     const officer = await signInPage(browser, baseUrl, project.officer.email, project.officer.password);
-    await officer.goto(`${baseUrl}/staff/evaluations`);
+    await clickNav(officer, '评审');
     await officer.click(`[data-testid="request-${project.reference}"]`);
     expect(await officer.locator('[data-testid=committee-size]').textContent()).toContain('3 人');
     await officer.screenshot({ path: artifact('evaluation-request.png'), fullPage: true });
@@ -77,7 +77,8 @@ describe('evaluation journey: three evaluators declare and score, the report ran
     }
 
     // The officer runs the qualification review: every bid valid, then closes it.
-    await officer.goto(`${baseUrl}/staff/evaluations/${evaluationId}`);
+    await clickNav(officer, '评审');
+    await officer.click(`a[href="/staff/evaluations/${evaluationId}"]`);
     expect(await officer.locator('[data-testid=progress]').textContent()).toContain('声明 3/3');
     for (const letter of ['A', 'B', 'C']) {
       await officer.click(`[data-testid=qualify-${letter}]`);
@@ -99,8 +100,12 @@ describe('evaluation journey: three evaluators declare and score, the report ran
       { [sunshine]: ['36', '27.5'], [peace]: ['29', '21.5'], [neighbours]: ['28.25', '19'] },
     ];
     for (const [i, page] of pages.entries()) {
+      // The member's page still shows the qualification stage: they come back to it from their task list.
+      await clickNav(page, '我的评审任务');
+      await page.click(`a[href="/evaluations/${evaluationId}"]`);
       for (const letter of ['A', 'B', 'C']) {
-        await page.goto(`${baseUrl}/evaluations/${evaluationId}/bids/${letter}`);
+        await page.click(`[data-testid=score-${letter}]`);
+        await page.waitForSelector('[data-testid=save-scores]');
         expect(await page.content()).not.toContain('阳光社工服务中心');
         const [c1, c2] = sheets[i][letter];
         if (i === 0 && letter === 'A') {
@@ -126,7 +131,7 @@ describe('evaluation journey: three evaluators declare and score, the report ran
 
     // Everyone has submitted: review. Each member signs the report.
     for (const page of pages) {
-      await page.goto(`${baseUrl}/staff/evaluations/${evaluationId}/report`);
+      await page.click('[data-testid=report-link]');
       await page.click('[data-testid=sign-off]');
       await page.waitForSelector('[data-testid=you-signed]');
     }
@@ -135,7 +140,9 @@ describe('evaluation journey: three evaluators declare and score, the report ran
     await last.screenshot({ path: artifact('evaluation-report-member.png'), fullPage: true });
 
     // The officer's report names the bidders behind the letters, ranked.
-    await officer.goto(`${baseUrl}/staff/evaluations/${evaluationId}/report`);
+    await clickNav(officer, '评审');
+    await officer.click(`a[href="/staff/evaluations/${evaluationId}"]`);
+    await officer.click('[data-testid=report-link]');
     const rows = await officer.locator('[data-testid=rank-row]').allTextContents();
     expect(rows).toHaveLength(3);
     // Lowest price ¥240,000 gets 30. Sunshine: 28.8 + 184/3 = 90.13; Peace: 360/13 + 156.5/3 = 79.86; Neighbours: 30 + 47.75 = 77.75.
