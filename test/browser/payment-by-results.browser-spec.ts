@@ -9,7 +9,7 @@ import { tinyPng } from '../factories/organisations';
 import { PayableContract, createActiveContract, passMilestone, voucherNo } from '../factories/payments';
 import { StripeContract, createStripeContract, stripeEnv, useEnv } from '../factories/stripe';
 import { resident } from '../factories/surveys';
-import { DESKTOP, PHONE, artifact, launchBrowser, signInPage } from '../support/browser';
+import { DESKTOP, PHONE, artifact, clickNav, launchBrowser, signInPage } from '../support/browser';
 import { FakeStripe, startFakeStripe } from '../support/fake-stripe';
 import { TestApp, createTestApp } from '../support/test-app';
 
@@ -21,9 +21,41 @@ async function text(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
+/** A menu entry, clicked as a person would (the phone menu opened first), and the page it leads to loaded. */
+async function menu(page: Page, name: string, path: string): Promise<void> {
+  await clickNav(page, name);
+  await page.waitForURL((u) => u.pathname === path);
+}
+
+/** A link on the current page, clicked, and the page it leads to loaded. */
+async function follow(page: Page, selector: string): Promise<void> {
+  const link = page.locator(selector).first();
+  const href = (await link.getAttribute('href'))!;
+  await link.click();
+  await page.waitForURL((u) => u.pathname === new URL(href, u).pathname);
+}
+
+/** A bureau user reaches a contract's page: 合同 in the menu, then its row in the list. */
+async function openStaffContract(page: Page, contractId: string): Promise<void> {
+  await menu(page, '合同', '/staff/contracts');
+  await follow(page, `a[href="/staff/contracts/${contractId}"]`);
+}
+
+/** A bureau user reaches a contract's service-evaluation page: 服务评估 in the menu, then its row. */
+async function openServiceEvaluation(page: Page, contractId: string): Promise<void> {
+  await menu(page, '服务评估', '/staff/service-evaluations');
+  await follow(page, `a[href="/staff/service-evaluations/${contractId}"]`);
+}
+
+/** A bureau user reaches a contract's payments page from the contract's page. */
+async function openContractPayments(page: Page, contractId: string): Promise<void> {
+  await openStaffContract(page, contractId);
+  await follow(page, '[data-testid="link-payments"]');
+}
+
 /** The fund's row in the bureau dashboard's per-fund data table: committed and paid, as shown. */
-async function fundOnDashboard(page: Page, baseUrl: string, fundName: string): Promise<{ committed: string; paid: string }> {
-  await page.goto(`${baseUrl}/staff/reports`);
+async function fundOnDashboard(page: Page, fundName: string): Promise<{ committed: string; paid: string }> {
+  await menu(page, '报表', '/staff/reports');
   const row = page.getByTestId('table-funds').locator('tbody tr', { hasText: fundName });
   expect(await row.count()).toBe(1);
   // Columns: budget, reserved, committed, payable, paid.
@@ -77,12 +109,12 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
     it('pays a delivered, surveyed and evaluated milestone once, and both sides and the fund dashboard show it', async () => {
       const tranche = Number(c.milestones[0].amountMinor);
       const officer = await signInPage(browser, baseUrl, c.officer);
-      const before = await fundOnDashboard(officer, baseUrl, fundName);
+      const before = await fundOnDashboard(officer, fundName);
       expect(before).toEqual({ committed: money(Number(c.contract.amountMinor)), paid: money(0) });
 
       // 1. The organisation delivers milestone 1: narrative, a service record, a photo.
       const org = await signInPage(browser, baseUrl, c.orgAdmin);
-      await org.goto(`${baseUrl}/organisation/deliveries`);
+      await menu(org, '里程碑交付', '/organisation/deliveries');
       await org.click(`a[href="/organisation/contracts/${c.contract.id}/milestones"]`);
       await org.getByTestId('deliver-1').click();
       await org.getByTestId('deliver-form').waitFor();
@@ -106,7 +138,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       await org.screenshot({ path: artifact('pbr-delivery-desktop.png'), fullPage: true });
 
       // 2. The organisation opens the residents' survey of milestone 1 (minimum five responses) and gets its poster.
-      await org.goto(`${baseUrl}/organisation/surveys`);
+      await menu(org, '满意度调查', '/organisation/surveys');
       await org.click(`a[href="/organisation/contracts/${c.contract.id}/milestones/1/survey"]`);
       await org.getByTestId('open-form').waitFor();
       await org.fill('#f-minResponses', '5');
@@ -122,7 +154,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       await org.screenshot({ path: artifact('pbr-survey-poster-desktop.png'), fullPage: true });
 
       // 3. A bureau officer assigns two evaluators from the pool on the contract's evaluation page.
-      await officer.goto(`${baseUrl}/staff/service-evaluations/${c.contract.id}`);
+      await openServiceEvaluation(officer, c.contract.id);
       for (const e of evaluators) {
         await officer.selectOption('#f-evaluatorId', e.id);
         await officer.getByRole('button', { name: '指派', exact: true }).click();
@@ -153,7 +185,8 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       for (const [rating, phone] of [['5', '138 0000 1003'], ['5', '138 0000 1004'], ['4', '138 0000 1005']]) {
         expect((await resident(t).answer(token, { rating, phone })).status).toBe(303);
       }
-      await org.goto(`${baseUrl}/organisation/contracts/${c.contract.id}/milestones/1/survey`);
+      await menu(org, '满意度调查', '/organisation/surveys');
+      await follow(org, `a[href="/organisation/contracts/${c.contract.id}/milestones/1/survey"]`);
       expect(await text(org, 'responses')).toBe('5');
       expect(await text(org, 'average')).toContain('4.6');
       await org.getByTestId('minimum-reached').waitFor();
@@ -167,7 +200,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       for (const [i, e] of evaluators.entries()) {
         const page = await signInPage(browser, baseUrl, e);
         await page.getByTestId('dash-service-evaluations').waitFor();
-        await page.goto(`${baseUrl}/service-evaluations`);
+        await menu(page, '我的服务评估', '/service-evaluations');
         await page.getByTestId(`score-${c.contract.id}-1`).click();
         await page.getByTestId('score-form').waitFor();
         const survey = await text(page, 'survey');
@@ -191,7 +224,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       await last!.getByTestId(`score-${c.contract.id}-1`).click();
       await last!.waitForURL(/\/milestones\/1$/);
       for (const page of [last!, officer]) {
-        if (page === officer) await officer.goto(`${baseUrl}/staff/service-evaluations/${c.contract.id}`);
+        if (page === officer) await openServiceEvaluation(officer, c.contract.id);
         const result = await text(page, 'result-1');
         expect(result).toContain('90.40');
         expect(result).toContain('优秀');
@@ -200,7 +233,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       expect(await text(officer, 'milestone-status-1')).toBe('评价合格');
 
       // 7. The officer proposes the disbursement; the amount comes from the rules (excellent: the whole tranche).
-      await officer.goto(`${baseUrl}/staff/contracts/${c.contract.id}/payments`);
+      await openContractPayments(officer, c.contract.id);
       expect(await text(officer, 'milestones')).toContain('90.40 · 优秀');
       await officer.getByTestId('propose-1').getByRole('button').click();
       await officer.waitForURL(/\/staff\/disbursements\/[0-9a-f-]{36}$/);
@@ -213,7 +246,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
 
       // 8. A different person, the approver, approves it from the queue.
       const approver = await signInPage(browser, baseUrl, c.approver);
-      await approver.goto(`${baseUrl}/staff/disbursements`);
+      await menu(approver, '拨付', '/staff/disbursements');
       await approver.getByTestId('awaiting-approval').locator(`a[href="${disbursementPath}"]`).click();
       await approver.getByTestId('approve-form').waitFor();
       await approver.screenshot({ path: artifact('pbr-approval-desktop.png'), fullPage: true });
@@ -224,7 +257,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
 
       // 9. Finance records the treasury voucher; the amount must equal the approved one.
       const fin = await signInPage(browser, baseUrl, finance);
-      await fin.goto(`${baseUrl}/staff/disbursements`);
+      await menu(fin, '拨付', '/staff/disbursements');
       await fin.getByTestId('awaiting-payment').locator(`a[href="${disbursementPath}"]`).click();
       await fin.getByTestId('voucher-form').waitFor();
       const voucher = voucherNo();
@@ -242,17 +275,19 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       expect(await fin.getByTestId('voucher-form').count()).toBe(0); // nothing more to pay on it
 
       // 10. Paid on the bureau's pages...
-      await officer.goto(disbursementUrl);
+      // The officer comes back to it from the contract's payments page.
+      await openContractPayments(officer, c.contract.id);
+      await follow(officer, `[data-testid="disbursements"] a[href="${disbursementPath}"]`);
       expect(await text(officer, 'status')).toBe('已支付');
       expect(await text(officer, 'voucher')).toContain(voucher);
       await officer.screenshot({ path: artifact('pbr-disbursement-paid-desktop.png'), fullPage: true });
-      await officer.goto(`${baseUrl}/staff/contracts/${c.contract.id}/payments`);
+      await follow(officer, `.breadcrumbs a[href="/staff/contracts/${c.contract.id}/payments"]`);
       expect(await officer.getByTestId('contract-balances').locator('dt:text-is("已支付") + dd').textContent()).toBe(money(tranche));
       expect(await text(officer, 'disbursements')).toContain('已支付');
 
       // ...and on the organisation's, on a phone.
       const orgPhone = await signInPage(browser, baseUrl, c.orgAdmin, PHONE);
-      await orgPhone.goto(`${baseUrl}/organisation/payments`);
+      await menu(orgPhone, '我的收款', '/organisation/payments');
       expect(await text(orgPhone, 'paid-total')).toBe(money(tranche));
       const mine = orgPhone.getByTestId('my-payments').locator('tbody tr', { hasText: c.contract.reference });
       expect(await mine.count()).toBe(1);
@@ -261,10 +296,10 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       await orgPhone.screenshot({ path: artifact('pbr-organisation-payments-phone.png'), fullPage: true });
 
       // 11. The fund dashboard moved by exactly the paid amount, from committed to paid.
-      expect(await fundOnDashboard(officer, baseUrl, fundName)).toEqual({ committed: money(Number(c.contract.amountMinor) - tranche), paid: money(tranche) });
+      expect(await fundOnDashboard(officer, fundName)).toEqual({ committed: money(Number(c.contract.amountMinor) - tranche), paid: money(tranche) });
       await officer.getByTestId('table-funds').locator('xpath=ancestor::details').evaluate((d) => d.setAttribute('open', ''));
       await officer.screenshot({ path: artifact('pbr-fund-dashboard-desktop.png'), fullPage: true });
-      await officer.goto(`${baseUrl}/staff/ledger`);
+      await menu(officer, '总账', '/staff/ledger');
       await officer.getByTestId('ledger-ok').waitFor();
     });
   });
@@ -280,15 +315,17 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
     it('sends one transfer after approval and shows the payment as paid once the signed webhook confirms it', async () => {
       const tranche = Number(c.milestones[0].amountMinor);
       const officer = await signInPage(browser, baseUrl, c.officer);
-      await officer.goto(`${baseUrl}/staff/contracts/${c.contract.id}/payments`);
+      await openContractPayments(officer, c.contract.id);
       await officer.getByTestId('propose-1').getByRole('button').click();
       await officer.waitForURL(/\/staff\/disbursements\/[0-9a-f-]{36}$/);
       const disbursementUrl = officer.url();
-      const id = disbursementUrl.split('/').pop()!;
+      const disbursementPath = new URL(disbursementUrl).pathname;
+      const id = disbursementPath.split('/').pop()!;
       expect(await text(officer, 'disbursement')).toContain('Stripe');
 
       const approver = await signInPage(browser, baseUrl, c.approver);
-      await approver.goto(disbursementUrl);
+      await menu(approver, '拨付', '/staff/disbursements');
+      await follow(approver, `[data-testid="awaiting-approval"] a[href="${disbursementPath}"]`);
       await approver.getByTestId('approve-form').getByRole('button', { name: '批准拨付' }).click();
       await approver.getByTestId('confirm-submit').click();
       await approver.getByText('拨付已批准。').waitFor();
@@ -300,11 +337,12 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
       expect(transfers).toHaveLength(1);
       expect(transfers[0]).toMatchObject({ amount: tranche, destination: c.accountId, transfer_group: c.contract.id });
 
-      await officer.goto(disbursementUrl);
+      await openContractPayments(officer, c.contract.id);
+      await follow(officer, `[data-testid="disbursements"] a[href="${disbursementPath}"]`);
       expect(await text(officer, 'status')).toBe('已支付');
       expect(await officer.locator('body').innerText()).toContain(transfers[0].id);
       const org = await signInPage(browser, baseUrl, c.orgAdmin);
-      await org.goto(`${baseUrl}/organisation/payments`);
+      await menu(org, '我的收款', '/organisation/payments');
       expect(await text(org, 'paid-total')).toBe(money(tranche));
       expect(await org.getByTestId('my-payments').locator('tbody tr', { hasText: c.contract.reference }).innerText()).toContain('已支付');
       await org.screenshot({ path: artifact('pbr-stripe-organisation-payments-desktop.png'), fullPage: true });
