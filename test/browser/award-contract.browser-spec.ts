@@ -49,7 +49,10 @@ describe('approver journey: award, public notice, challenge period, contract con
 
     // 2. Anyone reads the notice: winner, price, every valid bidder's scores (2 decimals), the committee, the challenge period.
     const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await visitor.goto(`${baseUrl}/notices/awards/${project.reference}`);
+    await visitor.goto(`${baseUrl}/`);
+    await clickNav(visitor, '公告栏');
+    await visitor.click('a[href="/notices/awards"]');
+    await visitor.click(`a[href="/notices/awards/${project.reference}"]`);
     expect(await visitor.locator('[data-testid=award-winner]').textContent()).toContain(winner.nameZh);
     expect(await visitor.locator('[data-testid=award-price]').textContent()).toBe('¥180,000.00');
     const results = (await visitor.locator('[data-testid=award-results]').textContent()) ?? '';
@@ -59,12 +62,19 @@ describe('approver journey: award, public notice, challenge period, contract con
     expect(await visitor.locator('[data-testid=challenge-period]').textContent()).toContain('质疑期内');
     await visitor.screenshot({ path: artifact('award-notice-desktop.png'), fullPage: true });
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
-    await phone.goto(`${baseUrl}/notices/awards/${project.reference}`);
+    await phone.goto(`${baseUrl}/`);
+    await clickNav(phone, '公告栏');
+    await phone.click('a[href="/notices/awards"]');
+    await phone.click(`a[href="/notices/awards/${project.reference}"]`);
+    await phone.waitForSelector('[data-testid=award-winner]');
     await phone.screenshot({ path: artifact('award-notice-phone.png'), fullPage: true });
 
     // Before the period is over the officer cannot sign.
     const office = await signInPage(browser, baseUrl, officer);
-    await office.goto(`${baseUrl}/staff/awards/${awardId}/contract`);
+    await clickNav(office, '授标');
+    await office.click(`a[href="/staff/awards/${awardId}"]`);
+    await office.click('[data-testid=contract-link]');
+    await office.waitForURL(/\/contract$/);
     expect(await office.locator('[data-testid=not-ready]').count()).toBe(1);
 
     // 3. The challenge period passes with no challenge (database clock).
@@ -105,7 +115,8 @@ describe('approver journey: award, public notice, challenge period, contract con
     await staff.screenshot({ path: artifact('contract-active-staff-desktop.png'), fullPage: true });
 
     // 6. It is on the public board: the text as signed and both signing dates.
-    await visitor.goto(`${baseUrl}/notices/contracts`);
+    await clickNav(visitor, '公告栏');
+    await visitor.click('a[href="/notices/contracts"]');
     expect(await visitor.locator('[data-testid=contract-notices]').textContent()).toContain(reference);
     await visitor.click(`a[href="/notices/contracts/${reference}"]`);
     await visitor.waitForSelector('[data-testid=contract-text]');
@@ -117,7 +128,8 @@ describe('approver journey: award, public notice, challenge period, contract con
     expect(await visitor.locator('[data-testid=approver-confirmed]').textContent()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     expect(await visitor.locator('[data-testid=published-at]').count()).toBe(1);
     await visitor.screenshot({ path: artifact('contract-notice-desktop.png'), fullPage: true });
-    await phone.goto(`${baseUrl}/notices/contracts`);
+    await clickNav(phone, '公告栏');
+    await phone.click('a[href="/notices/contracts"]');
     await phone.click(`a[href="/notices/contracts/${reference}"]`);
     await phone.waitForSelector('[data-testid=contract-text]');
     await phone.screenshot({ path: artifact('contract-notice-phone.png'), fullPage: true });
