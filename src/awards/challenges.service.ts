@@ -98,39 +98,15 @@ export class ChallengesService {
           [award.id, organisationId, actor.userId, grounds, now, due.endsAt, JSON.stringify(due.explanation), award.projectId, award.challengePeriodEndsAt,
             JSON.stringify(award.challengePeriodExplanation)],
         )) as Array<{ id: string }>;
-        const stored: DocumentMetadata[] = [];
-        for (const file of files) {
-          stored.push(
-            await this.documents.store(m, {
-              ownerType: CHALLENGE_DOCUMENT_OWNER,
-              ownerId: id,
-              kind: 'challenge_attachment',
-              originalName: file.originalName,
-              buffer: file.buffer,
-              uploadedBy: actor.userId,
-              field: 'attachments',
-            }),
-          );
-        }
         const [project] = (await m.query(`SELECT reference, title FROM projects WHERE id = $1`, [award.projectId])) as Array<{ reference: string; title: string }>;
-        await this.notifications.notify(m, {
-          recipients: { roles: ['bureau_officer'], userIds: [award.awardedBy] },
-          kind: 'challenge.filed',
-          titleKey: 'awards.notifications.challengeFiled',
-          params: { reference: project.reference, title: project.title },
-          link: `/staff/challenges/${id}`,
-        });
-        await this.audit.record(m, actor, {
-          action: 'challenge.filed',
-          entityType: 'challenge',
-          entityId: id,
+        await this.recordFiling(m, actor, {
+          id,
+          files,
+          grounds,
+          project,
+          alsoTell: [award.awardedBy],
           after: { status: 'open', awardId: award.id, organisationId, filedAt: now.toISOString(), answerDueAt: due.endsAt.toISOString() },
-          details: {
-            groundsSha256: sha256(grounds),
-            groundsLength: Array.from(grounds).length,
-            attachments: stored.map((d) => ({ documentId: d.id, sha256: d.sha256, sizeBytes: d.sizeBytes })),
-            challengePeriodEndsAt: award.challengePeriodEndsAt.toISOString(),
-          },
+          periodEndsAt: award.challengePeriodEndsAt,
         });
         return m.findOneByOrFail(Challenge, { id });
       });
@@ -287,38 +263,14 @@ export class ChallengesService {
            VALUES (NULL, $1, $2, $3, $4, $5, $6::jsonb, 'open', $7, $8, $9, $10, $11::jsonb) RETURNING id`,
           [organisationId, actor.userId, grounds, now, due.endsAt, JSON.stringify(due.explanation), subject, facts.id, step, period.endsAt, JSON.stringify(period.explanation)],
         )) as Array<{ id: string }>;
-        const stored: DocumentMetadata[] = [];
-        for (const file of files) {
-          stored.push(
-            await this.documents.store(m, {
-              ownerType: CHALLENGE_DOCUMENT_OWNER,
-              ownerId: id,
-              kind: 'challenge_attachment',
-              originalName: file.originalName,
-              buffer: file.buffer,
-              uploadedBy: actor.userId,
-              field: 'attachments',
-            }),
-          );
-        }
-        await this.notifications.notify(m, {
-          recipients: { roles: ['bureau_officer'] },
-          kind: 'challenge.filed',
-          titleKey: 'awards.notifications.challengeFiled',
-          params: { reference: facts.reference, title: facts.title },
-          link: `/staff/challenges/${id}`,
-        });
-        await this.audit.record(m, actor, {
-          action: 'challenge.filed',
-          entityType: 'challenge',
-          entityId: id,
+        await this.recordFiling(m, actor, {
+          id,
+          files,
+          grounds,
+          project: facts,
+          alsoTell: [],
           after: { status: 'open', subject, step, projectId: facts.id, organisationId, filedAt: now.toISOString(), answerDueAt: due.endsAt.toISOString() },
-          details: {
-            groundsSha256: sha256(grounds),
-            groundsLength: Array.from(grounds).length,
-            attachments: stored.map((d) => ({ documentId: d.id, sha256: d.sha256, sizeBytes: d.sizeBytes })),
-            challengePeriodEndsAt: period.endsAt.toISOString(),
-          },
+          periodEndsAt: period.endsAt,
         });
         return m.findOneByOrFail(Challenge, { id });
       });
@@ -443,5 +395,54 @@ export class ChallengesService {
     const doc = await this.documents.load(documentId);
     if (doc.ownerType !== CHALLENGE_DOCUMENT_OWNER || doc.ownerId !== challenge.id) throw new ChallengeNotFoundError();
     return doc;
+  }
+
+  /** What every challenge's filing does after its row: the attachments, officers told, the audit event (grounds by hash). */
+  private async recordFiling(
+    m: EntityManager,
+    actor: Actor,
+    filing: {
+      id: string;
+      files: ChallengeFile[];
+      grounds: string;
+      project: { reference: string; title: string };
+      alsoTell: string[];
+      after: Record<string, unknown>;
+      periodEndsAt: Date;
+    },
+  ): Promise<void> {
+    const stored: DocumentMetadata[] = [];
+    for (const file of filing.files) {
+      stored.push(
+        await this.documents.store(m, {
+          ownerType: CHALLENGE_DOCUMENT_OWNER,
+          ownerId: filing.id,
+          kind: 'challenge_attachment',
+          originalName: file.originalName,
+          buffer: file.buffer,
+          uploadedBy: actor.userId,
+          field: 'attachments',
+        }),
+      );
+    }
+    await this.notifications.notify(m, {
+      recipients: { roles: ['bureau_officer'], userIds: filing.alsoTell },
+      kind: 'challenge.filed',
+      titleKey: 'awards.notifications.challengeFiled',
+      params: { reference: filing.project.reference, title: filing.project.title },
+      link: `/staff/challenges/${filing.id}`,
+    });
+    await this.audit.record(m, actor, {
+      action: 'challenge.filed',
+      entityType: 'challenge',
+      entityId: filing.id,
+      after: filing.after,
+      details: {
+        groundsSha256: sha256(filing.grounds),
+        groundsLength: Array.from(filing.grounds).length,
+        attachments: stored.map((d) => ({ documentId: d.id, sha256: d.sha256, sizeBytes: d.sizeBytes })),
+        challengePeriodEndsAt: filing.periodEndsAt.toISOString(),
+      },
+    });
   }
 }
