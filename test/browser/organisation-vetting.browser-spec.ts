@@ -1,7 +1,7 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { tinyPng, validCreditCode, withWrongCheckCharacter } from '../factories/organisations';
 import { TEST_PASSWORD, createUser } from '../factories/users';
-import { artifact, launchBrowser } from '../support/browser';
+import { artifact, clickNav, launchBrowser } from '../support/browser';
 import { TestApp, createTestApp } from '../support/test-app';
 
 /**
@@ -116,7 +116,8 @@ describe('organisation vetting journey', () => {
     expect(await desktop.locator('.notice-success').textContent()).toContain('已退回修改');
 
     // ── The organisation reads the reason and fixes the record ──
-    await org.goto(baseUrl + '/organisation');
+    await clickNav(org, '本机构');
+    await org.waitForURL(baseUrl + '/organisation');
     expect(await status(org)).toBe('需修改');
     expect(await org.getByTestId('status-reason').textContent()).toContain(reason);
     await org.screenshot({ path: artifact('organisation-needs-changes-phone.png'), fullPage: true });
@@ -145,10 +146,12 @@ describe('organisation vetting journey', () => {
     await desktop.screenshot({ path: artifact('officer-approved-desktop.png'), fullPage: true });
 
     // ── The organisation sees its approval, and the public registry lists it ──
-    await org.goto(baseUrl + '/dashboard');
+    await clickNav(org, '工作台');
+    await org.waitForURL(baseUrl + '/dashboard');
     expect(await status(org)).toBe('已通过');
     await org.screenshot({ path: artifact('organisation-dashboard-phone.png') });
-    await org.goto(baseUrl + '/organisation');
+    await clickNav(org, '本机构');
+    await org.waitForURL(baseUrl + '/organisation');
     expect(await status(org)).toBe('已通过');
     expect(await org.getByTestId('status-reason').textContent()).toContain('材料齐全，欢迎参与社区服务项目。');
     expect(await org.getByTestId('edit-contact').isVisible()).toBe(true);
@@ -157,7 +160,11 @@ describe('organisation vetting journey', () => {
     await org.locator('#status').screenshot({ path: artifact('organisation-approved-status-phone.png') });
 
     const visitor = await phone.browser()!.newPage({ viewport: { width: 390, height: 844 } });
-    await visitor.goto(baseUrl + '/registry?q=' + encodeURIComponent('蒲公英'));
+    await visitor.goto(baseUrl + '/');
+    await clickNav(visitor, '机构名录');
+    await visitor.locator('#registry-q').fill('蒲公英');
+    await visitor.locator('#registry-q').press('Enter');
+    await visitor.waitForURL(/\/registry\?.*q=/);
     expect(await visitor.locator('[data-testid=registry-results]').textContent()).toContain('浦东新区蒲公英社会工作服务社');
     await visitor.screenshot({ path: artifact('registry-phone.png'), fullPage: true });
 
