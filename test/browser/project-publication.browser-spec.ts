@@ -3,7 +3,7 @@ import { addDays, localDateOf, localDateTimeOf } from '../../src/procurement/dom
 import { createFund } from '../factories/procurement';
 import { createUser } from '../factories/users';
 import { dbNow } from '../support/clock';
-import { artifact, launchBrowser } from '../support/browser';
+import { artifact, clickNav, launchBrowser } from '../support/browser';
 import { enterCalendarYears, onWorkingDay } from '../support/calendar';
 import { TestApp, createTestApp } from '../support/test-app';
 
@@ -36,10 +36,13 @@ describe('officer journey: a project from catalogue items to the public notice b
     const end = addDays(start, 330);
 
     const desk = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await desk.goto(`${baseUrl}/login?next=/staff/projects/new`);
+    await desk.goto(`${baseUrl}/login`);
     await desk.fill('#f-email', officer.email);
     await desk.fill('#f-password', officer.password);
     await desk.click('button[type=submit]');
+    await desk.waitForURL(`${baseUrl}/dashboard`);
+    await clickNav(desk, '采购项目');
+    await desk.click('[data-testid=new-project]');
     await desk.waitForURL(`${baseUrl}/staff/projects/new`);
     expect(await desk.locator('h1').textContent()).toBe('新建采购项目');
 
@@ -97,13 +100,17 @@ describe('officer journey: a project from catalogue items to the public notice b
     await desk.screenshot({ path: artifact('project-published-desktop.png'), fullPage: true });
     // The same form on a phone: one column, nothing wider than the screen.
     await desk.setViewportSize({ width: 390, height: 844 });
-    await desk.goto(`${baseUrl}/staff/projects/new`);
+    await clickNav(desk, '采购项目');
+    await desk.click('[data-testid=new-project]');
+    await desk.waitForURL(`${baseUrl}/staff/projects/new`);
     expect(Number(await desk.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'))).toBeLessThanOrEqual(0);
     await desk.screenshot({ path: artifact('project-form-phone.png'), fullPage: true });
     await desk.close();
 
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    await phone.goto(`${baseUrl}/notices`);
+    await phone.goto(`${baseUrl}/`);
+    await clickNav(phone, '公告栏');
+    await phone.waitForURL(`${baseUrl}/notices`);
     const card = phone.locator('[data-testid=notices] li', { hasText: reference });
     expect(await card.count()).toBe(1);
     await phone.screenshot({ path: artifact('notices-phone.png'), fullPage: true });
