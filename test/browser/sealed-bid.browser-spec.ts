@@ -117,7 +117,11 @@ describe('organisation journey: a sealed bid, its receipt and the public opening
 
     // The public board, anonymously.
     const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await visitor.goto(`${baseUrl}/notices/projects/${project.reference}/opening`);
+    await visitor.goto(`${baseUrl}/`);
+    await clickNav(visitor, '公告栏');
+    await visitor.click(`a.item-link[href="/notices/projects/${project.reference}"]`);
+    await visitor.click(`a[href="/notices/projects/${project.reference}/opening"]`);
+    await visitor.waitForURL(new RegExp(`/notices/projects/${project.reference}/opening$`));
     expect(await visitor.locator('h1').textContent()).toBe('开标记录');
     const table = (await visitor.locator('[data-testid=opening-table]').textContent()) ?? '';
     expect(table).toContain('浦东新区晨光社工服务中心');

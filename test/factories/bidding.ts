@@ -99,7 +99,8 @@ export async function createPublishedProject(t: TestApp, overrides: ProjectOverr
      VALUES ($1, 2026, 'district', '区民政局', 100000000, $2, $3) RETURNING id`,
     [`社区服务专项资金-${randomBytes(4).toString('hex')}`, ceiling, officer.id],
   )) as Array<{ id: string }>;
-  const reference = `WH-T${Date.now().toString(36).toUpperCase()}-${projectCounter}${randomBytes(2).toString('hex').toUpperCase()}`;
+  // The shape the app gives references (WH-<year>-<digits>): the public notice answers 404 to any other.
+  const reference = `WH-2026-8${String(projectCounter).padStart(3, '0')}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   const title = `联洋社区居家养老上门服务项目 ${projectCounter}`;
   const deadlineMs = overrides.deadlineInMs ?? 3_600_000;
   const [project] = (await t.dataSource.query(
