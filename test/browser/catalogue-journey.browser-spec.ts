@@ -1,5 +1,5 @@
 import { Browser } from 'playwright-core';
-import { artifact, launchBrowser } from '../support/browser';
+import { artifact, clickNav, launchBrowser } from '../support/browser';
 import { TestApp, createTestApp } from '../support/test-app';
 
 jest.setTimeout(90_000);
@@ -30,7 +30,8 @@ describe('visitor journey: catalogue in two languages', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.locator('h1').textContent()).toMatch(/Community services bought in the open/);
     // The choice persists across pages (cookie).
-    await page.goto(baseUrl + '/catalogue');
+    await clickNav(page, 'Service catalogue');
+    await page.waitForURL(baseUrl + '/catalogue');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.locator('h1').textContent()).toBe('Service catalogue');
 
@@ -49,11 +50,12 @@ describe('visitor journey: catalogue in two languages', () => {
     await results.first().click();
     await page.waitForURL(/\/catalogue\/items\/C\d{2}-\d{3}$/);
     expect((await page.locator('h1').textContent())?.replace(/\s+/g, ' ').trim()).toBe(firstName.replace(/\s+/g, ' '));
-    expect(await page.locator('[data-testid=price-range]').textContent()).toMatch(/¥[\d,]+ – ¥[\d,]+/);
+    expect(await page.locator('[data-testid=price-range]').textContent()).toMatch(/¥[\d,]+\.\d{2} – ¥[\d,]+\.\d{2}/);
     await page.screenshot({ path: artifact('catalogue-item-phone.png'), fullPage: true });
 
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(baseUrl + '/catalogue');
+    await clickNav(page, '服务目录');
+    await page.waitForURL(baseUrl + '/catalogue');
     await page.screenshot({ path: artifact('catalogue-index-desktop.png'), fullPage: true });
     await page.close();
   });
