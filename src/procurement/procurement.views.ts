@@ -260,7 +260,11 @@ export class ProcurementViews {
           invitedOrganisationIds: detail.invited.map((o) => o.id),
         })
       : ['procurement.eligibility.notApproved'];
-    return { title: { nameZh: project.title, nameEn: project.title }, project, problems, eligible: problems.length === 0, canAsk: project.questionsOpen && problems.length === 0 };
+    return { title: { nameZh: project.title, nameEn: project.title }, project, problems, eligible: problems.length === 0,
+      canAsk: project.questionsOpen && problems.length === 0,
+      // Challenges against the documents and steps are open to approved organisations (and to bidders, from their bids and awards).
+      canChallenge: organisation?.status === 'approved',
+    };
   }
 
   // ── Funds, rules, calendar ──────────────────────────────────────────────────────────────────

@@ -135,7 +135,7 @@ describe('payments: the Stripe outbox survives a crash between approval and the 
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-      body: new URLSearchParams({ _csrf: csrf }).toString(),
+      body: new URLSearchParams({ _csrf: csrf, confirm: 'yes' }).toString(),
     });
     expect(approved.status).toBe(303);
     await until('the worker to claim the outbox row', 20_000, async () => {

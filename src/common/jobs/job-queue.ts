@@ -32,12 +32,18 @@ export class JobQueue implements BeforeApplicationShutdown {
     return this.started;
   }
 
+  private stopping = false;
+
   start(): Promise<PgBoss> {
     this.starting ??= (async () => {
       // The app's own database: the URL the TypeORM DataSource was configured with.
       const url = (this.dataSource.options as { url?: string }).url;
       const boss = new PgBoss({ connectionString: url, schema: 'pgboss', migrate: false, max: 4, application_name: 'marketplace-jobs' });
-      boss.on('error', (error) => this.logger.error({ err: error, context: 'jobs' }, 'job queue error'));
+      // Once shutdown has begun, a connection cut under a worker that was still finishing is expected
+      // (the stop waits at most its timeout before the database goes): a warning, not an error.
+      boss.on('error', (error) =>
+        this.stopping ? this.logger.warn({ err: error, context: 'jobs' }, 'job queue error while stopping') : this.logger.error({ err: error, context: 'jobs' }, 'job queue error'),
+      );
       await boss.start();
       this.started = boss;
       this.logger.info({ context: 'jobs' }, 'job queue started');
@@ -58,6 +64,7 @@ export class JobQueue implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     const boss = this.started;
     this.started = null;
     this.starting = null;

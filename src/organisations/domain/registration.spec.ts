@@ -16,14 +16,14 @@ describe('registered capital', () => {
   it.each([
     ['3000', 'exactly the minimum'],
     ['3,000.00', 'with a thousands separator and fen'],
-    ['¥50000', 'with the yuan sign'],
+    ['50,000', 'with a separator in a group of three'],
     ['1000000.5', 'with one decimal'],
   ])('accepts %s (%s)', (raw) => {
     expect(capitalProblem(raw, MIN)).toBeNull();
   });
 
   it('refuses one fen below the minimum and names the minimum', () => {
-    expect(capitalProblem('2999.99', MIN)).toEqual({ key: 'validation.organisationCapitalBelowMinimum', params: { min: '¥3,000' } });
+    expect(capitalProblem('2999.99', MIN)).toEqual({ key: 'validation.organisationCapitalBelowMinimum', params: { min: '¥3,000.00' } });
     expect(capitalProblem('0', MIN)).toMatchObject({ key: 'validation.organisationCapitalBelowMinimum' });
   });
 
@@ -31,7 +31,7 @@ describe('registered capital', () => {
     expect(capitalProblem('0', 0)).toBeNull();
   });
 
-  it.each(['', 'abc', '-3000', '3000.123', '3万', '1e6'])('refuses %p as not an amount', (raw) => {
+  it.each(['', 'abc', '-3000', '3000.123', '3万', '1e6', '¥50000', '30,00', '300 000'])('refuses %p as not an amount', (raw) => {
     expect(capitalProblem(raw, MIN)).toEqual({ key: 'validation.organisationCapitalFormat' });
   });
 });
