@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../common/common.module';
 import { APP_LOGGER } from '../common/http/http-exception.filter';
+import { PeriodicSweep } from '../common/jobs/periodic-sweep';
 import { JobQueue } from '../common/jobs/job-queue';
 import { AppConfig } from '../config/app.config';
 import { MailOutboxWorker } from './mail-outbox.worker';
@@ -24,8 +25,10 @@ export interface MailJob {
 @Injectable()
 export class MailJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private started = false;
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<unknown> | null = null;
+  private readonly sweep = new PeriodicSweep(
+    () => this.worker.sendPending(),
+    (error) => this.logger.error({ err: error, context: 'mail' }, 'email outbox sweep failed'),
+  );
 
   constructor(
     private readonly queue: JobQueue,
@@ -43,25 +46,13 @@ export class MailJobs implements OnApplicationBootstrap, BeforeApplicationShutdo
       for (const job of jobs) await this.worker.sendMessages(job.data.messageIds);
     });
     this.started = true;
-    this.timer = setInterval(() => this.tick(), this.config.mail.pollSeconds * 1000);
-    this.timer.unref();
-    this.tick();
+    this.sweep.start(this.config.mail.pollSeconds);
     this.logger.info({ context: 'mail' }, 'email outbox worker started');
   }
 
-  private tick(): void {
-    if (this.sweeping) return;
-    this.sweeping = this.worker
-      .sendPending()
-      .catch((error) => this.logger.error({ err: error, context: 'mail' }, 'email outbox sweep failed'))
-      .finally(() => (this.sweeping = null));
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
     this.started = false;
-    await this.sweeping;
+    await this.sweep.stop();
   }
 
   /** Queues the send job inside the caller's transaction; without the job queue the sweep (or a test) sends them. */

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { APP_LOGGER } from '../../common/http/http-exception.filter';
+import { PeriodicSweep } from '../../common/jobs/periodic-sweep';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { STRIPE_CONFIG, StripeConfig } from './stripe.config';
 import { StripeGateway } from './stripe.gateway';
@@ -25,8 +26,10 @@ export interface StripeTransferJob {
 @Injectable()
 export class StripeJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private started = false;
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<unknown> | null = null;
+  private readonly sweep = new PeriodicSweep(
+    () => this.worker.sweep(),
+    (error) => this.logger.error({ err: error, context: 'stripe-jobs' }, 'stripe outbox sweep failed'),
+  );
 
   constructor(
     private readonly queue: JobQueue,
@@ -51,25 +54,13 @@ export class StripeJobs implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.info({ context: 'stripe-jobs', ...run }, 'stripe reconciliation ran');
     });
     this.started = true;
-    this.timer = setInterval(() => this.tick(), this.config.pollSeconds * 1000);
-    this.timer.unref();
-    this.tick();
+    this.sweep.start(this.config.pollSeconds);
     this.logger.info({ context: 'stripe-jobs' }, 'stripe outbox worker started');
   }
 
-  private tick(): void {
-    if (this.sweeping) return;
-    this.sweeping = this.worker
-      .sweep()
-      .catch((error) => this.logger.error({ err: error, context: 'stripe-jobs' }, 'stripe outbox sweep failed'))
-      .finally(() => (this.sweeping = null));
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
     this.started = false;
-    await this.sweeping;
+    await this.sweep.stop();
   }
 
   /** Queues the send job inside the caller's transaction; without the job queue the sweep (or a test) sends it. */
