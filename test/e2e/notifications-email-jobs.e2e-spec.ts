@@ -29,6 +29,15 @@ describe('notification email through the job queue (JOBS_ENABLED)', () => {
     return smtp.to(email).length;
   }
 
+  async function outboxRowSettled(userId: string, within = 30_000): Promise<{ status: string; attempts: number }> {
+    const deadline = Date.now() + within;
+    for (;;) {
+      const [row] = await t.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE user_id = $1`, [userId]);
+      if (row.status !== 'sending' || Date.now() > deadline) return row;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   it('delivers once from the job written with the notification; a rolled-back decision queues nothing', async () => {
     const user = await createUser(t, { roles: ['auditor'] });
     const [{ n: jobsBefore }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'notifications.mail'`);
@@ -39,8 +48,8 @@ describe('notification email through the job queue (JOBS_ENABLED)', () => {
     await notify(user.id);
     expect(await delivered(user.email)).toBe(1);
     expect(smtp.to(user.email)[0].subject).toBe('【社区公共服务购买平台】2 条未读');
-    const [row] = await t.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE user_id = $1`, [user.id]);
-    expect(row).toEqual({ status: 'sent', attempts: 1 });
+    // The SMTP server has the message before the worker's closing UPDATE commits: wait for the row to leave 'sending'.
+    expect(await outboxRowSettled(user.id)).toEqual({ status: 'sent', attempts: 1 });
     const [{ n: jobs }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'notifications.mail'`);
     expect(jobs).toBe(jobsBefore + 1);
   });
