@@ -226,7 +226,7 @@ export class ProcurementViews {
         kind: 'clarification',
         description: detail.project.description,
         bidDeadline: detail.project.bidDeadlineAt ? localDateTimeOf(detail.project.bidDeadlineAt) : '',
-        changesSubmission: '0',
+        noEffectReason: '',
       },
     };
   }

@@ -221,6 +221,10 @@ export class ProjectAmendment {
   @Column({ name: 'changes_submission', type: 'boolean' })
   changesSubmission: boolean;
 
+  /** The officer's published reason why this amendment cannot affect how bids are prepared (then no extension). */
+  @Column({ name: 'no_effect_reason', type: 'text', nullable: true })
+  noEffectReason: string | null;
+
   @Column({ name: 'previous_deadline_at', type: 'timestamptz', nullable: true })
   previousDeadlineAt: Date | null;
 

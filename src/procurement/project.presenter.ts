@@ -101,6 +101,7 @@ export function presentProject(detail: ProjectDetail, options: PresentOptions) {
       body: a.body,
       publishedAt: a.publishedAt,
       changesSubmission: a.changesSubmission,
+      noEffectReason: a.noEffectReason,
       changes: changeLines(a.changes, options.locale),
     })),
     questions,

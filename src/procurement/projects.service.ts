@@ -10,7 +10,7 @@ import { ListItemsQuery } from '../catalogue/dto/list-items.query';
 import { Clock } from '../common/clock/clock';
 import { NotificationsService } from '../notifications/notifications.service';
 import { AmendmentDeadlineNote, StoredDeadlineExplanation } from './deadline.presenter';
-import { AmendmentChanges, amendmentDeadline, checkAmendmentChanges } from './domain/amendment';
+import { AmendmentChanges, amendmentDeadline, amendmentEffect, checkAmendmentChanges } from './domain/amendment';
 import { Criterion } from './domain/criteria';
 import { EligibilityOrganisation, EligibilityProblem, EligibilityProject, eligibilityProblems } from './domain/eligibility';
 import { localDateOf, localDateTimeOf, parseLocalDateTime } from './domain/local-time';
@@ -66,7 +66,8 @@ export interface AmendmentInput {
   kind: 'clarification' | 'amendment';
   title: string;
   body: string;
-  changesSubmission: boolean;
+  /** Why the amendment cannot affect how bids are prepared ('' when it may: then the amendment period applies). */
+  noEffectReason: string;
   description?: string;
   bidDeadline?: string;
   criteria?: Array<{ name?: string; description?: string } | undefined>;
@@ -357,14 +358,17 @@ export class ProjectsService {
         : { changes: {} as AmendmentChanges, criteria: children.criteria, milestones: children.milestones, problems: {} };
       mergeProblems(problems, checked.problems);
       const changes = checked.changes;
-      const changesSubmission = isAmendment && (input.changesSubmission || Boolean(changes.criteria) || Boolean(changes.milestones));
 
       let requestedDeadline: Date | null = null;
       const rawDeadline = text(input.bidDeadline);
-      if (isAmendment && rawDeadline && rawDeadline !== localDateTimeOf(project.bidDeadlineAt)) {
+      const movesDeadline = isAmendment && rawDeadline !== '' && rawDeadline !== localDateTimeOf(project.bidDeadlineAt);
+      if (movesDeadline) {
         requestedDeadline = parseLocalDateTime(rawDeadline);
         if (!requestedDeadline) addProblem(problems, 'bidDeadline', 'dateTime');
       }
+      const effect = amendmentEffect({ kind: input.kind, changes, movesDeadline, noEffectReason: input.noEffectReason });
+      mergeProblems(problems, effect.problems);
+      const changesSubmission = effect.affectsBids;
       const calendar = await this.rules.loadCalendar(manager, localDateOf(project.publishedAt!));
       const deadline = amendmentDeadline({
         amendedAt: now,
@@ -377,9 +381,6 @@ export class ProjectsService {
         calendar,
       });
       if (!deadline.ok) addProblem(problems, 'bidDeadline', deadline.problem, deadline.explanation ? { explanation: deadline.explanation } : deadline.params);
-      if (isAmendment && !changes.description && !changes.criteria && !changes.milestones && !requestedDeadline && !input.changesSubmission && !hasProblems(problems)) {
-        addProblem(problems, 'kind', 'amendmentWithoutChanges');
-      }
       if (hasProblems(problems) || !deadline.ok) throw new ProcurementValidationError(problems, 'The amendment has problems', 'PROCUREMENT.AMENDMENT_INVALID');
 
       const moved = deadline.deadline.getTime() !== project.bidDeadlineAt.getTime();
@@ -394,6 +395,7 @@ export class ProjectsService {
         title,
         body,
         changesSubmission,
+        noEffectReason: effect.noEffectReason,
         previousDeadlineAt: moved ? project.bidDeadlineAt : null,
         newDeadlineAt: moved ? deadline.deadline : null,
         changes,
@@ -444,6 +446,7 @@ export class ProjectsService {
           sequence: next,
           kind: input.kind,
           changesSubmission,
+          noEffectReason: effect.noEffectReason,
           changed: Object.keys(changes),
           extended: deadline.extended,
           bidsFlaggedForReview: flagged.length,

@@ -98,7 +98,7 @@ export class StaffProjectsController {
       kind: dto.kind === 'amendment' ? 'amendment' : 'clarification',
       title: dto.title ?? '',
       body: dto.body ?? '',
-      changesSubmission: dto.changesSubmission === true,
+      noEffectReason: dto.noEffectReason ?? '',
       description: dto.description,
       bidDeadline: dto.bidDeadline,
       criteria: dto.criteria,

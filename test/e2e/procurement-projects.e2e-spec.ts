@@ -188,7 +188,7 @@ describe('procurement projects', () => {
   });
 
   describe('amendments and clarifications', () => {
-    it('extends the deadline when a submission-changing amendment leaves less than 15 days, and flags submitted bids', async () => {
+    it('extends the deadline when an amendment to the documents leaves less than 15 days and no reason says it cannot affect the bids, and flags submitted bids', async () => {
       const { id, row } = await publishedProject();
       const org = await createApprovedOrganisation(t);
       const bidId = await insertSubmittedBid(t, id, org.organisation.id);
@@ -199,7 +199,6 @@ describe('procurement projects', () => {
           kind: 'amendment',
           title: '关于服务方案要求的更正',
           body: '服务方案须增加营养师配置说明。',
-          changesSubmission: ['0', '1'],
           description: row.description,
           bidDeadline: localDateTimeOf(row.bid_deadline_at),
         }));
@@ -219,6 +218,40 @@ describe('procurement projects', () => {
         expect(notified.map((n: { kind: string }) => n.kind)).toContain('bid.needs_review');
         const publicPage = await t.http().get(`/notices/projects/${after.reference}`).expect(200);
         expect(publicPage.text).toContain('自动顺延');
+      } finally {
+        await advanceClock(t.dataSource, -12 * DAY);
+      }
+    });
+
+    it('keeps the deadline when the officer records why a changed requirement cannot affect the bids, and publishes that reason', async () => {
+      const { id, row } = await publishedProject();
+      const org = await createApprovedOrganisation(t);
+      const bidId = await insertSubmittedBid(t, id, org.organisation.id);
+      await advanceClock(t.dataSource, 12 * DAY);
+      try {
+        const changed = `${row.description}（联系人电话更正为 028-85550000）`;
+        const short = await officer.form(`/staff/projects/${id}/amendments`, {
+          kind: 'amendment', title: '联系方式更正', body: '更正采购人联系电话。', description: changed, noEffectReason: '不影响',
+        }).expect(400);
+        expect(fieldErrorsIn(short.text)).toMatch(/10/);
+        expect(short.text).toContain('028-85550000');
+        await officer.form(`/staff/projects/${id}/amendments`, {
+          kind: 'amendment', title: '联系方式更正', body: '更正采购人联系电话。', description: changed, noEffectReason: '仅更正采购人联系电话，不涉及服务内容、评审因素与报价',
+        }).expect(303);
+        const after = await projectRow(t, id);
+        expect(after.bid_deadline_at.getTime()).toBe(row.bid_deadline_at.getTime());
+        const [amendment] = await t.dataSource.query(`SELECT changes_submission, no_effect_reason FROM project_amendments WHERE project_id = $1`, [id]);
+        expect(amendment).toEqual({ changes_submission: false, no_effect_reason: '仅更正采购人联系电话，不涉及服务内容、评审因素与报价' });
+        const [bid] = await t.dataSource.query(`SELECT needs_review FROM bids WHERE id = $1`, [bidId]);
+        expect(bid.needs_review).toBe(false);
+        const publicPage = await t.http().get(`/notices/projects/${after.reference}`).expect(200);
+        expect(publicPage.text).toContain('仅更正采购人联系电话，不涉及服务内容、评审因素与报价');
+        expect(publicPage.text).toContain('不影响投标文件编制的理由');
+        // The same change without a reason extends (15 days from now, on a working day).
+        await officer.form(`/staff/projects/${id}/amendments`, { kind: 'amendment', title: '服务要求更正', body: '增加送餐上门要求。', description: `${changed}，含送餐上门` }).expect(303);
+        const extended = await projectRow(t, id);
+        const expected = await onWorkingDay(t, new Date((await dbNow(t.dataSource)).getTime() + 15 * DAY));
+        expect(Math.abs(extended.bid_deadline_at.getTime() - expected.getTime())).toBeLessThan(60_000);
       } finally {
         await advanceClock(t.dataSource, -12 * DAY);
       }

@@ -146,3 +146,54 @@ export function checkAmendmentChanges(current: AmendableProject, input: Amendmen
   });
   return { changes, criteria, milestones, problems };
 }
+
+// ── Does the amendment extend the deadline? ─────────────────────────────────────────────────
+
+/** Length of the officer's reason that an amendment cannot affect how bids are prepared. */
+export const NO_EFFECT_REASON_MIN = 10;
+export const NO_EFFECT_REASON_MAX = 2000;
+
+export interface AmendmentEffectInput {
+  kind: 'clarification' | 'amendment';
+  /** What the amendment changes in the documents (the deadline move is not a document change). */
+  changes: Pick<AmendmentChanges, 'description' | 'criteria' | 'milestones'>;
+  /** The buyer asked for a different deadline. */
+  movesDeadline: boolean;
+  /** Why the change cannot affect how bids are prepared, as typed ('' when none). */
+  noEffectReason: string;
+}
+
+export interface AmendmentEffect {
+  /** The amendment period applies: the deadline extends when less is left, submitted bids are flagged. */
+  affectsBids: boolean;
+  /** The reason to store and publish with the amendment (null when the amendment affects bids). */
+  noEffectReason: string | null;
+  problems: Problems;
+}
+
+/**
+ * 《政府采购货物和服务招标投标管理办法》（财政部令第87号）第二十七条 (and 财库〔2014〕214号第十条,
+ * 财政部令第74号第二十九条、第四十五条 for the other methods): a change to the procurement documents
+ * that may affect how bids are prepared must come at least the method's amendment period before
+ * the deadline, or the deadline moves. On this platform every amendment that changes the
+ * documents counts as affecting the bids UNLESS the officer records why it cannot; that reason is
+ * required in that case and published with the amendment. An amendment whose text is its only
+ * content changes the documents too (the text says what). Only moving the deadline, or a
+ * clarification, changes nothing bidders prepare. Pure.
+ */
+export function amendmentEffect(input: AmendmentEffectInput): AmendmentEffect {
+  const problems: Problems = {};
+  if (input.kind !== 'amendment') return { affectsBids: false, noEffectReason: null, problems };
+  const structured = Boolean(input.changes.description || input.changes.criteria || input.changes.milestones);
+  const changesDocuments = structured || !input.movesDeadline;
+  const reason = text(input.noEffectReason);
+  if (!changesDocuments) {
+    // Only the deadline moves: nothing to prepare differently, nothing to explain.
+    return { affectsBids: false, noEffectReason: null, problems };
+  }
+  if (reason === '') return { affectsBids: true, noEffectReason: null, problems };
+  if (charLength(reason) < NO_EFFECT_REASON_MIN || charLength(reason) > NO_EFFECT_REASON_MAX) {
+    addProblem(problems, 'noEffectReason', 'textLength', { min: NO_EFFECT_REASON_MIN, max: NO_EFFECT_REASON_MAX });
+  }
+  return { affectsBids: false, noEffectReason: reason, problems };
+}

@@ -68,7 +68,7 @@ export class AmendmentFormDto {
   @FormText(20) kind?: string;
   @FormText(400) title?: string;
   @FormText(40000) body?: string;
-  @FormCheckbox(false) changesSubmission?: boolean;
+  @FormText(4000) noEffectReason?: string;
   @FormText(40000) description?: string;
   @FormText(30) bidDeadline?: string;
 
