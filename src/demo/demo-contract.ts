@@ -18,7 +18,9 @@ import { DisbursementsService } from '../payments/disbursements.service';
 import { addDays, localDateOf } from '../procurement/domain/local-time';
 import { FundsService } from '../procurement/funds.service';
 import { ProcurementRulesService } from '../procurement/procurement-rules.service';
-import { ServiceEvaluationService } from '../service-evaluation/service-evaluation.service';
+import { EvaluatorAssignmentService } from '../service-evaluation/evaluator-assignment.service';
+import { ScoringService } from '../service-evaluation/scoring.service';
+import { SiteVisitsService } from '../service-evaluation/site-visits.service';
 import { SurveysService } from '../surveys/surveys.service';
 
 /**
@@ -76,7 +78,9 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   const serviceStart = addDays(today, -15);
   const serviceEnd = addDays(serviceStart, 364);
   const contracts = app.get(ContractsService);
-  const evaluation = app.get(ServiceEvaluationService);
+  const assignment = app.get(EvaluatorAssignmentService);
+  const scoring = app.get(ScoringService);
+  const siteVisits = app.get(SiteVisitsService);
   const delivery = app.get(DeliveryService);
   const surveys = app.get(SurveysService);
   const disbursements = app.get(DisbursementsService);
@@ -118,8 +122,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   });
   const paid = await activate(first.awardId, cast.leling.admin);
   const [sunLi, fengJie] = [cast.evaluatorIds[0], cast.evaluatorIds[3]]; // expert1 孙立 (四川大学), expert4 冯洁 (省社会组织评估中心)
-  await evaluation.assignEvaluator(cast.officer, paid.id, sunLi);
-  await evaluation.assignEvaluator(cast.officer, paid.id, fengJie);
+  await assignment.assignEvaluator(cast.officer, paid.id, sunLi);
+  await assignment.assignEvaluator(cast.officer, paid.id, fengJie);
   await delivery.submitDelivery(cast.leling.admin, paid.id, 1, {
     narrative: '本阶段完成玉林北路社区 80 岁以上独居老人摸底建档 96 户，逐户开展需求评估，组建“社工 + 志愿者”探访小组，每周上门探访并提供助餐送餐，详见服务记录和签到表。',
     formRows: [
@@ -142,7 +146,7 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
     { rating: '5', phone: '138 0801 0004' },
     { rating: '4', comment: '志愿者很有耐心。', phone: '138 0801 0005' },
   ]);
-  await evaluation.recordSiteVisit(
+  await siteVisits.recordSiteVisit(
     evaluatorFor(sunLi),
     paid.id,
     1,
@@ -150,8 +154,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
     [{ originalName: '现场评估.png', buffer: TINY_PNG }],
   );
   // 28 + 27.5 + 18 + 18.4 = 91.9 and 27 + 26 + 17 + 18.4 = 88.4: mean 90.15, 优秀, the whole tranche payable.
-  await evaluation.saveScores(evaluatorFor(sunLi), paid.id, 1, sheet({ output_quantity: '28', service_quality: '27.5', management_finance: '18' }), true);
-  const outcome = await evaluation.saveScores(evaluatorFor(fengJie), paid.id, 1, sheet({ output_quantity: '27', service_quality: '26', management_finance: '17' }), true);
+  await scoring.saveScores(evaluatorFor(sunLi), paid.id, 1, sheet({ output_quantity: '28', service_quality: '27.5', management_finance: '18' }), true);
+  const outcome = await scoring.saveScores(evaluatorFor(fengJie), paid.id, 1, sheet({ output_quantity: '27', service_quality: '26', management_finance: '17' }), true);
   if (outcome.completed?.milestoneStatus !== 'passed') throw new Error(`demo milestone did not pass: ${JSON.stringify(outcome.completed)}`);
   const proposed = await disbursements.proposeDisbursement(cast.officer, paid.id, 1);
   const approved = await disbursements.approveDisbursement(cast.approver, proposed.id);
@@ -199,8 +203,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   });
   const pending = await activate(second.awardId, cast.tongxin.admin);
   const [wuFang, zhengHao] = [cast.evaluatorIds[1], cast.evaluatorIds[2]]; // expert2 吴芳 (C01), expert3 郑浩 (C07)
-  await evaluation.assignEvaluator(cast.officer2, pending.id, wuFang);
-  await evaluation.assignEvaluator(cast.officer2, pending.id, zhengHao);
+  await assignment.assignEvaluator(cast.officer2, pending.id, wuFang);
+  await assignment.assignEvaluator(cast.officer2, pending.id, zhengHao);
   await delivery.submitDelivery(cast.tongxin.admin, pending.id, 1, {
     narrative: '志愿服务站已挂牌运营，招募登记居民志愿者 46 名并完成培训，低龄老人与高龄老人结对 30 对，开展邻里互助活动 6 场，详见服务记录。',
     formRows: [
@@ -210,8 +214,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
     attachments: [{ kind: 'sign_in_sheet', originalName: '志愿者培训签到表.png', buffer: TINY_PNG }],
   });
   // No survey here: the evaluators score resident satisfaction themselves. 25 + 25 + 17 + 17 = 84, 26 + 24 + 16 + 16 = 82: 良好.
-  await evaluation.saveScores(evaluatorFor(wuFang), pending.id, 1, sheet({ output_quantity: '25', service_quality: '25', resident_satisfaction: '17', management_finance: '17' }), true);
-  const second1 = await evaluation.saveScores(evaluatorFor(zhengHao), pending.id, 1, sheet({ output_quantity: '26', service_quality: '24', resident_satisfaction: '16', management_finance: '16' }), true);
+  await scoring.saveScores(evaluatorFor(wuFang), pending.id, 1, sheet({ output_quantity: '25', service_quality: '25', resident_satisfaction: '17', management_finance: '17' }), true);
+  const second1 = await scoring.saveScores(evaluatorFor(zhengHao), pending.id, 1, sheet({ output_quantity: '26', service_quality: '24', resident_satisfaction: '16', management_finance: '16' }), true);
   if (second1.completed?.milestoneStatus !== 'passed') throw new Error(`demo milestone did not pass: ${JSON.stringify(second1.completed)}`);
   const waiting = await disbursements.proposeDisbursement(cast.officer2, pending.id, 1);
 

@@ -11,7 +11,9 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { RecusalDto, ScoreSheetDto, SiteVisitDto } from './dto/service-evaluation.dto';
-import { ServiceEvaluationService } from './service-evaluation.service';
+import { EvaluatorAssignmentService } from './evaluator-assignment.service';
+import { ScoringService } from './scoring.service';
+import { SiteVisitsService } from './site-visits.service';
 import { ServiceEvaluationViews } from './service-evaluation.views';
 
 const PHOTOS_MAX = 6;
@@ -22,7 +24,9 @@ const PHOTOS_MAX = 6;
 @Allow('evaluator')
 export class EvaluatorServiceEvaluationController {
   constructor(
-    private readonly service: ServiceEvaluationService,
+    private readonly scores: ScoringService,
+    private readonly siteVisits: SiteVisitsService,
+    private readonly assignment: EvaluatorAssignmentService,
     private readonly views: ServiceEvaluationViews,
   ) {}
 
@@ -44,10 +48,10 @@ export class EvaluatorServiceEvaluationController {
     // Submitting makes the scores final: they are kept as a draft first (so bad input is reported
     // before the confirmation step), then the confirmation step submits them.
     if (dto.action === 'submit' && !isConfirmed(req)) {
-      await this.service.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, false, true);
+      await this.scores.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, false, true);
       return renderConfirmation(req, res, await this.views.submitScoresConfirmation(contractId, position, actor));
     }
-    const outcome = await this.service.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, dto.action === 'submit');
+    const outcome = await this.scores.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, dto.action === 'submit');
     const key = !outcome.submitted ? 'serviceEvaluation.flash.saved' : outcome.completed ? 'serviceEvaluation.flash.completed' : 'serviceEvaluation.flash.submitted';
     await redirectWithFlash(req, res, key, outcome.submitted ? '/service-evaluations' : `/service-evaluations/${contractId}/milestones/${position}`);
   }
@@ -65,14 +69,14 @@ export class EvaluatorServiceEvaluationController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.service.recordSiteVisit(actor, contractId, Number.parseInt(position, 10), dto, (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })));
+    await this.siteVisits.recordSiteVisit(actor, contractId, Number.parseInt(position, 10), dto, (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })));
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.visitRecorded', `/service-evaluations/${contractId}/milestones/${position}#visits`);
   }
 
   @Post(':contractId/recusal')
   @FormView('service-evaluation/evaluator-list', { titleKey: 'serviceEvaluation.evaluator.title' })
   async recuse(@Param('contractId') contractId: string, @Body() dto: RecusalDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    await this.service.recuse(actor, contractId, dto.reason ?? '');
+    await this.assignment.recuse(actor, contractId, dto.reason ?? '');
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.recused', '/service-evaluations');
   }
 

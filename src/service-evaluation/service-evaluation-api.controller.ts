@@ -4,7 +4,7 @@ import { Actor } from '../audit/actor';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { ScoreSheetDto } from './dto/service-evaluation.dto';
-import { ServiceEvaluationService } from './service-evaluation.service';
+import { ScoringService } from './scoring.service';
 import { ServiceEvaluationViews } from './service-evaluation.views';
 
 /** JSON: a contract's milestone results (staff, or the contracted organisation), and an evaluator's score sheet. */
@@ -12,7 +12,7 @@ import { ServiceEvaluationViews } from './service-evaluation.views';
 @Controller('api/v1/service-evaluations/:contractId')
 export class ServiceEvaluationApiController {
   constructor(
-    private readonly service: ServiceEvaluationService,
+    private readonly scoring: ScoringService,
     private readonly views: ServiceEvaluationViews,
   ) {}
 
@@ -28,6 +28,6 @@ export class ServiceEvaluationApiController {
   @HttpCode(200)
   @Allow('evaluator')
   async score(@Param('contractId') contractId: string, @Param('position') position: string, @Body() dto: ScoreSheetDto, @CurrentActor() actor: Actor) {
-    return this.service.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, dto.action === 'submit');
+    return this.scoring.saveScores(actor, contractId, Number.parseInt(position, 10), { points: dto.points, comments: dto.comments }, dto.action === 'submit');
   }
 }

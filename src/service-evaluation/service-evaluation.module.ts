@@ -8,8 +8,14 @@ import { EvaluatorsModule } from '../evaluators/evaluators.module';
 import { EvaluatorServiceEvaluationController } from './evaluator-service-evaluation.controller';
 import { OrganisationServiceEvaluationController } from './organisation-service-evaluation.controller';
 import { ServiceEvaluationApiController } from './service-evaluation-api.controller';
+import { ContractTerminationService } from './contract-termination.service';
+import { EvaluationRoundsService } from './evaluation-rounds.service';
+import { EvaluatorAssignmentService } from './evaluator-assignment.service';
+import { IndicatorTemplatesService } from './indicator-templates.service';
+import { RectificationService } from './rectification.service';
+import { ScoringService } from './scoring.service';
 import { ServiceEvaluationDashboard } from './service-evaluation.dashboard';
-import { ServiceEvaluationService } from './service-evaluation.service';
+import { SiteVisitsService } from './site-visits.service';
 import { ServiceEvaluationViews } from './service-evaluation.views';
 import { StaffServiceEvaluationController } from './staff-service-evaluation.controller';
 
@@ -22,8 +28,18 @@ import { StaffServiceEvaluationController } from './staff-service-evaluation.con
 @Module({
   imports: [ContractsModule, EvaluatorsModule, DocumentsModule],
   controllers: [StaffServiceEvaluationController, EvaluatorServiceEvaluationController, OrganisationServiceEvaluationController, ServiceEvaluationApiController],
-  providers: [ServiceEvaluationService, ServiceEvaluationViews, ServiceEvaluationDashboard],
-  exports: [ServiceEvaluationService],
+  providers: [
+    IndicatorTemplatesService,
+    EvaluationRoundsService,
+    ContractTerminationService,
+    EvaluatorAssignmentService,
+    ScoringService,
+    SiteVisitsService,
+    RectificationService,
+    ServiceEvaluationViews,
+    ServiceEvaluationDashboard,
+  ],
+  exports: [EvaluatorAssignmentService, ScoringService, SiteVisitsService],
 })
 export class ServiceEvaluationModule implements OnModuleInit {
   constructor(

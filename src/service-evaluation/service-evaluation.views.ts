@@ -17,7 +17,8 @@ import { hasAnyRole } from '../identity/domain/roles';
 import { missedRectification } from './domain/lifecycle';
 import { MIN_EVALUATORS, SATISFACTION_CODE, TemplateIndicator, formatCenti, surveyQualifies } from './domain/scoring';
 import { ContractNotFoundForEvaluationError, DocumentNotInEvaluationError, MilestoneNotFoundForEvaluationError, NotAssignedError } from './service-evaluation.errors';
-import { RoundRecord, ServiceEvaluationService, toRound } from './service-evaluation.service';
+import { EvaluationRoundsService, RoundRecord, toRound } from './evaluation-rounds.service';
+import { IndicatorTemplatesService } from './indicator-templates.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STAFF_READERS = ['bureau_officer', 'bureau_approver', 'auditor'];
@@ -37,7 +38,8 @@ interface MilestoneRow {
 export class ServiceEvaluationViews {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly service: ServiceEvaluationService,
+    private readonly templates: IndicatorTemplatesService,
+    private readonly rounds: EvaluationRoundsService,
     private readonly contracts: ContractsService,
     private readonly evaluators: EvaluatorsService,
     private readonly documents: DocumentsService,
@@ -51,8 +53,8 @@ export class ServiceEvaluationViews {
     const categories = (await this.dataSource.query(`SELECT code, name_zh, name_en FROM catalogue_categories ORDER BY sort_order, code`)) as Array<{ code: string; name_zh: string; name_en: string }>;
     const rows = [];
     for (const c of categories) {
-      const versions = await this.service.templateVersions(c.code);
-      const current = await this.service.templateOn(c.code, today);
+      const versions = await this.templates.templateVersions(c.code);
+      const current = await this.templates.templateOn(c.code, today);
       rows.push({
         code: c.code,
         nameZh: c.name_zh,
@@ -72,7 +74,7 @@ export class ServiceEvaluationViews {
     }>;
     if (!category || category.code !== categoryCode) throw new ContractNotFoundForEvaluationError();
     const today = calendarDate(await this.clock.now(this.dataSource.manager));
-    const versions = await this.service.templateVersions(category.code);
+    const versions = await this.templates.templateVersions(category.code);
     const base = versions[0];
     const indicators: Array<Record<string, unknown>> = [...(base?.indicators ?? []).map((i) => ({ ...i, weight: String(i.weight) }))];
     while (indicators.length < 8) indicators.push({ code: '', nameZh: '', nameEn: '', weight: '', guidanceZh: '', guidanceEn: '' });
@@ -127,7 +129,7 @@ export class ServiceEvaluationViews {
       `SELECT milestone_position, reason, terminated_at, released_minor::text AS released_minor, cancelled_positions FROM contract_terminations WHERE contract_id = $1`,
       [contract.id],
     )) as Array<Record<string, any>>;
-    const template = await this.service.templateForContract(this.dataSource.manager, contract);
+    const template = await this.templates.templateForContract(this.dataSource.manager, contract);
     const now = await this.clock.now(this.dataSource.manager);
     return {
       titleKey: 'serviceEvaluation.contract.title',
@@ -282,7 +284,7 @@ export class ServiceEvaluationViews {
     const [rect] = (await this.dataSource.query(`SELECT 1 FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2`, [contract.id, milestone.position])) as unknown[];
     const roundNo = rect ? 2 : 1;
     const open = rounds.find((r) => r.round === roundNo && r.status === 'open') ?? null;
-    const indicators = open?.indicators ?? (await this.service.templateForContract(this.dataSource.manager, contract)).indicators;
+    const indicators = open?.indicators ?? (await this.templates.templateForContract(this.dataSource.manager, contract)).indicators;
     const survey = await this.surveyView(contract.id, milestone.position);
     const source = open?.satisfactionSource ?? (indicators.some((i) => i.code === SATISFACTION_CODE) ? (survey?.qualifies ? 'survey' : 'evaluators') : 'none');
     const [sheet] = open
@@ -500,7 +502,7 @@ export class ServiceEvaluationViews {
   }
 
   private async candidates(contract: Contract, taken: Set<string>) {
-    const categories = await this.service.categoriesOf(contract);
+    const categories = await this.templates.categoriesOf(contract);
     const pool = (await this.evaluators.listActiveEvaluators({ categories })).filter((e) => !taken.has(e.userId));
     const conflicts = await this.evaluators.conflictsFor(
       pool.map((e) => e.userId),
@@ -554,7 +556,7 @@ export class ServiceEvaluationViews {
   }
 
   private async surveyView(contractId: string, position: number) {
-    const figures = await this.service.surveyFigures(this.dataSource.manager, contractId, position);
+    const figures = await this.rounds.surveyFigures(this.dataSource.manager, contractId, position);
     if (!figures) return null;
     const qualifies = surveyQualifies(figures);
     return {

@@ -9,7 +9,9 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { AssignEvaluatorDto, MissedRectificationDto, RectificationDeadlineDto, TemplateVersionDto } from './dto/service-evaluation.dto';
-import { ServiceEvaluationService } from './service-evaluation.service';
+import { EvaluatorAssignmentService } from './evaluator-assignment.service';
+import { IndicatorTemplatesService } from './indicator-templates.service';
+import { RectificationService } from './rectification.service';
 import { ServiceEvaluationViews } from './service-evaluation.views';
 
 /** Bureau pages: evaluators of each contract, progress and results, rectification deadlines; indicator templates (admins edit). */
@@ -18,7 +20,9 @@ import { ServiceEvaluationViews } from './service-evaluation.views';
 @Allow('bureau_officer', 'bureau_approver', 'auditor')
 export class StaffServiceEvaluationController {
   constructor(
-    private readonly service: ServiceEvaluationService,
+    private readonly indicatorTemplates: IndicatorTemplatesService,
+    private readonly assignment: EvaluatorAssignmentService,
+    private readonly rectification: RectificationService,
     private readonly views: ServiceEvaluationViews,
   ) {}
 
@@ -40,7 +44,7 @@ export class StaffServiceEvaluationController {
   @Allow('admin')
   @FormView('service-evaluation/template-form', { titleKey: 'serviceEvaluation.templates.newTitle' })
   async createTemplate(@Param('category') category: string, @Body() dto: TemplateVersionDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    await this.service.createTemplateVersion(actor, category, dto);
+    await this.indicatorTemplates.createTemplateVersion(actor, category, dto);
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.templateSaved', '/staff/indicator-templates');
   }
 
@@ -60,7 +64,7 @@ export class StaffServiceEvaluationController {
   @Allow('bureau_officer')
   @FormView('service-evaluation/staff-contract', { titleKey: 'serviceEvaluation.contract.title' })
   async assign(@Param('contractId') contractId: string, @Body() dto: AssignEvaluatorDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    await this.service.assignEvaluator(actor, contractId, dto.evaluatorId ?? '');
+    await this.assignment.assignEvaluator(actor, contractId, dto.evaluatorId ?? '');
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.assigned', `/staff/service-evaluations/${contractId}`);
   }
 
@@ -81,7 +85,7 @@ export class StaffServiceEvaluationController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.service.setRectificationDeadline(actor, contractId, Number.parseInt(position, 10), dto);
+    await this.rectification.setRectificationDeadline(actor, contractId, Number.parseInt(position, 10), dto);
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.deadlineSet', `/staff/service-evaluations/${contractId}`);
   }
 
@@ -98,7 +102,7 @@ export class StaffServiceEvaluationController {
     @Res() res: Response,
   ) {
     if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.terminationConfirmation(contractId, position));
-    await this.service.terminateForMissedRectification(actor, contractId, Number.parseInt(position, 10), dto.reason ?? '');
+    await this.rectification.terminateForMissedRectification(actor, contractId, Number.parseInt(position, 10), dto.reason ?? '');
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.terminated', `/staff/service-evaluations/${contractId}`);
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Actor } from '../../src/audit/actor';
-import { ServiceEvaluationService } from '../../src/service-evaluation/service-evaluation.service';
+import { EvaluatorAssignmentService } from '../../src/service-evaluation/evaluator-assignment.service';
+import { ScoringService } from '../../src/service-evaluation/scoring.service';
 import { TestApp } from '../support/test-app';
 import { actorOf } from './awards';
 import { createEvaluator } from './evaluators';
@@ -17,8 +18,15 @@ export interface EvaluatedContract extends PayableContract {
 
 let counter = 0;
 
-export function serviceEvaluation(t: TestApp): ServiceEvaluationService {
-  return t.app.get(ServiceEvaluationService);
+/** The service-evaluation use cases the tests drive directly (assignment, recusal, score sheets). */
+export function serviceEvaluation(t: TestApp): Pick<EvaluatorAssignmentService, 'assignEvaluator' | 'recuse'> & Pick<ScoringService, 'saveScores'> {
+  const assignment = t.app.get(EvaluatorAssignmentService);
+  const scoring = t.app.get(ScoringService);
+  return {
+    assignEvaluator: (...args) => assignment.assignEvaluator(...args),
+    recuse: (...args) => assignment.recuse(...args),
+    saveScores: (...args) => scoring.saveScores(...args),
+  };
 }
 
 export async function createContractWithEvaluators(t: TestApp, count = 2): Promise<EvaluatedContract> {
