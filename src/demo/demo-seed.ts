@@ -2,7 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../audit/actor';
 import { computeCheckCharacter } from '../common/validation/credit-code';
-import { EvaluatorsService } from '../evaluators/evaluators.service';
+import { EvaluatorProfilesService } from '../evaluators/evaluator-profiles.service';
+import { EvaluatorRelationshipsService } from '../evaluators/evaluator-relationships.service';
 import { IdentityService, SessionUser } from '../identity/identity.service';
 import { OrganisationStatus } from '../organisations/organisation.entity';
 import { OrganisationsService, RegistrationInput } from '../organisations/organisations.service';
@@ -99,7 +100,7 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
   // Periods reach next year: the admin enters a (clearly labelled) demo arrangement for it.
   const demoYears = await enterDemoCalendar(app, admin);
 
-  const evaluators = app.get(EvaluatorsService);
+  const evaluators = app.get(EvaluatorProfilesService);
   const evaluatorIds: string[] = [];
   for (const e of DEMO_EVALUATORS) {
     const link = await evaluators.createEvaluator(admin, { email: e.email, displayName: e.displayName, expertise: e.expertise, employer: e.employer, title: e.title });
@@ -154,7 +155,7 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
   }
 
   // An honest expert's declared conflict: excluded later from any draw where this organisation bids.
-  await evaluators.addRelationship(admin, evaluatorIds[4], { organisationId: orgIds[1], kind: 'directorship', startedOn: '2024-03-01', note: '曾任该机构理事' });
+  await app.get(EvaluatorRelationshipsService).addRelationship(admin, evaluatorIds[4], { organisationId: orgIds[1], kind: 'directorship', startedOn: '2024-03-01', note: '曾任该机构理事' });
 
   const funds = app.get(FundsService);
   const elderly = await funds.create(officer, { name: '2026年度社区养老服务专项资金', fiscalYear: '2026', ownerLevel: 'district', ownerUnit: '武侯区民政局', total: '2000000' });

@@ -14,6 +14,8 @@ import { calendarDate } from './domain/conflicts';
 import { DeclareRelationshipDto } from './dto/declare-relationship.dto';
 import { kindOptions, presentEvaluator, presentRelationship } from './evaluators.presenter';
 import { EvaluatorsService } from './evaluators.service';
+import { EvaluatorsQueries } from './evaluators.queries';
+import { EvaluatorRelationshipsService } from './evaluator-relationships.service';
 
 /**
  * The evaluator's own page: their profile as the bureau keeps it, and their relationships with
@@ -25,6 +27,8 @@ import { EvaluatorsService } from './evaluators.service';
 export class EvaluatorProfileController implements OnModuleInit {
   constructor(
     private readonly evaluators: EvaluatorsService,
+    private readonly queries: EvaluatorsQueries,
+    private readonly relationships: EvaluatorRelationshipsService,
     private readonly catalogue: CatalogueService,
     private readonly forms: FormContextRegistry,
   ) {}
@@ -42,7 +46,7 @@ export class EvaluatorProfileController implements OnModuleInit {
   @Post('relationships')
   @FormView('evaluators/profile', { titleKey: 'evaluators.profile.title' })
   async declare(@CurrentActor() actor: Actor, @Body() dto: DeclareRelationshipDto, @Req() req: Request, @Res() res: Response) {
-    await this.evaluators.declareOwnRelationship(actor, dto);
+    await this.relationships.declareOwnRelationship(actor, dto);
     flash(req, 'success', 'evaluators.flash.relationshipDeclared');
     res.redirect(303, '/evaluator/profile#relationships');
   }
@@ -52,9 +56,9 @@ export class EvaluatorProfileController implements OnModuleInit {
     if (!evaluator) return { titleKey: 'evaluators.profile.title', hasProfile: false };
     const [categories, relationships, organisations, now] = await Promise.all([
       this.catalogue.listCategories(),
-      this.evaluators.listRelationships(userId),
-      this.evaluators.organisationOptions(),
-      this.evaluators.now(),
+      this.queries.listRelationships(userId),
+      this.queries.organisationOptions(),
+      this.queries.now(),
     ]);
     return {
       titleKey: 'evaluators.profile.title',

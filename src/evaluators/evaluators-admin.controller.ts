@@ -21,6 +21,9 @@ import { ListEvaluatorsQuery, POOL_STATUSES } from './dto/list-evaluators.query'
 import { kindOptions, pageLinks, presentEvaluator, presentRelationship, profileFormValues } from './evaluators.presenter';
 import { EvaluatorNotFoundError } from './evaluators.errors';
 import { EvaluatorsService } from './evaluators.service';
+import { EvaluatorsQueries } from './evaluators.queries';
+import { EvaluatorProfilesService } from './evaluator-profiles.service';
+import { EvaluatorRelationshipsService } from './evaluator-relationships.service';
 
 const FILTERS = ['category', 'q', 'status'] as const;
 
@@ -31,6 +34,9 @@ const FILTERS = ['category', 'q', 'status'] as const;
 export class EvaluatorsAdminController implements OnModuleInit {
   constructor(
     private readonly evaluators: EvaluatorsService,
+    private readonly queries: EvaluatorsQueries,
+    private readonly profiles: EvaluatorProfilesService,
+    private readonly relationships: EvaluatorRelationshipsService,
     private readonly catalogue: CatalogueService,
     private readonly forms: FormContextRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,7 +53,7 @@ export class EvaluatorsAdminController implements OnModuleInit {
     const [result, categories, withoutProfile] = await Promise.all([
       this.evaluators.listProfiles({ ...query, pageSize: ADMIN_PAGE_SIZE }),
       this.catalogue.listCategories(),
-      this.evaluators.listAccountsWithoutProfile(),
+      this.queries.listAccountsWithoutProfile(),
     ]);
     const params = new URLSearchParams();
     for (const key of FILTERS) if (query[key]) params.set(key, query[key] as string);
@@ -75,7 +81,7 @@ export class EvaluatorsAdminController implements OnModuleInit {
   @Header('Cache-Control', 'no-store')
   @Render('admin/one-time-link')
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateEvaluatorDto) {
-    const link = await this.evaluators.createEvaluator(actor, dto);
+    const link = await this.profiles.createEvaluator(actor, dto);
     return {
       titleKey: 'evaluators.admin.new.created',
       flash: { kind: 'success', key: 'evaluators.flash.created' },
@@ -94,7 +100,7 @@ export class EvaluatorsAdminController implements OnModuleInit {
   @Post(':id/profile')
   @FormView('evaluators/admin-show', { titleKey: 'evaluators.admin.show.title' })
   async update(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: EvaluatorProfileDto, @Req() req: Request, @Res() res: Response) {
-    await this.evaluators.saveProfile(actor, id, dto);
+    await this.profiles.saveProfile(actor, id, dto);
     flash(req, 'success', 'evaluators.flash.updated');
     res.redirect(303, `/admin/evaluators/${id}`);
   }
@@ -102,7 +108,7 @@ export class EvaluatorsAdminController implements OnModuleInit {
   @Post(':id/deactivate')
   @FormView('evaluators/admin-show', { titleKey: 'evaluators.admin.show.title' })
   async deactivate(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    await this.evaluators.setProfileActive(actor, id, false);
+    await this.profiles.setProfileActive(actor, id, false);
     flash(req, 'success', 'evaluators.flash.deactivated');
     res.redirect(303, `/admin/evaluators/${id}`);
   }
@@ -110,7 +116,7 @@ export class EvaluatorsAdminController implements OnModuleInit {
   @Post(':id/reactivate')
   @FormView('evaluators/admin-show', { titleKey: 'evaluators.admin.show.title' })
   async reactivate(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    await this.evaluators.setProfileActive(actor, id, true);
+    await this.profiles.setProfileActive(actor, id, true);
     flash(req, 'success', 'evaluators.flash.reactivated');
     res.redirect(303, `/admin/evaluators/${id}`);
   }
@@ -118,7 +124,7 @@ export class EvaluatorsAdminController implements OnModuleInit {
   @Post(':id/relationships')
   @FormView('evaluators/admin-show', { titleKey: 'evaluators.admin.show.title' })
   async addRelationship(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: DeclareRelationshipDto, @Req() req: Request, @Res() res: Response) {
-    await this.evaluators.addRelationship(actor, id, dto);
+    await this.relationships.addRelationship(actor, id, dto);
     flash(req, 'success', 'evaluators.flash.relationshipAdded');
     res.redirect(303, `/admin/evaluators/${id}#relationships`);
   }
@@ -133,7 +139,7 @@ export class EvaluatorsAdminController implements OnModuleInit {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.evaluators.endRelationship(actor, id, relationshipId, dto.endedOn);
+    await this.relationships.endRelationship(actor, id, relationshipId, dto.endedOn);
     flash(req, 'success', 'evaluators.flash.relationshipEnded');
     res.redirect(303, `/admin/evaluators/${id}#relationships`);
   }
@@ -144,7 +150,7 @@ export class EvaluatorsAdminController implements OnModuleInit {
 
   /** An evaluator account without a profile: the page offers to make one. */
   private async missingProfileContext(id: string) {
-    const account = await this.evaluators.findEvaluatorAccount(id);
+    const account = await this.queries.findEvaluatorAccount(id);
     if (!account) throw new EvaluatorNotFoundError();
     return { titleKey: 'evaluators.admin.show.title', needsProfile: true, account, categories: await this.catalogue.listCategories(), values: { expertise: [] } };
   }
@@ -155,9 +161,9 @@ export class EvaluatorsAdminController implements OnModuleInit {
     if (!evaluator) return this.missingProfileContext(id);
     const [categories, relationships, organisations, now] = await Promise.all([
       this.catalogue.listCategories(),
-      this.evaluators.listRelationships(id),
-      this.evaluators.organisationOptions(),
-      this.evaluators.now(),
+      this.queries.listRelationships(id),
+      this.queries.organisationOptions(),
+      this.queries.now(),
     ]);
     const today = calendarDate(now);
     return {

@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR } from '../../src/audit/actor';
 import { calendarDate, yearsBefore } from '../../src/evaluators/domain/conflicts';
 import { EvaluatorNotFoundError } from '../../src/evaluators/evaluators.errors';
+import { EvaluatorRelationshipsService } from '../../src/evaluators/evaluator-relationships.service';
 import { EvaluatorsService } from '../../src/evaluators/evaluators.service';
 import { createEvaluator, createOrganisationRow } from '../factories/evaluators';
 import { Session, anonymousSession, createUser, signIn, signInAs } from '../factories/users';
@@ -87,7 +88,7 @@ describe('evaluator pool: admin pages', () => {
     const elderly = await createEvaluator(t, { displayName: '吴养老', expertise: ['C01'], employer: '成都市老龄事业发展基金会' });
     const youth = await createEvaluator(t, { displayName: '郑青少', expertise: ['C02'], employer: '四川省青少年研究所' });
     const organisation = await createOrganisationRow(t);
-    await t.app.get(EvaluatorsService).addRelationship({ ...SYSTEM_ACTOR, userId: admin.id }, elderly.id, { organisationId: organisation.id, kind: 'employment', startedOn: '2020-01-01' });
+    await t.app.get(EvaluatorRelationshipsService).addRelationship({ ...SYSTEM_ACTOR, userId: admin.id }, elderly.id, { organisationId: organisation.id, kind: 'employment', startedOn: '2020-01-01' });
 
     const all = await session.agent.get('/admin/evaluators').expect(200);
     const row = new RegExp(`data-evaluator-id="${elderly.id}"[\\s\\S]*?</tr>`).exec(all.text)![0];
@@ -267,11 +268,13 @@ describe('evaluator pool: the evaluator’s own page', () => {
 describe('evaluator pool: what later modules call', () => {
   let t: TestApp;
   let evaluators: EvaluatorsService;
+  let relationships: EvaluatorRelationshipsService;
   const actor = SYSTEM_ACTOR;
 
   beforeAll(async () => {
     t = await createTestApp();
     evaluators = t.app.get(EvaluatorsService);
+    relationships = t.app.get(EvaluatorRelationshipsService);
   });
   afterAll(async () => {
     await t.close();
@@ -286,8 +289,8 @@ describe('evaluator pool: what later modules call', () => {
     const dayBefore = calendarDate(new Date(Date.parse(`${threeYearsAgo}T12:00:00+08:00`) - 86_400_000));
 
     const declare = async (evaluatorId: string, organisationId: string, kind: string, startedOn: string, endedOn?: string) => {
-      const rel = await evaluators.addRelationship(actor, evaluatorId, { organisationId, kind, startedOn });
-      if (endedOn) await evaluators.endRelationship(actor, evaluatorId, rel.relationshipId, endedOn);
+      const rel = await relationships.addRelationship(actor, evaluatorId, { organisationId, kind, startedOn });
+      if (endedOn) await relationships.endRelationship(actor, evaluatorId, rel.relationshipId, endedOn);
       return rel.relationshipId;
     };
     const open = await declare(a.id, x.id, 'employment', '2019-01-01');
