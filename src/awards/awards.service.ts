@@ -174,7 +174,7 @@ export class AwardsService {
           [project.id, evaluation.id, chosen.bidId, chosen.organisationId, chosen.priceMinor, choice.isTopRanked, choice.reason, actor.userId, now, period.endsAt,
             JSON.stringify(period.explanation), JSON.stringify(notice)],
         )) as Array<{ id: string }>;
-        await m.query(`UPDATE projects SET status = 'awarded', updated_at = now() WHERE id = $1 AND status = 'evaluation'`, [project.id]);
+        await this.projects.recordAward(m, project.id);
 
         // The winner and every other bidder each hear their own result; staff hear that the award was made.
         const bidders = await this.bidderOrganisations(m, project.id);

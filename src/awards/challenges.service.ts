@@ -12,6 +12,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { localDateOf } from '../procurement/domain/local-time';
 import { pgError } from '../procurement/funds.service';
 import { ProcurementRulesService } from '../procurement/procurement-rules.service';
+import { ProjectsService } from '../procurement/projects.service';
 import { ResultsService } from '../evaluation/results.service';
 import { Award, Challenge } from './award.entity';
 import { AWARDS_CONFIG, AwardsConfig } from './awards.config';
@@ -61,6 +62,7 @@ export class ChallengesService {
     private readonly documents: DocumentsService,
     private readonly clock: Clock,
     private readonly rules: ProcurementRulesService,
+    private readonly projects: ProjectsService,
     private readonly results: ResultsService,
     private readonly awards: AwardsService,
     @Inject(AWARDS_CONFIG) private readonly config: AwardsConfig,
@@ -202,15 +204,8 @@ export class ChallengesService {
     if (effect.supersedesEvaluation) {
       await this.results.supersedeEvaluation(m, actor, award.evaluationId, `质疑成立，重新组织评审（质疑 ${challengeId}）`, { excludedMemberIds: faultedMemberIds });
     }
-    await m.query(`UPDATE projects SET status = $2, updated_at = now() WHERE id = $1 AND status = 'awarded'`, [project.id, effect.projectStatus]);
-    await this.audit.record(m, actor, {
-      action: 'project.award_withdrawn',
-      entityType: 'project',
-      entityId: project.id,
-      before: { status: 'awarded' },
-      after: { status: effect.projectStatus },
-      details: { awardId: award.id, challengeId, outcome },
-    });
+    // Procurement moves the project back to evaluation (and audits it) in this transaction.
+    await this.projects.withdrawAward(m, actor, project.id, { awardId: award.id, challengeId, outcome });
     await this.notifications.notify(m, {
       recipients: { organisationIds: await this.awards.bidderOrganisations(m, project.id), roles: ['bureau_approver'] },
       kind: `award.${effect.awardStatus}`,

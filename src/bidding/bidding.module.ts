@@ -4,6 +4,7 @@ import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { AppConfig } from '../config/app.config';
 import { DocumentsModule } from '../documents/documents.module';
 import { ProcurementModule } from '../procurement/procurement.module';
+import { ProjectsService } from '../procurement/projects.service';
 import { BIDDING_CONFIG, loadBiddingConfig } from './bidding.config';
 import { BiddingDashboard } from './bidding.dashboard';
 import { BidsApiController } from './bids-api.controller';
@@ -39,9 +40,13 @@ export class BiddingModule implements OnModuleInit {
   constructor(
     private readonly dashboards: DashboardRegistry,
     private readonly dashboard: BiddingDashboard,
+    private readonly projects: ProjectsService,
+    private readonly bids: BidsService,
   ) {}
 
   onModuleInit(): void {
     this.dashboards.register((user) => this.dashboard.widgetsFor(user));
+    // Bidding owns the bids: an amendment that changes the submission flags them through here.
+    this.projects.onSubmissionChanged((manager, projectId) => this.bids.flagForReview(manager, projectId));
   }
 }

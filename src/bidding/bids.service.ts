@@ -138,6 +138,15 @@ export class BidsService {
    * row is share-locked, so the opening (which locks it for update) waits for this transaction;
    * the deferred trigger re-checks the deadline at COMMIT.
    */
+  /**
+   * An amendment changed what bidders submit (procurement calls this in its transaction): every
+   * submitted bid of the project must be looked at again. Returns the organisations flagged.
+   */
+  async flagForReview(manager: EntityManager, projectId: string): Promise<string[]> {
+    const result = (await manager.query(`UPDATE bids SET needs_review = true WHERE project_id = $1 AND status = 'submitted' RETURNING organisation_id`, [projectId])) as unknown[];
+    return ((Array.isArray(result[0]) ? result[0] : result) as Array<{ organisation_id: string }>).map((r) => r.organisation_id);
+  }
+
   async submitBid(actor: Actor, projectId: string, input: SubmitBidInput, uploaded: UploadedDocumentFile[] = []): Promise<BidReceipt> {
     const organisationId = requireOrganisation(actor);
     // A browser sends an empty, nameless part for a file input left empty.

@@ -38,11 +38,6 @@ const SUSPENSION = 'the shared suspension check reads complaints’ suspensions 
 
 /** Writes of another module's table still waiting for the owner's verb; each says why. */
 const WRITE_EXCEPTIONS: Exception[] = [
-  { file: 'awards/awards.service.ts', table: 'projects', reason: OWNER_VERB },
-  { file: 'awards/challenges.service.ts', table: 'projects', reason: OWNER_VERB },
-  { file: 'bidding/opening/opening.service.ts', table: 'projects', reason: OWNER_VERB },
-  { file: 'evaluation/committee.service.ts', table: 'projects', reason: OWNER_VERB },
-  { file: 'procurement/projects.service.ts', table: 'bids', reason: OWNER_VERB },
   { file: 'delivery/delivery.service.ts', table: 'contract_milestones', reason: OWNER_VERB },
   { file: 'payments/releases.service.ts', table: 'contracts', reason: OWNER_VERB },
   { file: 'service-evaluation/service-evaluation.service.ts', table: 'contract_milestones', reason: OWNER_VERB },

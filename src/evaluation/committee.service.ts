@@ -354,22 +354,12 @@ export class CommitteeService {
   }
 
   /**
-   * opened → evaluation (project-lifecycle `start_evaluation`). ProcurementModule exposes no
-   * method for this step yet, so the one-column change is made here, checked against the
-   * procurement state machine and audited.
+   * opened → evaluation (project-lifecycle `start_evaluation`): refused with this module's code
+   * when the project is not opened, then moved (and audited) by procurement.
    */
   private async startProjectEvaluation(m: EntityManager, actor: Actor, project: BiddingProject, evaluationId: string): Promise<void> {
-    const check = checkTransition('start_evaluation', project.status);
-    if (!check.ok) throw new ProjectNotReadyForEvaluationError(project.status);
-    await m.query(`UPDATE projects SET status = 'evaluation', updated_at = now() WHERE id = $1 AND status = 'opened'`, [project.id]);
-    await this.audit.record(m, actor, {
-      action: 'project.evaluation_started',
-      entityType: 'project',
-      entityId: project.id,
-      before: { status: 'opened' },
-      after: { status: 'evaluation' },
-      details: { evaluationId },
-    });
+    if (!checkTransition('start_evaluation', project.status).ok) throw new ProjectNotReadyForEvaluationError(project.status);
+    await this.projects.markEvaluationStarted(m, actor, project.id, evaluationId);
   }
 
   private async bidderNames(m: EntityManager, projectId: string): Promise<string[]> {

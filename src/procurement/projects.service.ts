@@ -18,7 +18,7 @@ import { MethodRule, ProcurementMethod, minValidBids } from './domain/method-rul
 import { Milestone, formatBp } from './domain/milestones';
 import { addProblem, charLength, hasProblems, mergeProblems, Problems, text } from './domain/problems';
 import { CatalogueEntry, DraftContext, ProjectDraft, ProjectFormInput, checkProjectDraft } from './domain/project-draft';
-import { ProjectAction, ProjectStatus, checkTransition } from './domain/project-lifecycle';
+import { ProjectAction, ProjectStatus, checkAwardWithdrawal, checkTransition } from './domain/project-lifecycle';
 import { availableMinor } from './fund.entity';
 import { FundsService } from './funds.service';
 import { loadOrganisationFacts } from './organisation-facts';
@@ -132,8 +132,17 @@ function auditSnapshot(d: ProjectDraft) {
  * with its audit event. Exported to the bidding module: getProjectForBidding, markFailed,
  * minValidBids, eligibilityProblems.
  */
+/**
+ * Flags the submitted bids of a project whose amendment changed what bidders submit, in the
+ * amending transaction, and returns the organisations whose bids were flagged. The bidding
+ * module owns the bids and registers it at start-up (it depends on procurement, not the reverse).
+ */
+export type SubmissionChangedHandler = (manager: EntityManager, projectId: string) => Promise<string[]>;
+
 @Injectable()
 export class ProjectsService {
+  private submissionChanged?: SubmissionChangedHandler;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -145,6 +154,11 @@ export class ProjectsService {
   ) {}
 
   // ── For the bidding module ──────────────────────────────────────────────────────────────────
+
+  /** Bidding registers what happens to submitted bids when an amendment changes the submission. */
+  onSubmissionChanged(handler: SubmissionChangedHandler): void {
+    this.submissionChanged = handler;
+  }
 
   /**
    * The project row locked FOR SHARE (submissions) or FOR UPDATE (opening) until the caller
@@ -241,6 +255,60 @@ export class ProjectsService {
     }
     const now = await this.clock.now(manager);
     await this.end(manager, actor, project, 'failed', cleaned, now);
+  }
+
+  // ── The steps other modules cause: the project state machine moves only here ───────────────
+
+  /** published → closed as the opening starts (bidding), in the opener's transaction. */
+  async markClosed(manager: EntityManager, projectId: string, closedAt: Date): Promise<void> {
+    const project = await this.lockProject(manager, projectId, 'update');
+    this.assertCan('close', project);
+    await manager.query(`UPDATE projects SET status = 'closed', closed_at = $2, updated_at = now() WHERE id = $1`, [project.id, closedAt]);
+  }
+
+  /** closed → opened once the sealed bids are opened (bidding), in the opener's transaction. */
+  async markOpened(manager: EntityManager, projectId: string, openedAt: Date): Promise<void> {
+    const project = await this.lockProject(manager, projectId, 'update');
+    this.assertCan('open', project);
+    await manager.query(`UPDATE projects SET status = 'opened', opened_at = $2, updated_at = now() WHERE id = $1`, [project.id, openedAt]);
+  }
+
+  /** opened → evaluation when the evaluation committee is complete (evaluation), audited. */
+  async markEvaluationStarted(manager: EntityManager, actor: Actor, projectId: string, evaluationId: string): Promise<void> {
+    const project = await this.lockProject(manager, projectId, 'update');
+    this.assertCan('start_evaluation', project);
+    await manager.query(`UPDATE projects SET status = 'evaluation', updated_at = now() WHERE id = $1`, [project.id]);
+    await this.audit.record(manager, actor, {
+      action: 'project.evaluation_started',
+      entityType: 'project',
+      entityId: project.id,
+      before: { status: 'opened' },
+      after: { status: 'evaluation' },
+      details: { evaluationId },
+    });
+  }
+
+  /** evaluation → awarded, in the transaction that makes the award (awards; the award is audited there). */
+  async recordAward(manager: EntityManager, projectId: string): Promise<void> {
+    const project = await this.lockProject(manager, projectId, 'update');
+    this.assertCan('award', project);
+    await manager.query(`UPDATE projects SET status = 'awarded', updated_at = now() WHERE id = $1`, [project.id]);
+  }
+
+  /** awarded → evaluation when an upheld challenge withdraws the award (awards), audited. */
+  async withdrawAward(manager: EntityManager, actor: Actor, projectId: string, details: { awardId: string; challengeId: string; outcome: string }): Promise<void> {
+    const project = await this.lockProject(manager, projectId, 'update');
+    const check = checkAwardWithdrawal(project.status);
+    if (!check.ok) throw new InvalidTransitionError(check.action, project.status);
+    await manager.query(`UPDATE projects SET status = $2, updated_at = now() WHERE id = $1`, [project.id, check.to]);
+    await this.audit.record(manager, actor, {
+      action: 'project.award_withdrawn',
+      entityType: 'project',
+      entityId: project.id,
+      before: { status: 'awarded' },
+      after: { status: check.to },
+      details,
+    });
   }
 
   // ── Drafts ──────────────────────────────────────────────────────────────────────────────────
@@ -429,11 +497,8 @@ export class ProjectsService {
       // Bidders who already submitted must look again when what they submit has changed.
       let flagged: string[] = [];
       if (changesSubmission) {
-        const result = (await manager.query(
-          `UPDATE bids SET needs_review = true WHERE project_id = $1 AND status = 'submitted' RETURNING organisation_id`,
-          [project.id],
-        )) as unknown[];
-        flagged = ((Array.isArray(result[0]) ? result[0] : result) as Array<{ organisation_id: string }>).map((r) => r.organisation_id);
+        if (!this.submissionChanged) throw new Error('no module flags the submitted bids of an amended project (BiddingModule registers it)');
+        flagged = await this.submissionChanged(manager, project.id);
       }
       await this.audit.record(manager, actor, {
         action: isAmendment ? 'project.amended' : 'project.clarified',

@@ -120,7 +120,7 @@ export class OpeningService {
   }
 
   private async open(m: EntityManager, actor: Actor, project: BiddingProject, now: Date, trigger: OpeningTrigger): Promise<OpeningOutcome> {
-    await m.query(`UPDATE projects SET status = 'closed', closed_at = $2, updated_at = now() WHERE id = $1`, [project.id, now]);
+    await this.projects.markClosed(m, project.id, now);
     // A wrong master key throws here and rolls everything back: bids are never recorded as
     // undecryptable because this instance holds the wrong key; the job retries.
     const dataKey = await this.sealing.dataKey(m, project.id);
@@ -163,7 +163,7 @@ export class OpeningService {
         ],
       );
     }
-    await m.query(`UPDATE projects SET status = 'opened', opened_at = $2, updated_at = now() WHERE id = $1`, [project.id, now]);
+    await this.projects.markOpened(m, project.id, now);
     await this.audit.record(m, actor, {
       action: 'project.bids_opened',
       entityType: 'project',

@@ -1,4 +1,4 @@
-import { PROJECT_ACTIONS, PROJECT_STATUSES, ProjectAction, ProjectStatus, checkTransition } from './project-lifecycle';
+import { PROJECT_ACTIONS, PROJECT_STATUSES, ProjectAction, ProjectStatus, checkAwardWithdrawal, checkTransition } from './project-lifecycle';
 
 const ALLOWED: Array<[ProjectAction, ProjectStatus, ProjectStatus]> = [
   ['edit', 'draft', 'draft'],
@@ -41,5 +41,10 @@ describe('project state machine', () => {
     for (const end of ['awarded', 'failed', 'cancelled'] as const) {
       expect(PROJECT_ACTIONS.filter((a) => checkTransition(a, end).ok)).toEqual([]);
     }
+  });
+
+  it('returns an awarded project to evaluation when its award is withdrawn, and nothing else', () => {
+    expect(checkAwardWithdrawal('awarded')).toEqual({ ok: true, from: 'awarded', to: 'evaluation' });
+    for (const from of PROJECT_STATUSES.filter((s) => s !== 'awarded')) expect(checkAwardWithdrawal(from)).toEqual({ ok: false, action: 'withdraw_award', from });
   });
 });

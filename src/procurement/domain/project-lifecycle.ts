@@ -3,6 +3,7 @@
  *   draft → published → closed → opened → evaluation → awarded
  *   published | closed | opened | evaluation → failed (流标)
  *   published | closed → cancelled (before opening)
+ *   awarded → evaluation only when the award is withdrawn (checkAwardWithdrawal)
  * After publication a project changes only through published amendments. Pure.
  */
 export const PROJECT_STATUSES = ['draft', 'published', 'closed', 'opened', 'evaluation', 'awarded', 'failed', 'cancelled'] as const;
@@ -31,13 +32,22 @@ export const PUBLIC_STATUSES: readonly ProjectStatus[] = PROJECT_STATUSES.filter
 /** Statuses in which a project holds its fund reservation. */
 export const RESERVING_STATUSES: readonly ProjectStatus[] = ['published', 'closed', 'opened', 'evaluation', 'awarded'];
 
-export type TransitionCheck = { ok: true; from: ProjectStatus; to: ProjectStatus } | { ok: false; action: ProjectAction; from: ProjectStatus };
+export type TransitionCheck = { ok: true; from: ProjectStatus; to: ProjectStatus } | { ok: false; action: ProjectAction | 'withdraw_award'; from: ProjectStatus };
 
 /** May `action` happen in `current`? `to` is the status afterwards (unchanged for edits, amendments, Q&A). */
 export function checkTransition(action: ProjectAction, current: ProjectStatus): TransitionCheck {
   const rule = TRANSITIONS[action];
   if (!rule.from.includes(current)) return { ok: false, action, from: current };
   return { ok: true, from: current, to: rule.to ?? current };
+}
+
+/**
+ * The one way back from awarded: a challenge against the result upheld (质疑成立, 财政部令第94号
+ * 第十六条) withdraws the award, and the project returns to evaluation for a new round or another
+ * valid bidder. Kept apart from TRANSITIONS, whose forward path ends in awarded.
+ */
+export function checkAwardWithdrawal(current: ProjectStatus): TransitionCheck {
+  return current === 'awarded' ? { ok: true, from: current, to: 'evaluation' } : { ok: false, action: 'withdraw_award', from: current };
 }
 
 export function canDo(action: ProjectAction, current: ProjectStatus): boolean {
