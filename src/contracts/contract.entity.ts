@@ -194,7 +194,8 @@ export interface VariationChanges {
     before: Array<{ position: number; quantity: number }>;
     after: Array<{ position: number; quantity: number }>;
   };
-  amount?: { beforeMinor: number; afterMinor: number };
+  /** `reductionReason`: why the amount goes down (required for a reduction, published with the contract). */
+  amount?: { beforeMinor: number; afterMinor: number; reductionReason?: string };
   applied?: { milestoneAmounts?: Array<{ position: number; beforeMinor: number; afterMinor: number }>; amountBeforeMinor?: number; amountAfterMinor?: number };
 }
 

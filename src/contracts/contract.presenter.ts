@@ -69,6 +69,7 @@ export function presentVariation(v: ContractVariation, names: Map<string, string
     }
   }
   if (c.amount) lines.push({ key: 'contracts.variation.changes.amount', params: { before: formatMinor(c.amount.beforeMinor), after: formatMinor(c.amount.afterMinor) } });
+  if (c.amount?.reductionReason) lines.push({ key: 'contracts.variation.changes.reductionReason', params: { reason: c.amount.reductionReason } });
   return {
     id: v.id,
     sequence: v.sequence,
@@ -89,7 +90,6 @@ export function presentVariation(v: ContractVariation, names: Map<string, string
   };
 }
 
-export function presentLimits(originalMinor: number) {
-  const limits = amountLimits(originalMinor);
-  return { originalMinor, minMinor: limits.minMinor, maxMinor: limits.maxMinor };
+export function presentLimits(originalMinor: number, currentMinor: number, increasedMinor: number) {
+  return amountLimits(originalMinor, currentMinor, increasedMinor);
 }

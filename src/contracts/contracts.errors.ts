@@ -112,13 +112,13 @@ export class ApproverRequiredError extends DomainError {
   }
 }
 
-/** More than ±10 % of the original amount: a new procurement, not a variation. */
+/** Increases beyond 10 % of the original amount in total (政府采购法 第四十九条): a new procurement, not a variation. */
 export class AmountBeyondLimitError extends DomainError {
-  constructor(limits: { minMinor: number; maxMinor: number }) {
-    const params = { min: formatMinor(limits.minMinor), max: formatMinor(limits.maxMinor) };
+  constructor(limits: { originalMinor: number; remainingMinor: number; maxMinor: number }) {
+    const params = { original: formatMinor(limits.originalMinor), remaining: formatMinor(limits.remainingMinor), max: formatMinor(limits.maxMinor) };
     super(
       'CONTRACTS.AMOUNT_BEYOND_TEN_PERCENT',
-      `A variation may set the amount between ${params.min} and ${params.max} (±10 % of the original contract amount); more needs a new procurement`,
+      `Increases may bring the amount to at most ${params.max}: all supplementary contracts together may not exceed 10 % of the original contract amount ${params.original} (Government Procurement Law, art. 49); more needs a new procurement`,
       'rule',
       { amount: [fieldMessage('contracts.validation.beyondTenPercent', params)] },
       'contracts.errors.beyondTenPercent',

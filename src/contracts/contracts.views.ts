@@ -149,7 +149,11 @@ export class ContractsViews {
 
   async variationFormPage(contractId: string, posted?: Record<string, unknown>) {
     const contract = await this.contracts.getContract(contractId);
-    const [milestones, award] = await Promise.all([this.contracts.milestonesOf(contract.id), this.awards.getAward(contract.awardId)]);
+    const [milestones, award, increased] = await Promise.all([
+      this.contracts.milestonesOf(contract.id),
+      this.awards.getAward(contract.awardId),
+      this.variations.increasedSoFar(this.dataSource.manager, contract.id),
+    ]);
     const postedRows = (value: unknown): Array<Record<string, unknown>> => (Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : []) as Array<Record<string, unknown>>;
     const postedMilestones = postedRows(posted?.milestones);
     const postedItems = postedRows(posted?.items);
@@ -157,7 +161,7 @@ export class ContractsViews {
       titleKey: 'contracts.variation.newTitle',
       contract: { id: contract.id, reference: contract.reference, amountMinor: contract.amountMinor, serviceStart: contract.serviceStart, serviceEnd: contract.serviceEnd },
       kinds: VARIATION_KINDS.map((code) => ({ code, labelKey: `contracts.variation.kinds.${code}` })),
-      limits: presentLimits(award.priceMinor),
+      limits: presentLimits(award.priceMinor, contract.amountMinor, increased),
       milestoneRows: milestones.map((m, index) => ({
         index,
         position: m.position,
@@ -166,7 +170,7 @@ export class ContractsViews {
         locked: !isUnpaid(m.status),
       })),
       itemRows: contract.items.map((i, index) => ({ index, position: i.position, name: i.nameZh, unit: i.unitZh, quantity: String(postedItems[index]?.quantity ?? i.quantity) })),
-      values: { kind: 'dates', serviceStart: contract.serviceStart, serviceEnd: contract.serviceEnd, amount: '' },
+      values: { kind: 'dates', serviceStart: contract.serviceStart, serviceEnd: contract.serviceEnd, amount: '', reductionReason: '' },
     };
   }
 

@@ -21,7 +21,7 @@ import {
   VariationPendingError,
 } from './contracts.errors';
 import { ContractsService } from './contracts.service';
-import { VARIATION_KINDS, VariationKind, checkAmountChange, checkDatesChange, checkDecider, isUnpaid, reallocateUnpaid } from './domain/variations';
+import { AmountLimits, REDUCTION_REASON_MAX, REDUCTION_REASON_MIN, VARIATION_KINDS, VariationKind, checkAmountChange, checkDatesChange, checkDecider, isUnpaid, reallocateUnpaid } from './domain/variations';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,6 +34,8 @@ export interface VariationInput {
   items?: Array<{ position?: string | number; quantity?: string | number }>;
   /** New contract amount in yuan, as typed. */
   amount?: string;
+  /** Why the amount goes down (required for a reduction). */
+  reductionReason?: string;
 }
 
 export interface DecisionInput {
@@ -47,6 +49,13 @@ const DESCRIPTION_MIN = 5;
 const DESCRIPTION_MAX = 2000;
 const REASON_MIN = 5;
 const REASON_MAX = 2000;
+
+/** The error for a refused amount: above the 10 % allowance (with the citation), no reduction reason, or a bad figure. */
+function amountProblem(problem: 'unchanged' | 'not_positive' | 'beyond_ten_percent' | 'reduction_reason', limits: AmountLimits): Error {
+  if (problem === 'beyond_ten_percent') return new AmountBeyondLimitError(limits);
+  if (problem === 'reduction_reason') return new ContractsValidationError([{ field: 'reductionReason', key: 'reductionReason', params: { min: REDUCTION_REASON_MIN, max: REDUCTION_REASON_MAX } }]);
+  return new ContractsValidationError([{ field: 'amount', key: problem === 'unchanged' ? 'nothingChanged' : 'amount' }]);
+}
 
 function length(value: string): number {
   return Array.from(value).length;
@@ -204,14 +213,12 @@ export class VariationsService {
     const newMinor = parseYuanToMinor(input.amount ?? '');
     if (newMinor === null) throw new ContractsValidationError([{ field: 'amount', key: 'amount' }]);
     const award = await this.awards.getAward(contract.awardId, m);
-    const check = checkAmountChange(award.priceMinor, contract.amountMinor, newMinor);
-    if (!check.ok) {
-      if (check.problem === 'beyond_ten_percent') throw new AmountBeyondLimitError(check.limits);
-      throw new ContractsValidationError([{ field: 'amount', key: check.problem === 'unchanged' ? 'nothingChanged' : 'amount' }]);
-    }
+    const check = checkAmountChange({ originalMinor: award.priceMinor, currentMinor: contract.amountMinor, newMinor, increasedMinor: await this.increasedSoFar(m, contract.id), reductionReason: input.reductionReason ?? '' });
+    if (!check.ok) throw amountProblem(check.problem, check.limits);
     const reallocation = reallocateUnpaid(variable, newMinor);
     if (!reallocation.ok) throw new ContractsValidationError([{ field: 'amount', key: reallocation.problem === 'nothing_unpaid' ? 'nothingUnpaid' : 'belowPaid' }]);
-    return { changes: { amount: { beforeMinor: contract.amountMinor, afterMinor: newMinor } }, deltaMinor: check.deltaMinor };
+    const amount = check.reductionReason ? { beforeMinor: contract.amountMinor, afterMinor: newMinor, reductionReason: check.reductionReason } : { beforeMinor: contract.amountMinor, afterMinor: newMinor };
+    return { changes: { amount }, deltaMinor: check.deltaMinor };
   }
 
   /** Applies an approved variation; returns its changes with what was written (`applied`). */
@@ -242,11 +249,14 @@ export class VariationsService {
     // Amount: the limit is re-checked on the contract as it stands (earlier variations count).
     const award = await this.awards.getAward(contract.awardId, m);
     const newMinor = contract.amountMinor + variation.amountDeltaMinor;
-    const check = checkAmountChange(award.priceMinor, contract.amountMinor, newMinor);
-    if (!check.ok) {
-      if (check.problem === 'beyond_ten_percent') throw new AmountBeyondLimitError(check.limits);
-      throw new ContractsValidationError([{ field: 'amount', key: 'amount' }]);
-    }
+    const check = checkAmountChange({
+      originalMinor: award.priceMinor,
+      currentMinor: contract.amountMinor,
+      newMinor,
+      increasedMinor: await this.increasedSoFar(m, contract.id),
+      reductionReason: changes.amount?.reductionReason ?? '',
+    });
+    if (!check.ok) throw amountProblem(check.problem, check.limits);
     const reallocation = reallocateUnpaid(variable, newMinor);
     if (!reallocation.ok) throw new ContractsValidationError([{ field: 'amount', key: reallocation.problem === 'nothing_unpaid' ? 'nothingUnpaid' : 'belowPaid' }]);
     await this.funds.commitForContract(m, actor, contract.fundId, contract.projectId, 0, check.deltaMinor);
@@ -263,6 +273,15 @@ export class VariationsService {
       details: { variationId: variation.id, originalMinor: award.priceMinor, milestones: reallocation.amounts.filter((a) => isUnpaid(variable.find((v) => v.position === a.position)!.status)) },
     });
     return { ...changes, applied: { milestoneAmounts: reallocation.amounts, amountBeforeMinor: contract.amountMinor, amountAfterMinor: newMinor } };
+  }
+
+  /** Sum of the increases approved so far (第四十九条 counts every supplementary contract; reductions give nothing back). */
+  async increasedSoFar(m: EntityManager, contractId: string): Promise<number> {
+    const [{ total }] = (await m.query(
+      `SELECT coalesce(sum(amount_delta_minor), 0)::text AS total FROM contract_variations WHERE contract_id = $1 AND status = 'approved' AND amount_delta_minor > 0`,
+      [contractId],
+    )) as Array<{ total: string }>;
+    return Number(total);
   }
 
   async variationsOf(contractId: string): Promise<ContractVariation[]> {

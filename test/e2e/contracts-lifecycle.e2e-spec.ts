@@ -190,21 +190,22 @@ describe('contracts: generation, confirmation, publication', () => {
   });
 
   describe('variations', () => {
-    it('an amount change within 10 % approved by another approver re-allocates the unpaid milestones exactly and moves committed money', async () => {
+    it('an increase within 10 % approved by another approver re-allocates the unpaid milestones exactly and moves committed money', async () => {
       const { project, contract } = await active();
       // The first milestone is paid (passed): it keeps its amount.
       await t.dataSource.query(`UPDATE contract_milestones SET status = 'passed' WHERE contract_id = $1 AND position = 1`, [contract.id]);
       const proposer = await createOfficer(t, '陈经办');
       const officer = await signInAsUser(t, proposer);
       const form = await officer.agent.get(`/staff/contracts/${contract.id}/variations/new`).expect(200);
-      expect(form.text).toContain('¥162,000');
       expect(form.text).toContain('¥198,000');
+      expect(form.text).toContain('第四十九条');
 
       const over = await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '增加 30 户服务对象', amount: '198000.01' }).expect(422);
-      expect(fieldErrorsIn(over.text)).toContain('原合同金额的 ±10%');
+      expect(fieldErrorsIn(over.text)).toContain('《政府采购法》第四十九条');
       expect(over.text).toContain('198000.01');
-      const api = await officer.agent.post(`/staff/contracts/${contract.id}/variations`).set('X-CSRF-Token', officer.csrf).set('Accept', 'application/json').send({ kind: 'amount', description: '增加 30 户服务对象', amount: '161999.99' }).expect(422);
+      const api = await officer.agent.post(`/staff/contracts/${contract.id}/variations`).set('X-CSRF-Token', officer.csrf).set('Accept', 'application/json').send({ kind: 'amount', description: '增加 30 户服务对象', amount: '198000.01' }).expect(422);
       expect(api.body.error.code).toBe('CONTRACTS.AMOUNT_BEYOND_TEN_PERCENT');
+      expect(api.body.error.message).toContain('第四十九条');
 
       await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象增加 30 户，相应增加服务量。', amount: '198,000' }).expect(303);
       const pending = await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '再次变更金额测试', amount: '170000' }).expect(409);
@@ -235,9 +236,9 @@ describe('contracts: generation, confirmation, publication', () => {
 
       // A further increase would pass 10 % of the ORIGINAL amount: refused.
       const more = await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '再增加服务量', amount: '198000.01' }).expect(422);
-      expect(more.text).toContain('超出须重新采购');
+      expect(fieldErrorsIn(more.text)).toContain('第四十九条');
       // Coming back down is a variation too; the approver rejects it with a reason; history is kept.
-      await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少 10 户。', amount: '185000' }).expect(303);
+      await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少 10 户。', amount: '185000', reductionReason: '10 户服务对象迁出辖区，相应减少服务量' }).expect(303);
       const [second] = await t.dataSource.query(`SELECT id FROM contract_variations WHERE contract_id = $1 AND status = 'proposed'`, [contract.id]);
       await approver.form(`/staff/contracts/${contract.id}/variations/${second.id}/decision`, { decision: 'reject', reason: '减少户数尚未经社区核实，暂不同意。' }).expect(303);
       const history = await t.dataSource.query(`SELECT sequence, status, decision_reason FROM contract_variations WHERE contract_id = $1 ORDER BY sequence`, [contract.id]);
@@ -251,6 +252,33 @@ describe('contracts: generation, confirmation, publication', () => {
       expect(notice.text).not.toContain('第 2 号变更');
       expect(notice.text).not.toContain('陈经办');
       expect(notice.text).toContain('¥198,000');
+    });
+
+    it('a reduction of a third is not capped by art. 49 but needs its reason; approved, the fund commitment follows it and the reason is published', async () => {
+      const { project, contract } = await active();
+      const officer = await signInAsUser(t, await createOfficer(t));
+      const approver = await signInAsUser(t, await createApprover(t));
+      const noReason = await officer.agent.post(`/staff/contracts/${contract.id}/variations`).set('X-CSRF-Token', officer.csrf).set('Accept', 'application/json')
+        .send({ kind: 'amount', description: '服务对象减少三分之一', amount: '120000' }).expect(400);
+      expect(Object.keys(noReason.body.error.fields)).toEqual(['reductionReason']);
+      const form = await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少三分之一', amount: '120000', reductionReason: '减少' }).expect(400);
+      expect(fieldErrorsIn(form.text)).toContain('减少合同金额须写明理由');
+      expect(form.text).toContain('120000');
+      await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少三分之一', amount: '120000', reductionReason: '两个小区划出本街道，服务对象减少三分之一' }).expect(303);
+      const [variation] = await t.dataSource.query(`SELECT id, amount_delta_minor FROM contract_variations WHERE contract_id = $1`, [contract.id]);
+      expect(variation.amount_delta_minor).toBe('-6000000');
+      await approver.form(`/staff/contracts/${contract.id}/variations/${variation.id}/decision`, { decision: 'approve', reason: '经街道核实，同意减少。' }).expect(303);
+      const [c] = await t.dataSource.query(`SELECT amount_minor FROM contracts WHERE id = $1`, [contract.id]);
+      expect(Number(c.amount_minor)).toBe(12_000_000);
+      // The commitment follows the variation: ¥60,000 goes back to the fund's available money.
+      expect(await fundRow(t, project.fundId)).toEqual({ reserved: 0, committed: 12_000_000, total: 100_000_000 });
+      const notice = await t.http().get(`/notices/contracts/${contract.reference}`).expect(200);
+      expect(notice.text).toContain('两个小区划出本街道，服务对象减少三分之一');
+      // The database refuses an approved reduction without its reason.
+      await expect(t.dataSource.query(`UPDATE contract_variations SET changes = jsonb_set(changes, '{amount,reductionReason}', '""') WHERE id = $1`, [variation.id])).rejects.toThrow(/reduction_reason/);
+      // A reduction gives no allowance back: increases may still add 10 % of the ORIGINAL ¥180,000, so ¥138,000 is the most.
+      await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '恢复部分服务量', amount: '138000.01' }).expect(422);
+      await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '恢复部分服务量', amount: '138000' }).expect(303);
     });
 
     it('an increase the fund cannot cover is refused by its CHECK, and nothing changes', async () => {

@@ -2,36 +2,45 @@ import { VariableMilestone, amountLimits, checkAmountChange, checkDatesChange, c
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-describe('the ±10 % rule on the original amount', () => {
+describe('increases capped at 10 % of the original amount in total (政府采购法 第四十九条); reductions need a reason', () => {
   const original = 180_000_00;
+  const check = (currentMinor: number, newMinor: number, increasedMinor = 0, reductionReason = '') => checkAmountChange({ originalMinor: original, currentMinor, newMinor, increasedMinor, reductionReason });
 
-  it('allows up to exactly 10 % either way, in whole fen', () => {
-    expect(amountLimits(original)).toEqual({ minMinor: 162_000_00, maxMinor: 198_000_00 });
-    expect(checkAmountChange(original, original, 198_000_00)).toEqual({ ok: true, deltaMinor: 18_000_00 });
-    expect(checkAmountChange(original, original, 162_000_00)).toEqual({ ok: true, deltaMinor: -18_000_00 });
+  it('allows an increase up to exactly 10 %, in whole fen, and refuses one fen more', () => {
+    expect(amountLimits(original)).toEqual({ originalMinor: original, allowanceMinor: 18_000_00, remainingMinor: 18_000_00, maxMinor: 198_000_00 });
+    expect(check(original, 198_000_00)).toEqual({ ok: true, deltaMinor: 18_000_00, isReduction: false, reductionReason: null });
+    expect(check(original, 198_000_01)).toMatchObject({ ok: false, problem: 'beyond_ten_percent', limits: { maxMinor: 198_000_00 } });
   });
 
-  it('refuses one fen beyond 10 %', () => {
-    expect(checkAmountChange(original, original, 198_000_01)).toMatchObject({ ok: false, problem: 'beyond_ten_percent' });
-    expect(checkAmountChange(original, original, 161_999_99)).toMatchObject({ ok: false, problem: 'beyond_ten_percent' });
+  it('counts earlier increases: ¥180,000 + ¥10,800 (6 %), then another ¥10,800 is refused, ¥7,200 more is the most', () => {
+    expect(check(original, 190_800_00)).toMatchObject({ ok: true, deltaMinor: 10_800_00 });
+    expect(check(190_800_00, 201_600_00, 10_800_00)).toMatchObject({ ok: false, problem: 'beyond_ten_percent', limits: { remainingMinor: 7_200_00, maxMinor: 198_000_00 } });
+    expect(check(190_800_00, 198_000_00, 10_800_00)).toMatchObject({ ok: true, deltaMinor: 7_200_00 });
   });
 
-  it('counts earlier variations: two +6 % steps are refused at the second', () => {
-    const first = checkAmountChange(original, original, 190_800_00);
-    expect(first).toEqual({ ok: true, deltaMinor: 10_800_00 });
-    expect(checkAmountChange(original, 190_800_00, 190_800_00 + 10_800_00)).toMatchObject({ ok: false, problem: 'beyond_ten_percent' });
-    // Coming back down is fine.
-    expect(checkAmountChange(original, 190_800_00, 175_000_00)).toEqual({ ok: true, deltaMinor: -15_800_00 });
+  it('does not give the allowance back after a reduction: down to ¥150,000 after +¥18,000, then any increase is refused', () => {
+    expect(check(150_000_00, 150_000_01, 18_000_00)).toMatchObject({ ok: false, problem: 'beyond_ten_percent', limits: { remainingMinor: 0, maxMinor: 150_000_00 } });
+  });
+
+  it('does not cap a reduction (down to ¥90,000, half), but needs a reason of 10 characters or more', () => {
+    expect(check(original, 90_000_00)).toMatchObject({ ok: false, problem: 'reduction_reason' });
+    expect(check(original, 90_000_00, 0, '服务减少')).toMatchObject({ ok: false, problem: 'reduction_reason' });
+    expect(check(original, 90_000_00, 0, '  二季度起服务对象减半，经双方协商减少服务数量  ')).toEqual({
+      ok: true,
+      deltaMinor: -90_000_00,
+      isReduction: true,
+      reductionReason: '二季度起服务对象减半，经双方协商减少服务数量',
+    });
   });
 
   it('rounds the allowance down for odd amounts (10 % of 1 000 001 fen is 100 000.1 fen)', () => {
-    expect(amountLimits(1_000_001)).toEqual({ minMinor: 900_001, maxMinor: 1_100_001 });
-    expect(checkAmountChange(1_000_001, 1_000_001, 1_100_002)).toMatchObject({ ok: false });
+    expect(amountLimits(1_000_001)).toMatchObject({ allowanceMinor: 100_000, maxMinor: 1_100_001 });
+    expect(checkAmountChange({ originalMinor: 1_000_001, currentMinor: 1_000_001, newMinor: 1_100_002, increasedMinor: 0 })).toMatchObject({ ok: false });
   });
 
   it('refuses no change and a non-positive amount', () => {
-    expect(checkAmountChange(original, original, original)).toMatchObject({ ok: false, problem: 'unchanged' });
-    expect(checkAmountChange(100, 100, 0)).toMatchObject({ ok: false, problem: 'not_positive' });
+    expect(check(original, original)).toMatchObject({ ok: false, problem: 'unchanged' });
+    expect(checkAmountChange({ originalMinor: 100, currentMinor: 100, newMinor: 0, increasedMinor: 0, reductionReason: '一个足够长的减少理由文字' })).toMatchObject({ ok: false, problem: 'not_positive' });
   });
 });
 

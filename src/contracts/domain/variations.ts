@@ -5,37 +5,85 @@ import { isLocalDate } from '../../procurement/domain/local-time';
  * Contract variations (合同变更). Pure.
  *
  * An officer proposes changed dates, a changed scope (quantities), or a changed amount; an
- * approver who is not the proposer approves or rejects it with a reason. The amount may move at
- * most 10 % either way from the ORIGINAL contract amount (the awarded price), counting every
- * earlier variation: more needs a new procurement (《政府采购法》第四十九条). A changed amount
- * is re-allocated over the milestones not yet paid, exactly, in proportion to their shares.
+ * approver who is not the proposer approves or rejects it with a reason. A changed amount is
+ * re-allocated over the milestones not yet paid, exactly, in proportion to their shares.
+ *
+ * 《中华人民共和国政府采购法》第四十九条: "政府采购合同履行中，采购人需追加与合同标的相同的货物、
+ * 工程或者服务的，在不改变合同其他条款的前提下，可以与供应商协商签订补充合同，但所有补充合同的
+ * 采购金额不得超过原合同采购金额的百分之十。" The article caps INCREASES: all of them together
+ * at 10 % of the ORIGINAL contract amount (the awarded price), whatever earlier variations did;
+ * more needs a new procurement. It says nothing of reductions, so a reduction is not capped by it
+ * (only by what is already paid) but, departing from the awarded terms, needs a recorded reason
+ * that is kept with the variation and published with the contract.
  */
 export const VARIATION_KINDS = ['dates', 'scope', 'amount'] as const;
 export type VariationKind = (typeof VARIATION_KINDS)[number];
 
-/** 10 % of the original amount, in basis points. */
-export const MAX_AMOUNT_CHANGE_BP = 1_000;
+/** All supplementary contracts together: at most 10 % of the original amount, in basis points (第四十九条). */
+export const MAX_INCREASE_BP = 1_000;
+
+export const INCREASE_CITATION = {
+  zh: '《政府采购法》第四十九条：所有补充合同的采购金额不得超过原合同采购金额的百分之十',
+  en: 'Government Procurement Law, art. 49: all supplementary contracts together may not exceed 10 % of the original contract amount',
+} as const;
+
+/** Length of the reason a reduction needs. */
+export const REDUCTION_REASON_MIN = 10;
+export const REDUCTION_REASON_MAX = 2000;
 
 export interface AmountLimits {
-  minMinor: Minor;
+  originalMinor: Minor;
+  /** What every increase together may add: 10 % of the original, rounded down to whole fen. */
+  allowanceMinor: Minor;
+  /** What is left of that allowance after the increases already approved. */
+  remainingMinor: Minor;
+  /** The highest amount the contract may be varied to now (whole fen, inclusive). */
   maxMinor: Minor;
 }
 
-/** The lowest and highest amount a contract of `originalMinor` may be varied to (whole fen, inclusive). */
-export function amountLimits(originalMinor: Minor): AmountLimits {
-  const allowance = Math.floor((originalMinor * MAX_AMOUNT_CHANGE_BP) / 10_000);
-  return { minMinor: originalMinor - allowance, maxMinor: originalMinor + allowance };
+/**
+ * The increase allowance of a contract of `originalMinor`, now at `currentMinor`, whose approved
+ * variations have increased it by `increasedMinor` in total (reductions do not give allowance back:
+ * the article counts what the supplementary contracts buy, not the net).
+ */
+export function amountLimits(originalMinor: Minor, currentMinor: Minor = originalMinor, increasedMinor: Minor = 0): AmountLimits {
+  const allowanceMinor = Math.floor((originalMinor * MAX_INCREASE_BP) / 10_000);
+  const remainingMinor = Math.max(0, allowanceMinor - increasedMinor);
+  return { originalMinor, allowanceMinor, remainingMinor, maxMinor: currentMinor + remainingMinor };
 }
 
-export type AmountCheck = { ok: true; deltaMinor: Minor } | { ok: false; problem: 'unchanged' | 'not_positive' | 'beyond_ten_percent'; limits: AmountLimits };
+export interface AmountChangeInput {
+  originalMinor: Minor;
+  currentMinor: Minor;
+  newMinor: Minor;
+  /** Sum of the increases of earlier approved variations. */
+  increasedMinor: Minor;
+  /** Why the amount goes down, as typed ('' when none). */
+  reductionReason?: string;
+}
 
-/** May the contract, now at `currentMinor`, go to `newMinor`? The limit is on the original amount, cumulatively. */
-export function checkAmountChange(originalMinor: Minor, currentMinor: Minor, newMinor: Minor): AmountCheck {
-  const limits = amountLimits(originalMinor);
+export type AmountCheck =
+  | { ok: true; deltaMinor: Minor; isReduction: boolean; reductionReason: string | null }
+  | { ok: false; problem: 'unchanged' | 'not_positive' | 'beyond_ten_percent' | 'reduction_reason'; limits: AmountLimits };
+
+/**
+ * May the contract go from `currentMinor` to `newMinor`? An increase may use what is left of the
+ * 10 % allowance; a reduction (below the current amount) is not capped by 第四十九条 but needs a
+ * reason of 10–2000 characters.
+ */
+export function checkAmountChange(input: AmountChangeInput): AmountCheck {
+  const { originalMinor, currentMinor, newMinor, increasedMinor } = input;
+  const limits = amountLimits(originalMinor, currentMinor, increasedMinor);
   if (!Number.isSafeInteger(newMinor) || newMinor <= 0) return { ok: false, problem: 'not_positive', limits };
   if (newMinor === currentMinor) return { ok: false, problem: 'unchanged', limits };
-  if (newMinor < limits.minMinor || newMinor > limits.maxMinor) return { ok: false, problem: 'beyond_ten_percent', limits };
-  return { ok: true, deltaMinor: newMinor - currentMinor };
+  if (newMinor > limits.maxMinor) return { ok: false, problem: 'beyond_ten_percent', limits };
+  if (newMinor < currentMinor) {
+    const reason = (input.reductionReason ?? '').trim();
+    const length = Array.from(reason).length;
+    if (length < REDUCTION_REASON_MIN || length > REDUCTION_REASON_MAX) return { ok: false, problem: 'reduction_reason', limits };
+    return { ok: true, deltaMinor: newMinor - currentMinor, isReduction: true, reductionReason: reason };
+  }
+  return { ok: true, deltaMinor: newMinor - currentMinor, isReduction: false, reductionReason: null };
 }
 
 // ── Milestones ──────────────────────────────────────────────────────────────────────────────

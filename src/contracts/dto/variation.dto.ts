@@ -21,7 +21,7 @@ export class ItemQuantityDto {
   @ApiProperty() @IsString() @MaxLength(20) quantity: string = '';
 }
 
-/** A proposed variation: dates, scope (quantities) or amount (new total in yuan, within ±10 % of the original). */
+/** A proposed variation: dates, scope (quantities) or amount (new total in yuan; increases within 10 % of the original in total, reductions with a reason). */
 export class ProposeVariationDto {
   @ApiProperty({ enum: ['dates', 'scope', 'amount'] }) @IsString() @MaxLength(20) kind: string = '';
   @ApiProperty({ description: 'What changes and why, 5–2000 characters' }) @IsString() @MaxLength(4000) description: string = '';
@@ -49,6 +49,12 @@ export class ProposeVariationDto {
   @IsString()
   @MaxLength(30)
   amount?: string;
+
+  @ApiPropertyOptional({ description: 'Why the amount goes down: required for a reduction, 10–2000 characters, published with the contract' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  reductionReason?: string;
 }
 
 export class DecideVariationDto {
