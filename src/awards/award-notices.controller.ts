@@ -26,10 +26,10 @@ export class AwardNoticesController {
   }
 
   @Get('api/v1/notices/awards/:projectReference')
-  @ApiOperation({ summary: 'The award notices of a project, newest first: winner, prices (fen), exact scores ("n/d"), committee, challenge period and answered challenges' })
+  @ApiOperation({ summary: 'The award notices of a project, newest first: winner, prices (fen), exact scores ("n/d"), committee, challenge period, answered challenges, and on the current notice the payment terms fixed at publication' })
   async json(@Param('projectReference') reference: string) {
     const page = await this.views.noticePage(reference, 'en');
-    const strip = (n: typeof page.notice) => ({
+    const strip = (n: (typeof page.earlier)[number]) => ({
       status: n.status,
       awardedAt: n.awardedAt,
       endedAt: n.endedAt,
@@ -44,6 +44,6 @@ export class AwardNoticesController {
       challengePeriodEndsAt: n.challengePeriodEndsAt,
       challenges: n.challenges.map((c) => ({ filedAt: c.filedAt, status: c.status, outcome: c.outcome, answer: c.answer, answeredAt: c.answeredAt })),
     });
-    return { notices: [strip(page.notice), ...page.earlier.map(strip)] };
+    return { notices: [{ ...strip(page.notice), paymentTerms: page.notice.paymentTermLines }, ...page.earlier.map(strip)] };
   }
 }

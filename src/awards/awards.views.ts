@@ -10,6 +10,8 @@ import { parseMinor } from '../common/money/money';
 import { Locale } from '../i18n/i18n';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
+import { describePaymentTerms } from '../procurement/payment-terms.presenter';
+import { ProjectQueriesService } from '../procurement/project-queries.service';
 import { Award, Challenge } from './award.entity';
 import { presentChallenge, presentNotice, presentPublicChallenge } from './award.presenter';
 import { AwardNotFoundError } from './awards.errors';
@@ -43,6 +45,7 @@ export class AwardsViews {
     private readonly awards: AwardsService,
     private readonly challenges: ChallengesService,
     private readonly clock: Clock,
+    private readonly projects: ProjectQueriesService,
   ) {}
 
   private now(): Promise<Date> {
@@ -310,7 +313,9 @@ export class AwardsViews {
       const challenges = await this.awards.challengesOf(award.id);
       notices.push({ ...presentNotice(award, locale, now), challenges: challenges.map((c, i) => presentPublicChallenge(c, i)) });
     }
-    const [current, ...earlier] = notices;
+    const [first, ...earlier] = notices;
+    // The payment-by-results table fixed at publication: what the winner priced is what is paid.
+    const current = { ...first, paymentTermLines: describePaymentTerms(await this.projects.paymentTermsOf(rows[0].id), locale) };
     return { title: { nameZh: current.project.title, nameEn: current.project.title }, notice: current, earlier, projectStatusKey: `procurement.status.${rows[0].status}` };
   }
 

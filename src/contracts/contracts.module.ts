@@ -16,7 +16,7 @@ import { VariationsService } from './variations.service';
 /**
  * Contracts from awards: generation after the challenge period, confirmation by both sides,
  * activation (fund reserved → committed), publication on the public board, and variations
- * under the ±10 % and four-eyes rules. Exported to the payments module: ContractsService
+ * under the 10 %-increase (第四十九条) and four-eyes rules. Exported to the payments module: ContractsService
  * (lockContractForPayment, getContract, milestonesOf) and VariationsService (variationsOf).
  */
 @Module({

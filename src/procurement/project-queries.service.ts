@@ -6,6 +6,7 @@ import { Criterion } from './domain/criteria';
 import { EligibilityProblem, eligibilityProblems } from './domain/eligibility';
 import { MethodRule } from './domain/method-rules';
 import { Milestone } from './domain/milestones';
+import { PaymentTerms } from './domain/payment-terms';
 import { PUBLIC_STATUSES, ProjectStatus } from './domain/project-lifecycle';
 import { Fund } from './fund.entity';
 import { FundsService } from './funds.service';
@@ -136,6 +137,12 @@ export class ProjectQueriesService {
   }
 
   /** A published (or later) project by its reference; drafts do not exist publicly. */
+  /** The payment terms fixed when the project was published (null before publication): shown on the award notice. */
+  async paymentTermsOf(projectId: string): Promise<PaymentTerms | null> {
+    const project = await this.dataSource.manager.findOne(Project, { where: { id: projectId }, select: { id: true, paymentTerms: true } });
+    return project?.paymentTerms ?? null;
+  }
+
   async getPublicByReference(reference: string): Promise<ProjectDetail> {
     const project = /^WH-\d{4}-\d{4,}$/.test(reference) ? await this.dataSource.manager.findOneBy(Project, { reference }) : null;
     if (!project || project.status === 'draft') throw new ProjectNotFoundError();

@@ -46,6 +46,18 @@ describe('payment terms fixed at publication', () => {
     expect(d.computation).toMatchObject({ grade: 'pass', shareBp: 9000, rulesId: terms.paymentRulesId });
     expect(d.computation.rulesId).not.toBe(newRules.id);
 
+    // The award notice shows the table published with the project, not the one in force today, in both languages.
+    const [{ reference: awardedReference }] = await t.dataSource.query(`SELECT reference FROM projects WHERE id = $1`, [c.contract.projectId]);
+    const awardNotice = await t.http().get(`/notices/awards/${awardedReference}`).expect(200);
+    expect(awardNotice.text).toContain('data-testid="award-payment-terms"');
+    expect(awardNotice.text).toContain('支付该里程碑金额的 90%，其余 10% 暂扣');
+    expect(awardNotice.text).not.toContain('支付该里程碑金额的 50%');
+    const awardNoticeEn = await t.http().get(`/notices/awards/${awardedReference}`).set('Accept-Language', 'en').expect(200);
+    expect(awardNoticeEn.text).toContain('data-testid="award-payment-terms"');
+    expect(awardNoticeEn.text).toMatch(/90 ?%/);
+    const awardJson = await t.http().get(`/api/v1/notices/awards/${awardedReference}`).expect(200);
+    expect(awardJson.body.notices[0].paymentTerms.join(' ')).toMatch(/90 ?%/);
+
     // Fixed means fixed: the copy cannot be rewritten.
     await expect(t.dataSource.query(`UPDATE projects SET payment_terms = payment_terms_in_force($2::date) WHERE id = $1`, [c.contract.projectId, today])).rejects.toThrow(
       /fixed at publication/,
