@@ -2,14 +2,14 @@ import { Controller, Get, Param, Render, Req } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../identity/access.decorators';
-import { AwardsViews } from './awards.views';
+import { AwardsQueries } from './awards.queries';
 
 /** The award notices (中标/成交公告) on the public board, with challenges answered without the challenger's identity. */
 @ApiTags('notices')
 @Controller()
 @Public()
 export class AwardNoticesController {
-  constructor(private readonly views: AwardsViews) {}
+  constructor(private readonly views: AwardsQueries) {}
 
   @Get('notices/awards')
   @ApiExcludeEndpoint()

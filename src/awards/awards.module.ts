@@ -7,9 +7,9 @@ import { registerModulePartials } from '../identity/admin-views';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { AwardNoticesController } from './award-notices.controller';
 import { AWARDS_CONFIG, loadAwardsConfig } from './awards.config';
-import { AwardsDashboard } from './awards.dashboard';
+import { AwardsDashboardQueries } from './awards-dashboard.queries';
 import { AwardsService } from './awards.service';
-import { AwardsViews } from './awards.views';
+import { AwardsQueries } from './awards.queries';
 import { ChallengesService } from './challenges.service';
 import { OrganisationAwardsController } from './organisation-awards.controller';
 import { StaffAwardsController } from './staff-awards.controller';
@@ -25,15 +25,15 @@ import { StaffAwardsController } from './staff-awards.controller';
 @Module({
   imports: [ProcurementModule, DocumentsModule, EvaluationModule],
   controllers: [StaffAwardsController, OrganisationAwardsController, AwardNoticesController],
-  providers: [{ provide: AWARDS_CONFIG, useFactory: () => loadAwardsConfig(process.env) }, AwardsService, ChallengesService, AwardsViews, AwardsDashboard],
+  providers: [{ provide: AWARDS_CONFIG, useFactory: () => loadAwardsConfig(process.env) }, AwardsService, ChallengesService, AwardsQueries, AwardsDashboardQueries],
   exports: [AwardsService, ChallengesService, AWARDS_CONFIG],
 })
 export class AwardsModule implements OnModuleInit {
   constructor(
     private readonly dashboards: DashboardRegistry,
     private readonly forms: FormContextRegistry,
-    private readonly dashboard: AwardsDashboard,
-    private readonly views: AwardsViews,
+    private readonly dashboard: AwardsDashboardQueries,
+    private readonly views: AwardsQueries,
   ) {}
 
   onModuleInit(): void {

@@ -9,7 +9,7 @@ import { UploadedDocumentFile, documentUploadOptions, sendDocument } from '../do
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
-import { AwardsViews } from './awards.views';
+import { AwardsQueries } from './awards.queries';
 import { ChallengesService } from './challenges.service';
 import { ATTACHMENTS_MAX } from './domain/challenges';
 import { FileChallengeDto, FileProjectChallengeDto } from './dto/challenge.dto';
@@ -24,7 +24,7 @@ import { FileChallengeDto, FileProjectChallengeDto } from './dto/challenge.dto';
 export class OrganisationAwardsController {
   constructor(
     private readonly challenges: ChallengesService,
-    private readonly views: AwardsViews,
+    private readonly views: AwardsQueries,
   ) {}
 
   @Get('awards')

@@ -10,7 +10,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { presentAwardConfirmation } from './award.presenter';
 import { AwardsService } from './awards.service';
-import { AwardsViews, STAFF_READERS } from './awards.views';
+import { AwardsQueries, STAFF_READERS } from './awards.queries';
 import { ChallengesService } from './challenges.service';
 import { AwardDto } from './dto/award.dto';
 import { AnswerChallengeDto } from './dto/challenge.dto';
@@ -23,7 +23,7 @@ export class StaffAwardsController {
   constructor(
     private readonly awards: AwardsService,
     private readonly challenges: ChallengesService,
-    private readonly views: AwardsViews,
+    private readonly views: AwardsQueries,
   ) {}
 
   @Get('awards')

@@ -6,7 +6,7 @@ import { DocumentsModule } from '../documents/documents.module';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { ProjectsService } from '../procurement/projects.service';
 import { BIDDING_CONFIG, loadBiddingConfig } from './bidding.config';
-import { BiddingDashboard } from './bidding.dashboard';
+import { BiddingDashboardQueries } from './bidding-dashboard.queries';
 import { BidsApiController } from './bids-api.controller';
 import { BidsController } from './bids.controller';
 import { BidsService } from './bids.service';
@@ -32,14 +32,14 @@ import { BID_MASTER_KEY, SealingService } from './sealing/sealing.service';
     BidsService,
     OpeningService,
     OpeningJobs,
-    BiddingDashboard,
+    BiddingDashboardQueries,
   ],
   exports: [BidsService, OpeningService],
 })
 export class BiddingModule implements OnModuleInit {
   constructor(
     private readonly dashboards: DashboardRegistry,
-    private readonly dashboard: BiddingDashboard,
+    private readonly dashboard: BiddingDashboardQueries,
     private readonly projects: ProjectsService,
     private readonly bids: BidsService,
   ) {}

@@ -7,7 +7,7 @@ import { Allow, Public } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { ComplaintsService } from './complaints.service';
-import { ComplaintsViews, FINANCE_READERS } from './complaints.views';
+import { ComplaintsQueries, FINANCE_READERS } from './complaints.queries';
 import { DecideComplaintDto, FileComplaintDto, LiftDto, SuspendDto } from './dto/complaint.dto';
 
 /** The challenger's complaint (投诉) about its own challenge (the service checks the organisation). */
@@ -17,7 +17,7 @@ import { DecideComplaintDto, FileComplaintDto, LiftDto, SuspendDto } from './dto
 export class OrganisationComplaintsController {
   constructor(
     private readonly complaints: ComplaintsService,
-    private readonly views: ComplaintsViews,
+    private readonly views: ComplaintsQueries,
   ) {}
 
   @Get(':id/complaint')
@@ -41,7 +41,7 @@ export class OrganisationComplaintsController {
 export class FinanceComplaintsController {
   constructor(
     private readonly complaints: ComplaintsService,
-    private readonly views: ComplaintsViews,
+    private readonly views: ComplaintsQueries,
   ) {}
 
   @Get()
@@ -86,7 +86,7 @@ export class FinanceComplaintsController {
 @Controller('notices/complaints')
 @Public()
 export class ComplaintNoticesController {
-  constructor(private readonly views: ComplaintsViews) {}
+  constructor(private readonly views: ComplaintsQueries) {}
 
   @Get()
   @Render('complaints/notices')

@@ -4,7 +4,7 @@ import { FormContextRegistry } from '../common/http/form-context.registry';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { ComplaintNoticesController, FinanceComplaintsController, OrganisationComplaintsController } from './complaints.controllers';
 import { ComplaintsService } from './complaints.service';
-import { ComplaintsViews } from './complaints.views';
+import { ComplaintsQueries } from './complaints.queries';
 
 /**
  * Complaints (投诉) to the finance department and the suspensions it orders. Owns `complaints`
@@ -15,13 +15,13 @@ import { ComplaintsViews } from './complaints.views';
 @Module({
   imports: [AwardsModule, ProcurementModule],
   controllers: [OrganisationComplaintsController, FinanceComplaintsController, ComplaintNoticesController],
-  providers: [ComplaintsService, ComplaintsViews],
+  providers: [ComplaintsService, ComplaintsQueries],
   exports: [ComplaintsService],
 })
 export class ComplaintsModule implements OnModuleInit {
   constructor(
     private readonly forms: FormContextRegistry,
-    private readonly views: ComplaintsViews,
+    private readonly views: ComplaintsQueries,
   ) {}
 
   onModuleInit(): void {

@@ -3,14 +3,14 @@ import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../identity/access.decorators';
 import { renderContractPdf } from './contract.pdf';
-import { ContractsViews } from './contracts.views';
+import { ContractsQueries } from './contracts.queries';
 
 /** Published contracts on the public board: the text as signed, the signing dates, approved variations. */
 @ApiTags('notices')
 @Controller()
 @Public()
 export class ContractNoticesController {
-  constructor(private readonly views: ContractsViews) {}
+  constructor(private readonly views: ContractsQueries) {}
 
   @Get('notices/contracts')
   @ApiExcludeEndpoint()

@@ -6,9 +6,9 @@ import { registerModulePartials } from '../identity/admin-views';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { ContractNoticesController } from './contract-notices.controller';
 import { CONTRACTS_CONFIG, loadContractsConfig } from './contracts.config';
-import { ContractsDashboard } from './contracts.dashboard';
+import { ContractsDashboardQueries } from './contracts-dashboard.queries';
 import { ContractsService } from './contracts.service';
-import { ContractsViews } from './contracts.views';
+import { ContractsQueries } from './contracts.queries';
 import { OrganisationContractsController } from './organisation-contracts.controller';
 import { StaffContractsController } from './staff-contracts.controller';
 import { VariationsService } from './variations.service';
@@ -22,15 +22,15 @@ import { VariationsService } from './variations.service';
 @Module({
   imports: [AwardsModule, ProcurementModule],
   controllers: [StaffContractsController, OrganisationContractsController, ContractNoticesController],
-  providers: [{ provide: CONTRACTS_CONFIG, useFactory: () => loadContractsConfig(process.env) }, ContractsService, VariationsService, ContractsViews, ContractsDashboard],
+  providers: [{ provide: CONTRACTS_CONFIG, useFactory: () => loadContractsConfig(process.env) }, ContractsService, VariationsService, ContractsQueries, ContractsDashboardQueries],
   exports: [ContractsService, VariationsService],
 })
 export class ContractsModule implements OnModuleInit {
   constructor(
     private readonly dashboards: DashboardRegistry,
     private readonly forms: FormContextRegistry,
-    private readonly dashboard: ContractsDashboard,
-    private readonly views: ContractsViews,
+    private readonly dashboard: ContractsDashboardQueries,
+    private readonly views: ContractsQueries,
   ) {}
 
   onModuleInit(): void {

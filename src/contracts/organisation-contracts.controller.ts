@@ -8,7 +8,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { ContractsService } from './contracts.service';
-import { ContractsViews } from './contracts.views';
+import { ContractsQueries } from './contracts.queries';
 
 /** The organisation's contracts; its administrator confirms them. Always the signed-in member's own organisation. */
 @ApiExcludeController()
@@ -17,7 +17,7 @@ import { ContractsViews } from './contracts.views';
 export class OrganisationContractsController {
   constructor(
     private readonly contracts: ContractsService,
-    private readonly views: ContractsViews,
+    private readonly views: ContractsQueries,
   ) {}
 
   @Get('contracts')

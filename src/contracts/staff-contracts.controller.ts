@@ -8,8 +8,8 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { ContractsService } from './contracts.service';
-import { STAFF_READERS } from '../awards/awards.views';
-import { ContractsViews } from './contracts.views';
+import { STAFF_READERS } from '../awards/awards.queries';
+import { ContractsQueries } from './contracts.queries';
 import { DecideVariationDto, ProposeVariationDto } from './dto/variation.dto';
 import { VariationsService } from './variations.service';
 
@@ -21,7 +21,7 @@ export class StaffContractsController {
   constructor(
     private readonly contracts: ContractsService,
     private readonly variations: VariationsService,
-    private readonly views: ContractsViews,
+    private readonly views: ContractsQueries,
   ) {}
 
   @Get('contracts')

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UploadedFiles, UseInterce
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { DeliveryService } from './delivery.service';

@@ -8,10 +8,10 @@ import { DocumentsModule } from '../documents/documents.module';
 import { registerModulePartials } from '../identity/admin-views';
 import { DeliveryApiController } from './delivery-api.controller';
 import { DELIVERY_CONFIG, loadDeliveryConfig } from './delivery.config';
-import { DeliveryDashboard } from './delivery.dashboard';
+import { DeliveryDashboardQueries } from './delivery-dashboard.queries';
 import { DeliveryReminders } from './delivery.reminders';
 import { DeliveryService } from './delivery.service';
-import { DeliveryViews } from './delivery.views';
+import { DeliveryQueries } from './delivery.queries';
 import { OrganisationDeliveryController } from './organisation-delivery.controller';
 import { StaffDeliveryController } from './staff-delivery.controller';
 
@@ -27,8 +27,8 @@ import { StaffDeliveryController } from './staff-delivery.controller';
   providers: [
     { provide: DELIVERY_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadDeliveryConfig(process.env, config.env) },
     DeliveryService,
-    DeliveryViews,
-    DeliveryDashboard,
+    DeliveryQueries,
+    DeliveryDashboardQueries,
     DeliveryReminders,
   ],
   exports: [DeliveryService],
@@ -37,8 +37,8 @@ export class DeliveryModule implements OnModuleInit {
   constructor(
     private readonly dashboards: DashboardRegistry,
     private readonly forms: FormContextRegistry,
-    private readonly dashboard: DeliveryDashboard,
-    private readonly views: DeliveryViews,
+    private readonly dashboard: DeliveryDashboardQueries,
+    private readonly views: DeliveryQueries,
   ) {}
 
   onModuleInit(): void {

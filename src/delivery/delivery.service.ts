@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { Clock } from '../common/clock/clock';
 import { FieldErrors, ValidationFailedError } from '../common/errors/domain.error';
 import { fieldMessage } from '../common/http/validation';

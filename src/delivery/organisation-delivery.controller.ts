@@ -10,7 +10,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { DeliveryService } from './delivery.service';
-import { DeliveryViews } from './delivery.views';
+import { DeliveryQueries } from './delivery.queries';
 import { SubmitDeliveryDto } from './dto/submit-delivery.dto';
 import { DELIVERY_FILE_FIELDS, DeliveryFiles, deliveryUploadOptions, submissionOf } from './submission';
 
@@ -23,7 +23,7 @@ const int = (s: string) => (/^\d{1,6}$/.test(s) ? Number(s) : -1);
 export class OrganisationDeliveryController {
   constructor(
     private readonly deliveries: DeliveryService,
-    private readonly views: DeliveryViews,
+    private readonly views: DeliveryQueries,
   ) {}
 
   @Get('deliveries')

@@ -2,12 +2,12 @@ import { Controller, Get, Param, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '../audit/actor';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { sendDocument } from '../documents/upload';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { DeliveryService } from './delivery.service';
-import { DeliveryViews } from './delivery.views';
+import { DeliveryQueries } from './delivery.queries';
 
 const int = (s: string) => (/^\d{1,6}$/.test(s) ? Number(s) : -1);
 
@@ -18,7 +18,7 @@ const int = (s: string) => (/^\d{1,6}$/.test(s) ? Number(s) : -1);
 export class StaffDeliveryController {
   constructor(
     private readonly deliveries: DeliveryService,
-    private readonly views: DeliveryViews,
+    private readonly views: DeliveryQueries,
   ) {}
 
   @Get('deliveries')

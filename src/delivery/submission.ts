@@ -2,7 +2,7 @@ import { UploadedDocumentFile, documentUploadOptions } from '../documents/upload
 import { AttachmentKind } from './delivery.entities';
 import { ATTACHMENTS_MAX, SubmitDeliveryInput } from './delivery.service';
 import { SubmitDeliveryDto } from './dto/submit-delivery.dto';
-import { formRowsOf } from './delivery.views';
+import { formRowsOf } from './delivery.queries';
 
 /** Multipart parts of a delivery: the service log and the three kinds of attachments. */
 export const DELIVERY_FILE_FIELDS = [

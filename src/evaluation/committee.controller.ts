@@ -10,7 +10,7 @@ import { flash } from '../identity/session.setup';
 import { CommitteeService } from './committee.service';
 import { DeclarationDto, LowPriceDecisionDto, NoteDto, QualificationDecisionDto, RecusalDto, ScoreSheetDto } from './dto/evaluation-forms.dto';
 import { MEMBER_ROLES } from './evaluation-access';
-import { EvaluationPagesService } from './evaluation-pages.service';
+import { EvaluationQueries } from './evaluation.queries';
 import { QualificationService } from './qualification.service';
 import { ResultsService } from './results.service';
 import { ScoringService } from './scoring.service';
@@ -25,7 +25,7 @@ import { ScoringService } from './scoring.service';
 @Allow(...MEMBER_ROLES)
 export class CommitteeController {
   constructor(
-    private readonly pages: EvaluationPagesService,
+    private readonly pages: EvaluationQueries,
     private readonly committee: CommitteeService,
     private readonly qualification: QualificationService,
     private readonly scoring: ScoringService,

@@ -9,8 +9,8 @@ import { registerModulePartials } from '../identity/admin-views';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { CommitteeController } from './committee.controller';
 import { CommitteeService } from './committee.service';
-import { EvaluationDashboard } from './evaluation.dashboard';
-import { EvaluationPagesService } from './evaluation-pages.service';
+import { EvaluationDashboardQueries } from './evaluation-dashboard.queries';
+import { EvaluationQueries } from './evaluation.queries';
 import { EvaluationsApiController } from './evaluations-api.controller';
 import { OrganisationEvaluationController } from './organisation-evaluation.controller';
 import { QualificationService } from './qualification.service';
@@ -27,15 +27,15 @@ import { StaffEvaluationsController } from './staff-evaluations.controller';
 @Module({
   imports: [ProcurementModule, EvaluatorsModule, IdentityModule],
   controllers: [StaffEvaluationsController, CommitteeController, OrganisationEvaluationController, EvaluationsApiController],
-  providers: [CommitteeService, QualificationService, ScoringService, ResultsService, EvaluationPagesService, EvaluationDashboard],
+  providers: [CommitteeService, QualificationService, ScoringService, ResultsService, EvaluationQueries, EvaluationDashboardQueries],
   exports: [ResultsService],
 })
 export class EvaluationModule implements OnModuleInit {
   constructor(
     private readonly dashboards: DashboardRegistry,
     private readonly forms: FormContextRegistry,
-    private readonly pages: EvaluationPagesService,
-    private readonly dashboard: EvaluationDashboard,
+    private readonly pages: EvaluationQueries,
+    private readonly dashboard: EvaluationDashboardQueries,
   ) {}
 
   onModuleInit(): void {

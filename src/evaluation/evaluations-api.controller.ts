@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
-import { EvaluationPagesService } from './evaluation-pages.service';
+import { EvaluationQueries } from './evaluation.queries';
 import { ResultsService } from './results.service';
 import { NotOnCommitteeError } from './evaluation.errors';
 import { isStaffReader } from './evaluation-access';
@@ -13,7 +13,7 @@ import { isStaffReader } from './evaluation-access';
 @Controller('api/v1/evaluations/:id')
 export class EvaluationsApiController {
   constructor(
-    private readonly pages: EvaluationPagesService,
+    private readonly pages: EvaluationQueries,
     private readonly results: ResultsService,
   ) {}
 

@@ -7,7 +7,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
 import { ExplanationDto } from './dto/evaluation-forms.dto';
-import { EvaluationPagesService } from './evaluation-pages.service';
+import { EvaluationQueries } from './evaluation.queries';
 import { QualificationService } from './qualification.service';
 
 /** A bidder's view of its own bid in the evaluation: the qualification result with its reason, and the low-price explanation form. */
@@ -16,7 +16,7 @@ import { QualificationService } from './qualification.service';
 @Allow('org_member')
 export class OrganisationEvaluationController {
   constructor(
-    private readonly pages: EvaluationPagesService,
+    private readonly pages: EvaluationQueries,
     private readonly qualification: QualificationService,
   ) {}
 

@@ -8,7 +8,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
 import { CommitteeService } from './committee.service';
 import { LowPriceDecisionDto, QualificationDecisionDto, RequestCommitteeDto } from './dto/evaluation-forms.dto';
-import { EvaluationPagesService } from './evaluation-pages.service';
+import { EvaluationQueries } from './evaluation.queries';
 import { QualificationService } from './qualification.service';
 
 const READERS = ['bureau_officer', 'bureau_approver', 'auditor'] as const;
@@ -20,7 +20,7 @@ const REPORT_READERS = ['bureau_officer', 'bureau_approver', 'auditor', 'evaluat
 @Controller('staff')
 export class StaffEvaluationsController {
   constructor(
-    private readonly pages: EvaluationPagesService,
+    private readonly pages: EvaluationQueries,
     private readonly committee: CommitteeService,
     private readonly qualification: QualificationService,
   ) {}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ProjectListRow } from '../procurement/project-queries.service';
+import { ProjectListRow } from '../procurement/project.queries';
 
 export class ProjectNoticeView {
   @ApiProperty({ example: 'WH-2026-0001' }) reference: string;

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Public } from '../identity/access.decorators';
-import { ProjectQueriesService } from '../procurement/project-queries.service';
+import { ProjectQueries } from '../procurement/project.queries';
 import { ListNoticesQuery } from './dto/list-notices.query';
 import { NoticesPageMeta, ProjectNoticeView, presentNotice } from './notice.presenter';
 
@@ -10,7 +10,7 @@ import { NoticesPageMeta, ProjectNoticeView, presentNotice } from './notice.pres
 @Controller('api/v1/notices')
 @Public()
 export class NoticesApiController {
-  constructor(private readonly queries: ProjectQueriesService) {}
+  constructor(private readonly queries: ProjectQueries) {}
 
   @Get('projects')
   @ApiOperation({ summary: 'Published procurement projects (never drafts), newest first; filter by status and category' })

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { Public } from '../identity/access.decorators';
 import { PUBLIC_STATUSES } from '../procurement/domain/project-lifecycle';
-import { ProjectQueriesService } from '../procurement/project-queries.service';
+import { ProjectQueries } from '../procurement/project.queries';
 import { pageLinks, presentListRow, presentProject } from '../procurement/project.presenter';
 import { ListNoticesQuery } from './dto/list-notices.query';
 
@@ -15,7 +15,7 @@ import { ListNoticesQuery } from './dto/list-notices.query';
 @Public()
 export class NoticesController {
   constructor(
-    private readonly queries: ProjectQueriesService,
+    private readonly queries: ProjectQueries,
     private readonly catalogue: CatalogueService,
     private readonly audit: AuditService,
   ) {}

@@ -8,9 +8,9 @@ import { IdentityModule } from '../identity/identity.module';
 import { MembersService } from './members.service';
 import { Organisation } from './organisation.entity';
 import { organisationsConfigProvider } from './organisations.config';
-import { OrganisationsDashboard } from './organisations.dashboard';
+import { OrganisationsDashboardQueries } from './organisations-dashboard.queries';
 import { OrganisationsService } from './organisations.service';
-import { OrganisationViews } from './organisations.views';
+import { OrganisationsQueries } from './organisations.queries';
 import { OwnOrganisationController } from './own-organisation.controller';
 import { RegistrationThrottleGuard } from './registration-throttle.guard';
 import { RegistrationController } from './registration.controller';
@@ -34,8 +34,8 @@ import { VettingService } from './vetting.service';
     VettingService,
     MembersService,
     RegistryService,
-    OrganisationViews,
-    OrganisationsDashboard,
+    OrganisationsQueries,
+    OrganisationsDashboardQueries,
     RegistrationThrottleGuard,
   ],
   exports: [OrganisationsService],
@@ -44,8 +44,8 @@ export class OrganisationsModule implements OnModuleInit {
   constructor(
     private readonly dashboards: DashboardRegistry,
     private readonly forms: FormContextRegistry,
-    private readonly views: OrganisationViews,
-    private readonly dashboard: OrganisationsDashboard,
+    private readonly views: OrganisationsQueries,
+    private readonly dashboard: OrganisationsDashboardQueries,
   ) {}
 
   onModuleInit(): void {

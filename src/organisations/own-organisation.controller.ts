@@ -13,7 +13,7 @@ import { OrganisationContactDto, OrganisationDetailsDto } from './dto/organisati
 import { UploadDocumentDto } from './dto/upload-document.dto';
 import { MembersService } from './members.service';
 import { OrganisationsService } from './organisations.service';
-import { OrganisationViews } from './organisations.views';
+import { OrganisationsQueries } from './organisations.queries';
 import { redirectWithFlash } from './redirect';
 
 const SHOW = 'organisations/show';
@@ -30,7 +30,7 @@ export class OwnOrganisationController {
   constructor(
     private readonly organisations: OrganisationsService,
     private readonly members: MembersService,
-    private readonly views: OrganisationViews,
+    private readonly views: OrganisationsQueries,
   ) {}
 
   @Get()

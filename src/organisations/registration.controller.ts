@@ -7,7 +7,7 @@ import { Public } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { RegisterOrganisationDto } from './dto/register-organisation.dto';
 import { OrganisationsService } from './organisations.service';
-import { OrganisationViews } from './organisations.views';
+import { OrganisationsQueries } from './organisations.queries';
 import { redirectWithFlash } from './redirect';
 import { RegistrationThrottleGuard } from './registration-throttle.guard';
 
@@ -18,7 +18,7 @@ import { RegistrationThrottleGuard } from './registration-throttle.guard';
 export class RegistrationController {
   constructor(
     private readonly organisations: OrganisationsService,
-    private readonly views: OrganisationViews,
+    private readonly views: OrganisationsQueries,
   ) {}
 
   @Get()

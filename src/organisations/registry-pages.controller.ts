@@ -2,14 +2,14 @@ import { Controller, Get, Param, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../identity/access.decorators';
 import { RegistryQuery } from './dto/registry.query';
-import { OrganisationViews } from './organisations.views';
+import { OrganisationsQueries } from './organisations.queries';
 
 /** The public registry of approved social organisations. */
 @ApiExcludeController()
 @Controller('registry')
 @Public()
 export class RegistryPagesController {
-  constructor(private readonly views: OrganisationViews) {}
+  constructor(private readonly views: OrganisationsQueries) {}
 
   @Get()
   @Render('registry/index')

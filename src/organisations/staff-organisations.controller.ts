@@ -9,7 +9,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { DecideDto } from './dto/decide.dto';
 import { ListOrganisationsQuery } from './dto/list-organisations.query';
 import { OrganisationsService } from './organisations.service';
-import { OrganisationViews } from './organisations.views';
+import { OrganisationsQueries } from './organisations.queries';
 import { VettingService } from './vetting.service';
 import { redirectWithFlash } from './redirect';
 
@@ -21,7 +21,7 @@ export class StaffOrganisationsController {
   constructor(
     private readonly vetting: VettingService,
     private readonly organisations: OrganisationsService,
-    private readonly views: OrganisationViews,
+    private readonly views: OrganisationsQueries,
   ) {}
 
   @Get()

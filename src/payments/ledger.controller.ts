@@ -1,14 +1,14 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { ValidationFailedError } from '../common/errors/domain.error';
 import { ExportFormat } from '../common/export/table-export';
 import { fieldMessage } from '../common/http/validation';
 import { translate } from '../i18n/i18n';
 import { Allow } from '../identity/access.decorators';
 import { JournalFilter, parseJournalFilter } from './ledger.queries';
-import { LedgerFile, LedgerViews } from './ledger.views';
+import { LedgerFile, LedgerPagesQueries } from './ledger-pages.queries';
 
 type RawQuery = Record<string, unknown>;
 
@@ -31,7 +31,7 @@ function send(res: Response, file: LedgerFile) {
 @Controller('staff/ledger')
 @Allow(...STAFF_READERS)
 export class LedgerController {
-  constructor(private readonly views: LedgerViews) {}
+  constructor(private readonly views: LedgerPagesQueries) {}
 
   @Get()
   async trialBalance(@Res() res: Response) {

@@ -6,12 +6,12 @@ import { DisbursementsService } from './disbursements.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerQueries } from './ledger.queries';
 import { LedgerService } from './ledger.service';
-import { LedgerViews } from './ledger.views';
+import { LedgerPagesQueries } from './ledger-pages.queries';
 import { OrganisationPaymentsController } from './organisation-payments.controller';
-import { PaymentsViews } from './payments.views';
+import { PaymentsQueries } from './payments.queries';
 import { ReleasesController } from './releases.controller';
 import { ReleasesService } from './releases.service';
-import { ReleasesViews } from './releases.views';
+import { ReleasesQueries } from './releases.queries';
 import { StaffPaymentsController } from './staff-payments.controller';
 import { OrganisationPaymentAccountController } from './stripe/organisation-payment-account.controller';
 import { StaffStripeController } from './stripe/staff-stripe.controller';
@@ -24,9 +24,9 @@ import { StripeOutboxWorker } from './stripe/stripe-outbox.worker';
 import { StripeRailService } from './stripe/stripe-rail.service';
 import { StripeReconciliationService } from './stripe/stripe-reconciliation.service';
 import { StripeSettlementService } from './stripe/stripe-settlement.service';
-import { StripeViews } from './stripe/stripe.views';
-import { StripeDashboard } from './stripe/stripe.dashboard';
-import { PaymentsDashboard } from './payments.dashboard';
+import { StripeQueries } from './stripe/stripe.queries';
+import { StripeDashboardQueries } from './stripe/stripe-dashboard.queries';
+import { PaymentsDashboardQueries } from './payments-dashboard.queries';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { StripeWebhooksController } from './stripe/stripe-webhooks.controller';
 import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
@@ -42,12 +42,12 @@ import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
   providers: [
     LedgerService,
     LedgerQueries,
-    LedgerViews,
+    LedgerPagesQueries,
     DisbursementsService,
-    PaymentsViews,
-    PaymentsDashboard,
+    PaymentsQueries,
+    PaymentsDashboardQueries,
     ReleasesService,
-    ReleasesViews,
+    ReleasesQueries,
     { provide: STRIPE_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadStripeConfig(process.env, config.env) },
     StripeGateway,
     StripeSettlementService,
@@ -56,23 +56,23 @@ import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
     StripeJobs,
     StripeRailService,
     StripeWebhooksService,
-    StripeViews,
-    StripeDashboard,
+    StripeQueries,
+    StripeDashboardQueries,
   ],
   exports: [LedgerService, DisbursementsService, ReleasesService],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(
     private readonly forms: FormContextRegistry,
-    private readonly views: PaymentsViews,
-    private readonly stripeViews: StripeViews,
+    private readonly views: PaymentsQueries,
+    private readonly stripeQueries: StripeQueries,
     private readonly dashboards: DashboardRegistry,
-    private readonly stripeDashboard: StripeDashboard,
-    private readonly paymentsDashboard: PaymentsDashboard,
+    private readonly stripeDashboard: StripeDashboardQueries,
+    private readonly paymentsDashboard: PaymentsDashboardQueries,
   ) {}
 
   onModuleInit(): void {
-    for (const [template, provider] of Object.entries({ ...this.views.formContexts(), ...this.stripeViews.formContexts() })) this.forms.register(template, provider);
+    for (const [template, provider] of Object.entries({ ...this.views.formContexts(), ...this.stripeQueries.formContexts() })) this.forms.register(template, provider);
     this.dashboards.register((user) => this.stripeDashboard.widgetsFor(user));
     this.dashboards.register((user) => this.paymentsDashboard.widgetsFor(user));
   }

@@ -2,13 +2,13 @@ import { Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { FormView } from '../common/http/form-view';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { ReleasesService, releaseKindOf } from './releases.service';
-import { ReleasesViews } from './releases.views';
+import { ReleasesQueries } from './releases.queries';
 
 /** Hold-back and retention releases and the settlement of a contract (bureau pages). */
 @ApiExcludeController()
@@ -17,7 +17,7 @@ import { ReleasesViews } from './releases.views';
 export class ReleasesController {
   constructor(
     private readonly releases: ReleasesService,
-    private readonly views: ReleasesViews,
+    private readonly views: ReleasesQueries,
   ) {}
 
   @Get('releases')

@@ -1,4 +1,4 @@
-import { paymentRulesOfContract } from './payment-rules.query';
+import { paymentRulesOfContract } from './payment-rules.queries';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';

@@ -7,13 +7,13 @@ import { isConfirmed, renderConfirmation } from '../common/http/confirmation';
 import { FormView } from '../common/http/form-view';
 import { fieldMessage } from '../common/http/validation';
 import { parseYuanToMinor } from '../common/money/money';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { DisbursementsService } from './disbursements.service';
 import { RejectDisbursementDto, TreasuryPaymentDto } from './dto/disbursement.dto';
-import { PaymentsViews } from './payments.views';
+import { PaymentsQueries } from './payments.queries';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -24,7 +24,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class StaffPaymentsController {
   constructor(
     private readonly disbursements: DisbursementsService,
-    private readonly views: PaymentsViews,
+    private readonly views: PaymentsQueries,
   ) {}
 
   @Get('disbursements')

@@ -8,7 +8,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
 import { FundFormDto } from './dto/fund-form.dto';
 import { FundsService } from './funds.service';
-import { ProcurementViews } from './procurement.views';
+import { ProcurementQueries } from './procurement.queries';
 import { PROJECT_READERS } from './staff-projects.controller';
 
 @ApiExcludeController()
@@ -16,7 +16,7 @@ import { PROJECT_READERS } from './staff-projects.controller';
 export class FundsController {
   constructor(
     private readonly funds: FundsService,
-    private readonly views: ProcurementViews,
+    private readonly views: ProcurementQueries,
   ) {}
 
   @Get()

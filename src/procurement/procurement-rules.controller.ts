@@ -9,7 +9,7 @@ import { flash } from '../identity/session.setup';
 import { CalendarQuery } from './dto/list-projects.query';
 import { CalendarDayDto, CalendarYearDto, RuleFormDto } from './dto/rule-form.dto';
 import { ProcurementRulesService } from './procurement-rules.service';
-import { ProcurementViews } from './procurement.views';
+import { ProcurementQueries } from './procurement.queries';
 
 /** Staff read the rules and the calendar; admins add rule rows and maintain the calendar. */
 const RULE_READERS = ['admin', 'bureau_officer', 'bureau_approver', 'auditor'] as const;
@@ -19,7 +19,7 @@ const RULE_READERS = ['admin', 'bureau_officer', 'bureau_approver', 'auditor'] a
 export class ProcurementRulesController {
   constructor(
     private readonly rules: ProcurementRulesService,
-    private readonly views: ProcurementViews,
+    private readonly views: ProcurementQueries,
   ) {}
 
   @Get('procurement-rules')

@@ -5,7 +5,7 @@ import { describePaymentTerms } from './payment-terms.presenter';
 import { formatBp } from './domain/milestones';
 import { canDo } from './domain/project-lifecycle';
 import { availableMinor } from './fund.entity';
-import { ProjectDetail, ProjectListRow } from './project-queries.service';
+import { ProjectDetail, ProjectListRow } from './project.queries';
 
 export type Audience = 'staff' | 'organisation' | 'public';
 

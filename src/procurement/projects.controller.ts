@@ -8,7 +8,7 @@ import { CurrentActor, CurrentUser } from '../identity/current-actor.decorator';
 import { SessionUser } from '../identity/identity.service';
 import { flash } from '../identity/session.setup';
 import { QuestionDto } from './dto/project-form.dto';
-import { ProcurementViews } from './procurement.views';
+import { ProcurementQueries } from './procurement.queries';
 import { ProjectQuestionsService } from './project-questions.service';
 
 /** What members of social organisations see: projects open for bids, and asking questions. */
@@ -18,7 +18,7 @@ import { ProjectQuestionsService } from './project-questions.service';
 export class ProjectsController {
   constructor(
     private readonly questions: ProjectQuestionsService,
-    private readonly views: ProcurementViews,
+    private readonly views: ProcurementQueries,
   ) {}
 
   @Get()

@@ -9,7 +9,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
 import { AmendmentFormDto, AnswerDto, ProjectFormDto, ReasonDto } from './dto/project-form.dto';
 import { ListProjectsQuery } from './dto/list-projects.query';
-import { ProcurementViews } from './procurement.views';
+import { ProcurementQueries } from './procurement.queries';
 import { ProjectQuestionsService } from './project-questions.service';
 import { ProjectsService } from './projects.service';
 
@@ -22,7 +22,7 @@ export class StaffProjectsController {
   constructor(
     private readonly projects: ProjectsService,
     private readonly questions: ProjectQuestionsService,
-    private readonly views: ProcurementViews,
+    private readonly views: ProcurementQueries,
   ) {}
 
   @Get()

@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { ForbiddenError, ValidationFailedError } from '../common/errors/domain.error';
 import { fieldMessage } from '../common/http/validation';
 import { translate } from '../i18n/i18n';
@@ -10,7 +10,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { ReportQuery, parseReportQuery } from './domain/report-query';
 import { ExportDataset, ExportFormat, ExportsService } from './exports.service';
-import { ReportingViews } from './reporting.views';
+import { ReportingQueries } from './reporting.queries';
 
 type RawQuery = Record<string, unknown>;
 
@@ -50,7 +50,7 @@ async function sendExport(res: Response, exportsService: ExportsService, dataset
 @Allow(...STAFF_READERS)
 export class StaffReportsController {
   constructor(
-    private readonly views: ReportingViews,
+    private readonly views: ReportingQueries,
     private readonly exportsService: ExportsService,
   ) {}
 
@@ -91,7 +91,7 @@ function ownOrganisation(actor: Actor): string {
 @Allow('org_member', 'org_admin')
 export class OrganisationReportsController {
   constructor(
-    private readonly views: ReportingViews,
+    private readonly views: ReportingQueries,
     private readonly exportsService: ExportsService,
   ) {}
 

@@ -2,9 +2,9 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { ExportsService } from './exports.service';
 import { OrganisationReportsController, StaffReportsController } from './reporting.controller';
-import { ReportingDashboard } from './reporting.dashboard';
+import { ReportingDashboardQueries } from './reporting-dashboard.queries';
 import { ReportingService } from './reporting.service';
-import { ReportingViews } from './reporting.views';
+import { ReportingQueries } from './reporting.queries';
 
 /**
  * Dashboards and exports: money per fund, community and catalogue category as server-rendered
@@ -14,12 +14,12 @@ import { ReportingViews } from './reporting.views';
  */
 @Module({
   controllers: [StaffReportsController, OrganisationReportsController],
-  providers: [ReportingService, ReportingViews, ExportsService, ReportingDashboard],
+  providers: [ReportingService, ReportingQueries, ExportsService, ReportingDashboardQueries],
 })
 export class ReportingModule implements OnModuleInit {
   constructor(
     private readonly dashboards: DashboardRegistry,
-    private readonly dashboard: ReportingDashboard,
+    private readonly dashboard: ReportingDashboardQueries,
   ) {}
 
   onModuleInit(): void {

@@ -7,7 +7,7 @@ import { writeJournalEntry } from '../common/ledger/journal';
 import { Contract } from '../contracts/contract.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { computeTranche } from '../payments/domain/payment-rules';
-import { paymentRulesOfContract } from '../payments/payment-rules.query';
+import { paymentRulesOfContract } from '../payments/payment-rules.queries';
 import { terminationPlan, terminationPosting } from './domain/lifecycle';
 
 /** Termination of a contract after a second fail or a missed rectification, with the money it no longer needs back to the fund. */

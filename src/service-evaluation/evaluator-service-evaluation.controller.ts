@@ -14,7 +14,7 @@ import { RecusalDto, ScoreSheetDto, SiteVisitDto } from './dto/service-evaluatio
 import { EvaluatorAssignmentService } from './evaluator-assignment.service';
 import { ScoringService } from './scoring.service';
 import { SiteVisitsService } from './site-visits.service';
-import { ServiceEvaluationViews } from './service-evaluation.views';
+import { ServiceEvaluationQueries } from './service-evaluation.queries';
 
 const PHOTOS_MAX = 6;
 
@@ -27,7 +27,7 @@ export class EvaluatorServiceEvaluationController {
     private readonly scores: ScoringService,
     private readonly siteVisits: SiteVisitsService,
     private readonly assignment: EvaluatorAssignmentService,
-    private readonly views: ServiceEvaluationViews,
+    private readonly views: ServiceEvaluationQueries,
   ) {}
 
   @Get()

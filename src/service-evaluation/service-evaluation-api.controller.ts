@@ -5,7 +5,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { ScoreSheetDto } from './dto/service-evaluation.dto';
 import { ScoringService } from './scoring.service';
-import { ServiceEvaluationViews } from './service-evaluation.views';
+import { ServiceEvaluationQueries } from './service-evaluation.queries';
 
 /** JSON: a contract's milestone results (staff, or the contracted organisation), and an evaluator's score sheet. */
 @ApiTags('service-evaluations')
@@ -13,7 +13,7 @@ import { ServiceEvaluationViews } from './service-evaluation.views';
 export class ServiceEvaluationApiController {
   constructor(
     private readonly scoring: ScoringService,
-    private readonly views: ServiceEvaluationViews,
+    private readonly views: ServiceEvaluationQueries,
   ) {}
 
   /** Scores (exact score rounded half up to hundredths) and grades per milestone and round, with rectifications. */

@@ -14,9 +14,9 @@ import { EvaluatorAssignmentService } from './evaluator-assignment.service';
 import { IndicatorTemplatesService } from './indicator-templates.service';
 import { RectificationService } from './rectification.service';
 import { ScoringService } from './scoring.service';
-import { ServiceEvaluationDashboard } from './service-evaluation.dashboard';
+import { ServiceEvaluationDashboardQueries } from './service-evaluation-dashboard.queries';
 import { SiteVisitsService } from './site-visits.service';
-import { ServiceEvaluationViews } from './service-evaluation.views';
+import { ServiceEvaluationQueries } from './service-evaluation.queries';
 import { StaffServiceEvaluationController } from './staff-service-evaluation.controller';
 
 /**
@@ -36,17 +36,17 @@ import { StaffServiceEvaluationController } from './staff-service-evaluation.con
     ScoringService,
     SiteVisitsService,
     RectificationService,
-    ServiceEvaluationViews,
-    ServiceEvaluationDashboard,
+    ServiceEvaluationQueries,
+    ServiceEvaluationDashboardQueries,
   ],
   exports: [EvaluatorAssignmentService, ScoringService, SiteVisitsService],
 })
 export class ServiceEvaluationModule implements OnModuleInit {
   constructor(
     private readonly forms: FormContextRegistry,
-    private readonly views: ServiceEvaluationViews,
+    private readonly views: ServiceEvaluationQueries,
     private readonly dashboards: DashboardRegistry,
-    private readonly dashboard: ServiceEvaluationDashboard,
+    private readonly dashboard: ServiceEvaluationDashboardQueries,
   ) {}
 
   onModuleInit(): void {

@@ -12,7 +12,7 @@ import { AssignEvaluatorDto, MissedRectificationDto, RectificationDeadlineDto, T
 import { EvaluatorAssignmentService } from './evaluator-assignment.service';
 import { IndicatorTemplatesService } from './indicator-templates.service';
 import { RectificationService } from './rectification.service';
-import { ServiceEvaluationViews } from './service-evaluation.views';
+import { ServiceEvaluationQueries } from './service-evaluation.queries';
 
 /** Bureau pages: evaluators of each contract, progress and results, rectification deadlines; indicator templates (admins edit). */
 @ApiExcludeController()
@@ -23,7 +23,7 @@ export class StaffServiceEvaluationController {
     private readonly indicatorTemplates: IndicatorTemplatesService,
     private readonly assignment: EvaluatorAssignmentService,
     private readonly rectification: RectificationService,
-    private readonly views: ServiceEvaluationViews,
+    private readonly views: ServiceEvaluationQueries,
   ) {}
 
   @Get('indicator-templates')

@@ -8,7 +8,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { OpenSurveyDto } from './dto/survey.dto';
 import { SurveysService } from './surveys.service';
-import { SurveysViews } from './surveys.views';
+import { SurveysQueries } from './surveys.queries';
 
 const position = (raw: string) => (/^\d{1,4}$/.test(raw) ? Number(raw) : NaN);
 
@@ -19,7 +19,7 @@ const position = (raw: string) => (/^\d{1,4}$/.test(raw) ? Number(raw) : NaN);
 export class OrganisationSurveysController {
   constructor(
     private readonly surveys: SurveysService,
-    private readonly views: SurveysViews,
+    private readonly views: SurveysQueries,
   ) {}
 
   @Get('surveys')

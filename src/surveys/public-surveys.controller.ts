@@ -11,7 +11,7 @@ import { SurveyResponseDto } from './dto/survey.dto';
 import { SurveyThrottleGuard } from './survey-throttle.guard';
 import { SURVEYS_CONFIG, SurveysConfig } from './surveys.config';
 import { SurveysService } from './surveys.service';
-import { SurveysViews } from './surveys.views';
+import { SurveysQueries } from './surveys.queries';
 
 export const DEVICE_COOKIE = 'survey_device';
 const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -28,7 +28,7 @@ const TWO_YEARS_MS = 2 * 365 * 86_400_000;
 export class PublicSurveysController {
   constructor(
     private readonly surveys: SurveysService,
-    private readonly views: SurveysViews,
+    private readonly views: SurveysQueries,
     @Inject(SURVEYS_CONFIG) private readonly config: SurveysConfig,
   ) {}
 

@@ -2,14 +2,14 @@ import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { FormView } from '../common/http/form-view';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { OpenSurveyDto } from './dto/survey.dto';
 import { SurveysService } from './surveys.service';
-import { SurveysViews } from './surveys.views';
+import { SurveysQueries } from './surveys.queries';
 
 const position = (raw: string) => (/^\d{1,4}$/.test(raw) ? Number(raw) : NaN);
 
@@ -20,7 +20,7 @@ const position = (raw: string) => (/^\d{1,4}$/.test(raw) ? Number(raw) : NaN);
 export class StaffSurveysController {
   constructor(
     private readonly surveys: SurveysService,
-    private readonly views: SurveysViews,
+    private readonly views: SurveysQueries,
   ) {}
 
   @Get('surveys')

@@ -10,9 +10,9 @@ import { PublicSurveysController } from './public-surveys.controller';
 import { StaffSurveysController } from './staff-surveys.controller';
 import { SurveyThrottleGuard } from './survey-throttle.guard';
 import { SURVEYS_CONFIG, loadSurveysConfig } from './surveys.config';
-import { SurveysDashboard } from './surveys.dashboard';
+import { SurveysDashboardQueries } from './surveys-dashboard.queries';
 import { SurveysService } from './surveys.service';
-import { SurveysViews } from './surveys.views';
+import { SurveysQueries } from './surveys.queries';
 
 /**
  * Resident satisfaction surveys (居民满意度调查) of contract milestones: a public page reached by a
@@ -30,9 +30,9 @@ import { SurveysViews } from './surveys.views';
       useFactory: (app: AppConfig) => loadSurveysConfig(process.env, { env: app.env, dataDir: app.dataDir, secureCookies: app.identity.secureCookies }),
     },
     SurveysService,
-    SurveysViews,
+    SurveysQueries,
     SurveyThrottleGuard,
-    SurveysDashboard,
+    SurveysDashboardQueries,
   ],
   exports: [SurveysService],
 })
@@ -40,8 +40,8 @@ export class SurveysModule implements OnModuleInit {
   constructor(
     private readonly forms: FormContextRegistry,
     private readonly dashboards: DashboardRegistry,
-    private readonly dashboard: SurveysDashboard,
-    private readonly views: SurveysViews,
+    private readonly dashboard: SurveysDashboardQueries,
+    private readonly views: SurveysQueries,
   ) {}
 
   onModuleInit(): void {

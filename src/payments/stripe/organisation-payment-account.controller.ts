@@ -8,7 +8,7 @@ import { CurrentActor } from '../../identity/current-actor.decorator';
 import { redirectWithFlash } from '../../organisations/redirect';
 import { ChooseRailDto } from './dto/stripe.dto';
 import { StripeRailService } from './stripe-rail.service';
-import { StripeViews } from './stripe.views';
+import { StripeQueries } from './stripe.queries';
 
 /** The organisation's payment account: which rail it is paid through, and its Stripe Connect onboarding. */
 @ApiExcludeController()
@@ -17,7 +17,7 @@ import { StripeViews } from './stripe.views';
 export class OrganisationPaymentAccountController {
   constructor(
     private readonly rail: StripeRailService,
-    private readonly views: StripeViews,
+    private readonly views: StripeQueries,
   ) {}
 
   @Get()

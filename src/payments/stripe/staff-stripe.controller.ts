@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor } from '../../audit/actor';
-import { STAFF_READERS } from '../../awards/awards.views';
+import { STAFF_READERS } from '../../awards/awards.queries';
 import { FormView } from '../../common/http/form-view';
 import { Allow } from '../../identity/access.decorators';
 import { CurrentActor } from '../../identity/current-actor.decorator';
@@ -12,7 +12,7 @@ import { StripeNotConfiguredError } from './stripe.errors';
 import { StripeGateway } from './stripe.gateway';
 import { StripeRailService } from './stripe-rail.service';
 import { StripeReconciliationService } from './stripe-reconciliation.service';
-import { StripeViews } from './stripe.views';
+import { StripeQueries } from './stripe.queries';
 
 /** Bureau pages of the Stripe rail: reconciliation with Stripe, resolving its issues, retrying a failed transfer. */
 @ApiExcludeController()
@@ -23,7 +23,7 @@ export class StaffStripeController {
     private readonly rail: StripeRailService,
     private readonly reconciliation: StripeReconciliationService,
     private readonly gateway: StripeGateway,
-    private readonly views: StripeViews,
+    private readonly views: StripeQueries,
   ) {}
 
   @Get('reconciliation')

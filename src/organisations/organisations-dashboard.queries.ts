@@ -17,7 +17,7 @@ export const QUEUE_READER_ROLES = ['bureau_officer', 'bureau_approver', 'auditor
  * for bureau staff, the registrations awaiting review.
  */
 @Injectable()
-export class OrganisationsDashboard {
+export class OrganisationsDashboardQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly documents: DocumentsService,

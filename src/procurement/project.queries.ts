@@ -117,7 +117,7 @@ function toListRow(r: ListRow): ProjectListRow {
 
 /** Read models of projects for the staff, organisation and public pages. */
 @Injectable()
-export class ProjectQueriesService {
+export class ProjectQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly projects: ProjectsService,

@@ -50,7 +50,7 @@ const TRIAL_COLUMNS: ExportColumn[] = [
  * CSV/XLSX exports through the shared table writer.
  */
 @Injectable()
-export class LedgerViews {
+export class LedgerPagesQueries {
   constructor(
     private readonly ledger: LedgerService,
     private readonly queries: LedgerQueries,

@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
 import { hasAnyRole } from '../identity/domain/roles';
 import { DELIVERY_CONFIG, DeliveryConfig } from './delivery.config';
-import { DeliveryViews } from './delivery.views';
+import { DeliveryQueries } from './delivery.queries';
 
 /**
  * Dashboard panels: organisations, their milestones overdue or due soon and their late
  * deliveries; the bureau, overdue milestones and late deliveries across contracts.
  */
 @Injectable()
-export class DeliveryDashboard {
+export class DeliveryDashboardQueries {
   constructor(
-    private readonly views: DeliveryViews,
+    private readonly views: DeliveryQueries,
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
   ) {}
 

@@ -21,7 +21,7 @@ import { availableMinor } from './fund.entity';
 import { FundsService } from './funds.service';
 import { listApprovedOrganisations } from './organisation-facts';
 import { ProcurementRulesService } from './procurement-rules.service';
-import { ProjectQueriesService } from './project-queries.service';
+import { ProjectQueries } from './project.queries';
 import { pageLinks, presentListRow, presentProject } from './project.presenter';
 import { ProjectsService, formInputOf } from './projects.service';
 
@@ -66,11 +66,11 @@ function asRows(value: unknown): Row[] {
  * everything typed kept, each message next to its row.
  */
 @Injectable()
-export class ProcurementViews {
+export class ProcurementQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly projects: ProjectsService,
-    private readonly queries: ProjectQueriesService,
+    private readonly queries: ProjectQueries,
     private readonly funds: FundsService,
     private readonly rules: ProcurementRulesService,
     private readonly catalogue: CatalogueService,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
 import { Locale } from '../i18n/i18n';
 import { hasAnyRole } from '../identity/domain/roles';
-import { AwardsViews } from './awards.views';
+import { AwardsQueries } from './awards.queries';
 
 /**
  * Dashboard panels: approvers, evaluations signed off and awaiting an award decision; officers,
@@ -10,8 +10,8 @@ import { AwardsViews } from './awards.views';
  * organisations, the awards on their bids and their challenges.
  */
 @Injectable()
-export class AwardsDashboard {
-  constructor(private readonly views: AwardsViews) {}
+export class AwardsDashboardQueries {
+  constructor(private readonly views: AwardsQueries) {}
 
   async widgetsFor(user: DashboardUser, locale: Locale = 'zh-CN'): Promise<DashboardWidget[]> {
     const widgets: DashboardWidget[] = [];

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Actor } from '../audit/actor';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
@@ -10,7 +10,7 @@ import { Locale } from '../i18n/i18n';
 
 /** Page data for the releases and settlement of one contract (what to show and which actions apply). */
 @Injectable()
-export class ReleasesViews implements OnModuleInit {
+export class ReleasesQueries implements OnModuleInit {
   constructor(
     private readonly releases: ReleasesService,
     private readonly forms: FormContextRegistry,

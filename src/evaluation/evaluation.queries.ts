@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { Clock } from '../common/clock/clock';
 import { Locale } from '../i18n/i18n';
-import { ProjectQueriesService } from '../procurement/project-queries.service';
+import { ProjectQueries } from '../procurement/project.queries';
 import { ProjectsService } from '../procurement/projects.service';
 import { committeeSizeFor, scoresShared, signOffBlockers } from './domain/lifecycle';
 import { usesTechnicalScoring } from './domain/outcome';
@@ -37,11 +37,11 @@ const STATUS_ORDER = `CASE e.status WHEN 'committee' THEN 1 WHEN 'qualification'
 
 /** Read models of the evaluation pages, with who-may-see-what checked here (roles by the guard). */
 @Injectable()
-export class EvaluationPagesService {
+export class EvaluationQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly projects: ProjectsService,
-    private readonly projectQueries: ProjectQueriesService,
+    private readonly projectQueries: ProjectQueries,
     private readonly committee: CommitteeService,
     private readonly clock: Clock,
   ) {}

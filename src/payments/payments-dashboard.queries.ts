@@ -10,7 +10,7 @@ import { hasAnyRole } from '../identity/domain/roles';
  * leaves them to another approver); for officers, approved tranches waiting for a treasury voucher.
  */
 @Injectable()
-export class PaymentsDashboard {
+export class PaymentsDashboardQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {

@@ -10,13 +10,13 @@ import { formatMinor } from '../common/money/money';
 import { ContractsService } from '../contracts/contracts.service';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { FundsService } from '../procurement/funds.service';
 import { Disbursement, DisbursementsService } from './disbursements.service';
 import { LedgerService } from './ledger.service';
 import { renderExplanation } from './explanation.presenter';
 import { Locale } from '../i18n/i18n';
-import { StripeViews } from './stripe/stripe.views';
+import { StripeQueries } from './stripe/stripe.queries';
 
 interface QueueRow {
   id: string;
@@ -65,14 +65,14 @@ function row(r: QueueRow) {
 
 /** Page data for the payments module (no business rules: what to show and which actions apply). */
 @Injectable()
-export class PaymentsViews {
+export class PaymentsQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly disbursements: DisbursementsService,
     private readonly contracts: ContractsService,
     private readonly ledger: LedgerService,
     private readonly funds: FundsService,
-    private readonly stripeViews: StripeViews,
+    private readonly stripeQueries: StripeQueries,
   ) {}
 
   async queuePage() {
@@ -105,7 +105,7 @@ export class PaymentsViews {
       explanation: renderExplanation(d.computation.explanation, locale),
       contract: { id: contract.id, reference: contract.reference, provider: contract.parties.provider.name, amountMinor: contract.amountMinor },
       voucher: voucher ? { ...voucher, amountMinor: Number(voucher.amount_minor) } : null,
-      stripe: await this.stripeViews.disbursementStripe(d.id, actor),
+      stripe: await this.stripeQueries.disbursementStripe(d.id, actor),
       canDecide: d.status === 'proposed' && hasAnyRole(actor.roles, ['bureau_approver']) && !isOwnProposal,
       isOwnProposal: d.status === 'proposed' && isOwnProposal,
       canRecordVoucher: d.status === 'approved' && d.rail === 'treasury' && hasAnyRole(actor.roles, ['bureau_officer']),

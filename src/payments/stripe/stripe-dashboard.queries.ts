@@ -7,7 +7,7 @@ import { StripeGateway } from './stripe.gateway';
 
 /** Dashboard panels of the Stripe rail: for officers, open reconciliation issues and failed transfers; for an organisation's admin, unfinished onboarding. */
 @Injectable()
-export class StripeDashboard {
+export class StripeDashboardQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly gateway: StripeGateway,

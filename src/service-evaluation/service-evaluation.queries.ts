@@ -35,7 +35,7 @@ interface MilestoneRow {
 
 /** Page data for service evaluation (what to show and which actions apply; the rules live in the service and domain/). */
 @Injectable()
-export class ServiceEvaluationViews {
+export class ServiceEvaluationQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly templates: IndicatorTemplatesService,

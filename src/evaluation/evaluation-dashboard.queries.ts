@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
-import { dueKeyOf } from './evaluation-pages.service';
+import { dueKeyOf } from './evaluation.queries';
 
 /**
  * Dashboard panels: a committee member's evaluations and what is due in each (declaration,
@@ -10,7 +10,7 @@ import { dueKeyOf } from './evaluation-pages.service';
  * without a committee.
  */
 @Injectable()
-export class EvaluationDashboard {
+export class EvaluationDashboardQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {

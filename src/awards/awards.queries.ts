@@ -39,7 +39,7 @@ class ProjectNoticeNotFoundError extends NotFoundError {
  * message and the input kept.
  */
 @Injectable()
-export class AwardsViews {
+export class AwardsQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly awards: AwardsService,

@@ -24,7 +24,7 @@ const ROW_COLUMNS = ['date', 'sessions', 'personVisits', 'households', 'hours', 
 
 /** Page data for deliveries (what to show and which actions apply; the rules live in the service). */
 @Injectable()
-export class DeliveryViews {
+export class DeliveryQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deliveries: DeliveryService,

@@ -37,7 +37,7 @@ import { VettingService } from './vetting.service';
  * bad input shows the same page with the user's input kept.
  */
 @Injectable()
-export class OrganisationViews {
+export class OrganisationsQueries {
   constructor(
     private readonly organisations: OrganisationsService,
     private readonly vetting: VettingService,

@@ -5,7 +5,7 @@ import { ReportingService } from './reporting.service';
 
 /** The signed-in dashboard's link to the reports, with what needs attention now. */
 @Injectable()
-export class ReportingDashboard {
+export class ReportingDashboardQueries {
   constructor(private readonly reporting: ReportingService) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {

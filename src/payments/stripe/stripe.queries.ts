@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../audit/actor';
-import { STAFF_READERS } from '../../awards/awards.views';
+import { STAFF_READERS } from '../../awards/awards.queries';
 import { FormContextProvider } from '../../common/http/form-context.registry';
 import { actorFromRequest } from '../../identity/current-actor.decorator';
 import { hasAnyRole } from '../../identity/domain/roles';
@@ -11,7 +11,7 @@ import { StripeRailService } from './stripe-rail.service';
 
 /** Page data of the Stripe rail (what to show and which actions apply; no rules). */
 @Injectable()
-export class StripeViews {
+export class StripeQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rail: StripeRailService,

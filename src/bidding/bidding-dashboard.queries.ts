@@ -6,7 +6,7 @@ import { hasAnyRole } from '../identity/domain/roles';
 
 /** Dashboard panels: an organisation's bids; for officers, projects past their deadline still to be opened. */
 @Injectable()
-export class BiddingDashboard {
+export class BiddingDashboardQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
 import { hasAnyRole } from '../identity/domain/roles';
-import { ContractsViews } from './contracts.views';
+import { ContractsQueries } from './contracts.queries';
 
 /**
  * Dashboard panels: approvers, contracts to confirm and variations to decide; officers, awards
  * ready for their contract; organisations, contracts to confirm.
  */
 @Injectable()
-export class ContractsDashboard {
-  constructor(private readonly views: ContractsViews) {}
+export class ContractsDashboardQueries {
+  constructor(private readonly views: ContractsQueries) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {
     const widgets: DashboardWidget[] = [];

@@ -16,7 +16,7 @@ interface OpenRow {
 
 /** Dashboard panel for officers and organisations: surveys open now, with how far each is from its minimum. */
 @Injectable()
-export class SurveysDashboard {
+export class SurveysDashboardQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {

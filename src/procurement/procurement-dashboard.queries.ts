@@ -3,14 +3,14 @@ import { DashboardUser, DashboardWidget } from '../common/views/dashboard.regist
 import { STAFF_ROLES } from '../identity/domain/roles';
 import { ProcurementRulesService } from './procurement-rules.service';
 import { presentListRow } from './project.presenter';
-import { ProjectQueriesService } from './project-queries.service';
+import { ProjectQueries } from './project.queries';
 
 
 /** The officer's panel: drafts, deadlines within three days, questions awaiting an answer; the calendar warning for staff. */
 @Injectable()
-export class ProcurementDashboard {
+export class ProcurementDashboardQueries {
   constructor(
-    private readonly queries: ProjectQueriesService,
+    private readonly queries: ProjectQueries,
     private readonly rules: ProcurementRulesService,
   ) {}
 

@@ -9,7 +9,7 @@ import { MIN_EVALUATORS } from './domain/scoring';
  * contracts with fewer than two evaluators and milestones waiting for a rectified delivery.
  */
 @Injectable()
-export class ServiceEvaluationDashboard {
+export class ServiceEvaluationDashboardQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {

@@ -41,7 +41,7 @@ interface ListRow {
 
 /** Page data for the survey pages (no business rules: what to show and which actions apply). */
 @Injectable()
-export class SurveysViews {
+export class SurveysQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly app: AppConfig,

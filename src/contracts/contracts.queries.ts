@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AwardsService } from '../awards/awards.service';
-import { STAFF_READERS } from '../awards/awards.views';
+import { STAFF_READERS } from '../awards/awards.queries';
 import { hasEnded } from '../awards/domain/working-day-period';
 import { periodEndText } from '../awards/period.presenter';
 import { Clock } from '../common/clock/clock';
@@ -24,7 +24,7 @@ import { VariationsService } from './variations.service';
 
 /** Page contexts of this module's templates, for the GET handlers and for re-rendered forms. */
 @Injectable()
-export class ContractsViews {
+export class ContractsQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly contracts: ContractsService,

@@ -38,7 +38,7 @@ function presentSuspension(s: SuspensionRecord) {
 
 /** Page data for the complaint pages (organisation, finance department, public board). */
 @Injectable()
-export class ComplaintsViews {
+export class ComplaintsQueries {
   constructor(private readonly complaints: ComplaintsService) {}
 
   async organisationPage(actor: Actor, challengeId: string, locale: Locale) {

@@ -17,7 +17,7 @@ const money = (minor: number) => formatMinor(minor);
 
 /** Page data for the dashboards (no rules: what to show). */
 @Injectable()
-export class ReportingViews {
+export class ReportingQueries {
   constructor(private readonly reporting: ReportingService) {}
 
   private chart(id: string, rows: MoneyRow[], locale: Locale): ChartModel {
