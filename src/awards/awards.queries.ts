@@ -11,7 +11,7 @@ import { Locale } from '../i18n/i18n';
 import { actorFromRequest } from '../identity/current-actor.decorator';
 import { hasAnyRole } from '../identity/domain/roles';
 import { describePaymentTerms } from '../procurement/payment-terms.presenter';
-import { ProjectQueriesService } from '../procurement/project-queries.service';
+import { ProjectQueries } from '../procurement/project.queries';
 import { Award, Challenge } from './award.entity';
 import { presentChallenge, presentNotice, presentPublicChallenge } from './award.presenter';
 import { AwardNotFoundError } from './awards.errors';
@@ -45,7 +45,7 @@ export class AwardsQueries {
     private readonly awards: AwardsService,
     private readonly challenges: ChallengesService,
     private readonly clock: Clock,
-    private readonly projects: ProjectQueriesService,
+    private readonly projects: ProjectQueries,
   ) {}
 
   private now(): Promise<Date> {
