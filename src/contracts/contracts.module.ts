@@ -7,6 +7,7 @@ import { ProcurementModule } from '../procurement/procurement.module';
 import { ContractNoticesController } from './contract-notices.controller';
 import { CONTRACTS_CONFIG, loadContractsConfig } from './contracts.config';
 import { ContractsDashboardQueries } from './contracts-dashboard.queries';
+import { ContractStatesService } from './contract-states.service';
 import { ContractsService } from './contracts.service';
 import { ContractsQueries } from './contracts.queries';
 import { OrganisationContractsController } from './organisation-contracts.controller';
@@ -17,13 +18,15 @@ import { VariationsService } from './variations.service';
  * Contracts from awards: generation after the challenge period, confirmation by both sides,
  * activation (fund reserved → committed), publication on the public board, and variations
  * under the 10 %-increase (第四十九条) and four-eyes rules. Exported to the payments module: ContractsService
- * (lockContractForPayment, getContract, milestonesOf) and VariationsService (variationsOf).
+ * (lockContractForPayment, getContract, milestonesOf) and VariationsService (variationsOf); to
+ * delivery, service evaluation and payments: ContractStatesService, the only way they move a
+ * contract's or a milestone's status.
  */
 @Module({
   imports: [AwardsModule, ProcurementModule],
   controllers: [StaffContractsController, OrganisationContractsController, ContractNoticesController],
-  providers: [{ provide: CONTRACTS_CONFIG, useFactory: () => loadContractsConfig(process.env) }, ContractsService, VariationsService, ContractsQueries, ContractsDashboardQueries],
-  exports: [ContractsService, VariationsService],
+  providers: [{ provide: CONTRACTS_CONFIG, useFactory: () => loadContractsConfig(process.env) }, ContractsService, ContractStatesService, VariationsService, ContractsQueries, ContractsDashboardQueries],
+  exports: [ContractsService, ContractStatesService, VariationsService],
 })
 export class ContractsModule implements OnModuleInit {
   constructor(

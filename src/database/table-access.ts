@@ -71,7 +71,8 @@ export function tableAccesses(fileName: string, source: string, knownTables: Rea
     } else if (ts.isCallExpression(node)) {
       const method = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : ts.isIdentifier(node.expression) ? node.expression.text : undefined;
       const first = node.arguments[0];
-      const table = method && first && ts.isIdentifier(first) ? entityTables.get(first.text) : undefined;
+      // An entity class, or a table named as a string (`.from('projects', 'p')`, `getRepository('bids')`).
+      const table = !method || !first ? undefined : ts.isIdentifier(first) ? entityTables.get(first.text) : ts.isStringLiteralLike(first) && knownTables.has(first.text) ? first.text : undefined;
       if (method && table) {
         let kind: AccessKind | undefined;
         if (WRITE_METHODS.has(method)) kind = 'write';

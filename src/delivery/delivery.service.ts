@@ -8,6 +8,7 @@ import { Clock } from '../common/clock/clock';
 import { FieldErrors, ValidationFailedError } from '../common/errors/domain.error';
 import { fieldMessage } from '../common/http/validation';
 import { Contract, ContractMilestone } from '../contracts/contract.entity';
+import { ContractStatesService } from '../contracts/contract-states.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { DocumentsService, LoadedDocument } from '../documents/documents.service';
 import { hasAnyRole } from '../identity/domain/roles';
@@ -190,6 +191,7 @@ export class DeliveryService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly contracts: ContractsService,
+    private readonly contractStates: ContractStatesService,
     private readonly documents: DocumentsService,
     private readonly clock: Clock,
   ) {}
@@ -224,12 +226,7 @@ export class DeliveryService {
            RETURNING id, submitted_at, late`,
           [contract.id, milestone.position, round, input.narrative.trim(), actor.userId, deadlineAt, contract.organisationId, source, serviceLog?.name ?? null, serviceLog?.sha256 ?? null],
         )) as Array<{ id: string; submitted_at: Date; late: boolean }>;
-        const moved = (await m.query(`UPDATE contract_milestones SET status = 'delivered' WHERE contract_id = $1 AND position = $2 AND status = $3`, [
-          contract.id,
-          milestone.position,
-          milestone.status,
-        ])) as [unknown[], number];
-        if (moved[1] !== 1) throw new AlreadyDeliveredError();
+        if (!(await this.contractStates.markMilestoneDelivered(m, contract.id, milestone.position))) throw new AlreadyDeliveredError();
 
         await this.insertRecords(m, row.id, records);
         const stored = await this.storeAttachments(m, actor, row.id, attachments);

@@ -7,6 +7,7 @@ import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { Contract } from '../contracts/contract.entity';
+import { ContractStatesService } from '../contracts/contract-states.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { pgError } from '../procurement/funds.service';
@@ -69,6 +70,7 @@ export class ReleasesService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly contracts: ContractsService,
+    private readonly contractStates: ContractStatesService,
     private readonly ledger: LedgerService,
     private readonly clock: Clock,
   ) {}
@@ -164,7 +166,7 @@ export class ReleasesService {
            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)`,
           [contract.id, returnedMinor, plan.holdback.forfeitMinor, plan.withheldMinor, plan.cancelledMinor, plan.averageScoreCenti, JSON.stringify(computation), entryId, actor.userId, now],
         );
-        if (contract.status === 'active') await m.query(`UPDATE contracts SET status = 'completed' WHERE id = $1 AND status = 'active'`, [contract.id]);
+        if (contract.status === 'active') await this.contractStates.completeContract(m, contract.id);
         await this.audit.record(m, actor, {
           action: 'contract.settled',
           entityType: 'contract',

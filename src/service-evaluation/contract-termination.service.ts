@@ -4,6 +4,7 @@ import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { writeJournalEntry } from '../common/ledger/journal';
+import { ContractStatesService } from '../contracts/contract-states.service';
 import { Contract } from '../contracts/contract.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { computeTranche } from '../payments/domain/payment-rules';
@@ -14,6 +15,7 @@ import { terminationPlan, terminationPosting } from './domain/lifecycle';
 @Injectable()
 export class ContractTerminationService {
   constructor(
+    private readonly contractStates: ContractStatesService,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
@@ -61,11 +63,9 @@ export class ContractTerminationService {
       Number(pending) + owedMinor,
       failedPosition,
     );
-    await m.query(`UPDATE contracts SET status = 'terminating' WHERE id = $1 AND status = 'active'`, [contract.id]);
+    await this.contractStates.beginTermination(m, contract.id);
     await this.audit.record(m, actor, { action: 'contract.terminating', entityType: 'contract', entityId: contract.id, before: { status: 'active' }, after: { status: 'terminating' }, details: { reason, position: failedPosition } });
-    if (plan.cancelPositions.length) {
-      await m.query(`UPDATE contract_milestones SET status = 'cancelled' WHERE contract_id = $1 AND position = ANY($2::int[])`, [contract.id, plan.cancelPositions]);
-    }
+    await this.contractStates.cancelMilestones(m, contract.id, plan.cancelPositions);
     let entryId: string | null = null;
     if (plan.releaseMinor > 0) {
       entryId = await writeJournalEntry(
@@ -75,11 +75,14 @@ export class ContractTerminationService {
       );
       await m.query(`UPDATE funds SET committed_minor = committed_minor - $2, updated_at = now() WHERE id = $1`, [contract.fundId, plan.releaseMinor]);
     }
-    await m.query(
-      `INSERT INTO contract_terminations (contract_id, milestone_position, reason, started_at, terminated_at, released_minor, cancelled_positions, journal_entry_id) VALUES ($1, $2, $3, $4, $4, $5, $6::int[], $7)`,
-      [contract.id, failedPosition, reason, now, plan.releaseMinor, plan.cancelPositions, entryId],
-    );
-    await m.query(`UPDATE contracts SET status = 'terminated' WHERE id = $1 AND status = 'terminating'`, [contract.id]);
+    await this.contractStates.terminateContract(m, contract.id, {
+      milestonePosition: failedPosition,
+      reason,
+      at: now,
+      releasedMinor: plan.releaseMinor,
+      cancelledPositions: plan.cancelPositions,
+      journalEntryId: entryId,
+    });
     await this.audit.record(m, actor, {
       action: 'contract.terminated',
       entityType: 'contract',

@@ -4,6 +4,7 @@ import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { Contract } from '../contracts/contract.entity';
+import { ContractStatesService } from '../contracts/contract-states.service';
 import { toFraction, toDecimal } from '../evaluation/domain/rational';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ContractTerminationService } from './contract-termination.service';
@@ -98,6 +99,7 @@ export class EvaluationRoundsService {
   constructor(
     private readonly templates: IndicatorTemplatesService,
     private readonly termination: ContractTerminationService,
+    private readonly contractStates: ContractStatesService,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
@@ -140,7 +142,7 @@ export class EvaluationRoundsService {
       `INSERT INTO milestone_evaluation_rounds (contract_id, milestone_position, round, template_id, indicators, status, opened_at) VALUES ($1, $2, $3, $4, $5::jsonb, 'open', $6) RETURNING *`,
       [contract.id, milestone.position, decision.round, template.id, JSON.stringify(template.indicators), now],
     )) as RoundRow[];
-    await m.query(`UPDATE contract_milestones SET status = 'under_evaluation' WHERE contract_id = $1 AND position = $2 AND status = 'delivered'`, [contract.id, milestone.position]);
+    await this.contractStates.startMilestoneEvaluation(m, contract.id, milestone.position);
     await this.audit.record(m, actor, {
       action: 'service_evaluation.started',
       entityType: 'contract',
@@ -224,12 +226,7 @@ export class EvaluationRoundsService {
       now,
     ]);
     const outcome = outcomeOf(round.round, score.grade);
-    const moved = (await m.query(`UPDATE contract_milestones SET status = $3 WHERE contract_id = $1 AND position = $2 AND status = 'under_evaluation' RETURNING position`, [
-      contract.id,
-      round.position,
-      outcome.milestoneStatus,
-    ])) as [unknown[], number];
-    if (!moved[1]) throw new MilestoneNotDeliveredError('not under evaluation');
+    if (!(await this.contractStates.recordMilestoneResult(m, contract.id, round.position, outcome.milestoneStatus))) throw new MilestoneNotDeliveredError('not under evaluation');
     const scoreText = formatCenti(score.scoreCenti);
     if (outcome.opensRectification) {
       const deadline = rectificationDeadline(now);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
+import { ContractStatesService } from '../contracts/contract-states.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { isCalendarDate } from '../evaluators/domain/conflicts';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -20,6 +21,7 @@ export class RectificationService {
     private readonly contracts: ContractsService,
     private readonly rounds: EvaluationRoundsService,
     private readonly termination: ContractTerminationService,
+    private readonly contractStates: ContractStatesService,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
@@ -90,7 +92,7 @@ export class RectificationService {
       if (!missedRectification({ contractStatus: contract.status, milestoneStatus: milestone.status, rectificationStatus: rect?.status ?? null, deadline: rect?.deadline ?? null, now })) {
         throw new RectificationNotMissedError();
       }
-      await m.query(`UPDATE contract_milestones SET status = 'failed' WHERE contract_id = $1 AND position = $2 AND status = 'rectification'`, [contract.id, milestone.position]);
+      await this.contractStates.failMissedRectification(m, contract.id, milestone.position);
       await m.query(`UPDATE milestone_rectifications SET status = 'failed', closed_at = $3 WHERE contract_id = $1 AND milestone_position = $2 AND status = 'open'`, [contract.id, milestone.position, now]);
       await this.audit.record(m, actor, {
         action: 'service_evaluation.rectification_missed',
