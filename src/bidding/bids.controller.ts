@@ -63,7 +63,7 @@ export class BidsController implements OnModuleInit {
   @Post('projects/:id/bid/withdraw')
   @FormView(BID_PAGE, { titleKey: 'bidding.bid.title' })
   async withdraw(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    if (!isConfirmed(req)) return renderConfirmation(req, res, presentWithdrawConfirmation(await this.bids.getBidPage(actor, id)));
+    if (!isConfirmed(req)) return renderConfirmation(req, res, presentWithdrawConfirmation(await this.bids.checkWithdrawal(actor, id)));
     await this.bids.withdrawBid(actor, id);
     flash(req, 'success', 'bidding.flash.withdrawn');
     res.redirect(303, `/projects/${id}/bid#bid-form-title`);

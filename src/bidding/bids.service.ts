@@ -247,6 +247,19 @@ export class BidsService {
     });
   }
 
+  /**
+   * The withdrawal's preconditions, checked before its confirmation step is shown (bidding still
+   * open, a bid to withdraw): nobody confirms and is only then told it was never allowed.
+   * `withdrawBid` checks them again under its locks.
+   */
+  async checkWithdrawal(actor: Actor, projectId: string): Promise<BidPage> {
+    const page = await this.getBidPage(actor, projectId);
+    this.assertOpen(page.project, page.now);
+    if (!page.bid) throw new BidNotFoundError();
+    if (page.bid.status === 'withdrawn') throw new BidAlreadyWithdrawnError();
+    return page;
+  }
+
   /** The bid page: the project, whether bidding is open and the organisation may bid, and its own bid decrypted. */
   async getBidPage(actor: Actor, projectId: string): Promise<BidPage> {
     const organisationId = requireOrganisation(actor);

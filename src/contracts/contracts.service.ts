@@ -169,14 +169,7 @@ export class ContractsService {
   async confirmContract(actor: Actor, contractId: string, party: ConfirmingParty): Promise<Contract> {
     return this.dataSource.transaction(async (m) => {
       const contract = await this.lockContract(m, contractId);
-      await this.assertMayConfirm(m, actor, contract, party);
-      if (contract.status !== 'awaiting_confirmation') throw new ContractNotAwaitingConfirmationError(contract.status);
-      if ((party === 'organisation' ? contract.organisationConfirmedAt : contract.approverConfirmedAt) !== null) throw new AlreadyConfirmedError();
-      // Signing is refused before the challenge period is over or with a challenge open (re-checked here).
-      const { award, openChallenges, periodEnded, now } = await this.awards.lockAwardForContract(m, contract.awardId);
-      if (!periodEnded) throw new ChallengePeriodNotOverError(award.challengePeriodEndsAt);
-      if (openChallenges > 0) throw new OpenChallengeError(openChallenges);
-      await assertNotSuspended(m, contract.projectId);
+      const { now } = await this.assertConfirmable(m, actor, contract, party);
 
       await m.query(
         party === 'organisation'
@@ -195,6 +188,31 @@ export class ContractsService {
       if (otherConfirmed) await this.activate(m, actor, contract, now);
       return m.findOneByOrFail(Contract, { id: contract.id });
     });
+  }
+
+  /**
+   * Every refusal a confirmation would meet, checked before its confirmation step is shown: nobody
+   * confirms and is only then told it was never allowed. The short transaction takes the same
+   * locks as `confirmContract`, which checks again.
+   */
+  async checkConfirmation(actor: Actor, contractId: string, party: ConfirmingParty): Promise<Contract> {
+    return this.dataSource.transaction(async (m) => {
+      const contract = await this.lockContract(m, contractId);
+      await this.assertConfirmable(m, actor, contract, party);
+      return contract;
+    });
+  }
+
+  private async assertConfirmable(m: EntityManager, actor: Actor, contract: Contract, party: ConfirmingParty): Promise<{ now: Date }> {
+    await this.assertMayConfirm(m, actor, contract, party);
+    if (contract.status !== 'awaiting_confirmation') throw new ContractNotAwaitingConfirmationError(contract.status);
+    if ((party === 'organisation' ? contract.organisationConfirmedAt : contract.approverConfirmedAt) !== null) throw new AlreadyConfirmedError();
+    // Signing is refused before the challenge period is over or with a challenge open (re-checked here).
+    const { award, openChallenges, periodEnded, now } = await this.awards.lockAwardForContract(m, contract.awardId);
+    if (!periodEnded) throw new ChallengePeriodNotOverError(award.challengePeriodEndsAt);
+    if (openChallenges > 0) throw new OpenChallengeError(openChallenges);
+    await assertNotSuspended(m, contract.projectId);
+    return { now };
   }
 
   /**

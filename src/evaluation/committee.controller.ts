@@ -94,6 +94,7 @@ export class CommitteeController {
   @FormView('evaluation/member', { titleKey: 'evaluation.member.title' })
   async submit(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
     if (!isConfirmed(req)) {
+      await this.scoring.checkSubmission(actor, id);
       return renderConfirmation(req, res, {
         titleKey: 'evaluation.confirm.submitTitle',
         consequenceKey: 'evaluation.confirm.submitConsequence',

@@ -91,20 +91,19 @@ export class ScoringService {
     });
   }
 
+  /**
+   * The submission's preconditions (a declared seat, not yet submitted, scoring open, every valid
+   * bid scored on every criterion), checked before the confirmation step is shown so nobody
+   * confirms and is only then told it was never allowed. `submitSheets` checks them again locked.
+   */
+  async checkSubmission(actor: Actor, evaluationId: string): Promise<void> {
+    await this.dataSource.transaction('REPEATABLE READ', (m) => this.assertMaySubmit(m, actor, evaluationId, null));
+  }
+
   /** Submits the member's sheets; the last submission moves the evaluation to review, once. */
   async submitSheets(actor: Actor, evaluationId: string): Promise<{ closed: boolean }> {
     return this.dataSource.transaction(async (m) => {
-      const evaluation = await loadEvaluation(m, evaluationId, 'update');
-      const members = await loadMembers(m, evaluation.id);
-      const me = requireDeclaredSeat(members, actor);
-      if ((await loadSubmissions(m, evaluation.id)).some((s) => s.userId === me.userId)) throw new AlreadySubmittedError();
-      assertStage('submit_scores', evaluation);
-      const project = await this.projects.getProjectForBidding(m, evaluation.projectId, { lock: 'share' });
-      const letters = anonymise((await loadOpenedBids(m, evaluation.projectId)).map((b) => b.bidId));
-      const valid = (await loadQualifications(m, evaluation.id)).filter((q) => q.isValid).map((q) => q.bidId);
-      const mine = await loadSheets(m, evaluation.id, me.userId);
-      const missing = valid.filter((bidId) => project.criteria.some((c) => !mine.some((s) => s.bidId === bidId && s.criterion === c.position)));
-      if (missing.length) throw new SheetsIncompleteError(missing.map((id) => letters.get(id) ?? '?').sort());
+      const { evaluation, members, me, project, valid } = await this.assertMaySubmit(m, actor, evaluationId, 'update');
       const now = await this.clock.now(m);
       await m.query(`INSERT INTO score_submissions (evaluation_id, user_id, submitted_at) VALUES ($1, $2, $3)`, [evaluation.id, me.userId, now]);
       await this.audit.record(m, actor, {
@@ -119,6 +118,21 @@ export class ScoringService {
       await this.closeScoring(m, actor, evaluation, scorers.map((x) => x.userId), valid, project, now);
       return { closed: true };
     });
+  }
+
+  private async assertMaySubmit(m: EntityManager, actor: Actor, evaluationId: string, lock: 'update' | null) {
+    const evaluation = await loadEvaluation(m, evaluationId, lock);
+    const members = await loadMembers(m, evaluation.id);
+    const me = requireDeclaredSeat(members, actor);
+    if ((await loadSubmissions(m, evaluation.id)).some((s) => s.userId === me.userId)) throw new AlreadySubmittedError();
+    assertStage('submit_scores', evaluation);
+    const project = await this.projects.getProjectForBidding(m, evaluation.projectId, { lock: 'share' });
+    const letters = anonymise((await loadOpenedBids(m, evaluation.projectId)).map((b) => b.bidId));
+    const valid = (await loadQualifications(m, evaluation.id)).filter((q) => q.isValid).map((q) => q.bidId);
+    const mine = await loadSheets(m, evaluation.id, me.userId);
+    const missing = valid.filter((bidId) => project.criteria.some((c) => !mine.some((s) => s.bidId === bidId && s.criterion === c.position)));
+    if (missing.length) throw new SheetsIncompleteError(missing.map((id) => letters.get(id) ?? '?').sort());
+    return { evaluation, members, me, project, valid };
   }
 
   /** The chair confirms a flagged score as it stands, with a note. */

@@ -174,6 +174,7 @@ export class ProcurementQueries {
 
   /** The confirmation step before publishing: the reservation on the fund and the bid deadline it would get. */
   async publishConfirmation(projectId: string, locale: Locale): Promise<ConfirmationPage> {
+    await this.projects.checkPublication(projectId);
     const { project, preview } = await this.staffProjectPage(projectId, locale);
     return {
       titleKey: 'procurement.confirm.publishTitle',

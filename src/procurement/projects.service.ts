@@ -25,6 +25,7 @@ import { loadOrganisationFacts } from './organisation-facts';
 import { ProcurementRulesService } from './procurement-rules.service';
 import {
   BidDeadlinePassedError,
+  FundInsufficientError,
   InvalidTransitionError,
   ProcurementValidationError,
   ProjectNotFoundError,
@@ -362,6 +363,24 @@ export class ProjectsService {
    * reserves the fund; assigns the reference (WH-<year>-<nnnn>); stores how the earliest deadline
    * was found. All or nothing.
    */
+  /**
+   * Publication's preconditions (a draft, complete under the rule in force, a fund that can cover
+   * the reservation), checked before the confirmation step is shown: nobody confirms and is only
+   * then told it was never allowed. `publish` decides again under its locks.
+   */
+  async checkPublication(projectId: string): Promise<void> {
+    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const project = await this.lockProject(manager, projectId, 'share');
+      this.assertCan('publish', project);
+      const now = await this.clock.now(manager);
+      const input = formInputOf(project, await this.loadChildren(manager, project.id));
+      const { draft, problems } = checkProjectDraft(input, await this.draftContext(manager, input, now));
+      if (!draft) throw new ProjectNotPublishableError(problems);
+      const fund = await this.funds.get(draft.fundId, manager);
+      if (availableMinor(fund) < draft.reservationMinor) throw new FundInsufficientError(availableMinor(fund), draft.reservationMinor);
+    });
+  }
+
   async publish(actor: Actor, projectId: string): Promise<{ id: string; reference: string }> {
     return this.dataSource.transaction(async (manager) => {
       const project = await this.lockProject(manager, projectId, 'update');

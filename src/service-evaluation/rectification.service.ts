@@ -11,7 +11,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { ContractTerminationService } from './contract-termination.service';
 import { MAX_RECTIFICATION_DAYS, missedRectification } from './domain/lifecycle';
 import { EvaluationRoundsService } from './evaluation-rounds.service';
-import { NoOpenRectificationError, RectificationNotMissedError, ServiceEvaluationInputError } from './service-evaluation.errors';
+import { MilestoneNotFoundForEvaluationError, NoOpenRectificationError, RectificationNotMissedError, ServiceEvaluationInputError } from './service-evaluation.errors';
 
 /** Rectification (整改) after a first fail: the officer's deadline, and termination when it passes without re-delivery. */
 @Injectable()
@@ -77,10 +77,28 @@ export class RectificationService {
    * The rectification deadline passed without the re-delivery: the officer ends the contract as
    * after a second fail (milestone failed, rectification failed, termination with the money back).
    */
+  /**
+   * Termination's preconditions (a reason; the contract active and the rectification deadline
+   * passed without a new delivery), checked before the confirmation step is shown: nobody confirms
+   * and is only then told it was never allowed. `terminateForMissedRectification` checks again locked.
+   */
+  async checkTermination(contractId: string, position: number, reason: string): Promise<void> {
+    terminationReason(reason);
+    await this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const contract = await this.contracts.getContract(contractId, m);
+      const p = Number(position);
+      const milestone = (await this.contracts.milestonesOf(contract.id, m)).find((x) => x.position === p);
+      if (!milestone) throw new MilestoneNotFoundForEvaluationError();
+      const [rect] = (await m.query(`SELECT status, deadline FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2`, [contract.id, p])) as Array<{ status: string; deadline: Date }>;
+      const now = await this.clock.now(m);
+      if (!missedRectification({ contractStatus: contract.status, milestoneStatus: milestone.status, rectificationStatus: rect?.status ?? null, deadline: rect?.deadline ?? null, now })) {
+        throw new RectificationNotMissedError();
+      }
+    });
+  }
+
   async terminateForMissedRectification(actor: Actor, contractId: string, position: number, reason: string): Promise<void> {
-    const cleaned = (reason ?? '').trim();
-    if (cleaned.length < 2) throw new ServiceEvaluationInputError({ reason: ['serviceEvaluation.validation.terminationReasonRequired'] });
-    if (cleaned.length > 1000) throw new ServiceEvaluationInputError({ reason: [{ key: 'serviceEvaluation.validation.tooLong', params: { max: 1000 } }] });
+    const cleaned = terminationReason(reason);
     await this.dataSource.transaction(async (m) => {
       const contract = await this.contracts.lockContract(m, contractId);
       const milestone = await this.rounds.lockMilestone(m, contract.id, position);
@@ -105,4 +123,12 @@ export class RectificationService {
       await this.termination.terminate(m, actor, contract, milestone.position, `第 ${milestone.position} 期整改期限已过未重新交付：${cleaned}`);
     });
   }
+}
+
+/** The reason a termination must give, trimmed: 2 to 1000 characters. */
+function terminationReason(reason: string | undefined): string {
+  const cleaned = (reason ?? '').trim();
+  if (cleaned.length < 2) throw new ServiceEvaluationInputError({ reason: ['serviceEvaluation.validation.terminationReasonRequired'] });
+  if (cleaned.length > 1000) throw new ServiceEvaluationInputError({ reason: [{ key: 'serviceEvaluation.validation.tooLong', params: { max: 1000 } }] });
+  return cleaned;
 }

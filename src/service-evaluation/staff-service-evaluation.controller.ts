@@ -101,7 +101,10 @@ export class StaffServiceEvaluationController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    if (!isConfirmed(req)) return renderConfirmation(req, res, await this.views.terminationConfirmation(contractId, position));
+    if (!isConfirmed(req)) {
+      await this.rectification.checkTermination(contractId, Number.parseInt(position, 10), dto.reason ?? '');
+      return renderConfirmation(req, res, await this.views.terminationConfirmation(contractId, position));
+    }
     await this.rectification.terminateForMissedRectification(actor, contractId, Number.parseInt(position, 10), dto.reason ?? '');
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.terminated', `/staff/service-evaluations/${contractId}`);
   }
