@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { NewFundInput, checkNewFund } from './domain/funds';
+import { addProblem, parseWholeNumber, text } from './domain/problems';
 import { Fund, availableMinor } from './fund.entity';
 import { DuplicateFundError, FundInsufficientError, FundNotFoundError, ProcurementValidationError } from './procurement.errors';
 
@@ -77,7 +78,9 @@ export class FundsService {
 
   async create(actor: Actor, input: NewFundInput): Promise<Fund> {
     const { fund, problems } = checkNewFund(input);
-    if (!fund) throw new ProcurementValidationError(problems, 'The fund has problems', 'PROCUREMENT.FUND_INVALID');
+    // A taken name is reported with the other problems in one round trip (the unique index still decides races).
+    if (!problems.name && !problems.fiscalYear && !problems.ownerUnit && (await this.isNameTaken(input))) addProblem(problems, 'name', 'fundDuplicate');
+    if (!fund || problems.name) throw new ProcurementValidationError(problems, 'The fund has problems', 'PROCUREMENT.FUND_INVALID');
     try {
       return await this.dataSource.transaction(async (manager) => {
         const [row] = (await manager.query(
@@ -92,6 +95,15 @@ export class FundsService {
       if (pgError(error).code === '23505') throw new DuplicateFundError();
       throw error;
     }
+  }
+
+  private async isNameTaken(input: NewFundInput): Promise<boolean> {
+    const rows = (await this.dataSource.query(`SELECT 1 FROM funds WHERE owner_unit = $1 AND name = $2 AND fiscal_year = $3`, [
+      text(input.ownerUnit),
+      text(input.name),
+      parseWholeNumber(input.fiscalYear),
+    ])) as unknown[];
+    return rows.length > 0;
   }
 
   /**

@@ -2,8 +2,9 @@ import { TestApp, createTestApp } from '../support/test-app';
 import { createApprover, createEvaluatedProject, signInAsUser } from '../factories/awards';
 import { bidPayload, createBiddingOrganisation, createPublishedProject, submitBid } from '../factories/bidding';
 import { registerOrganisation, registrationForm, tinyPng } from '../factories/organisations';
-import { createDraft, createFund, projectForm } from '../factories/procurement';
-import { anonymousSession, signInAs } from '../factories/users';
+import { committeeOf, createEvaluatorPool, createOpenedProject, declareAll, lettersOf, qualifyAll, requestCommittee } from '../factories/evaluation';
+import { createDraft, createFund, flattenForm, projectForm } from '../factories/procurement';
+import { TEST_PASSWORD, anonymousSession, signIn, signInAs } from '../factories/users';
 
 /** Posts the bid page's multipart form as a browser does (the CSRF token as a body field). */
 function postBidPage(session: { agent: any; csrf: string }, projectId: string, fields: Record<string, string>, url = `/projects/${projectId}/bid`) {
@@ -179,5 +180,80 @@ describe('all field errors at once', () => {
     expect(res.text).not.toContain('value="short"');
     const api = await anon.agent.post('/register').set('X-CSRF-Token', anon.csrf).set('Accept', 'application/json').send(form).expect(400);
     expect(Object.keys(api.body.error.fields).sort()).toEqual(expect.arrayContaining(['creditCode', 'email', 'foundedOn', 'password']));
+  });
+});
+
+describe('all field errors at once: project, fund and committee scoring forms', () => {
+  let t: TestApp;
+  jest.setTimeout(120_000);
+  beforeAll(async () => {
+    t = await createTestApp({ LOGIN_RATE_LIMIT: '100000' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  function invalidFields(html: string): string[] {
+    return [...html.matchAll(/id="f-([\w-]+)"[^>]*aria-invalid="true"/g)].map((m) => m[1]).sort();
+  }
+
+  it('reports every problem of the project form in one round trip (HTML re-rendered with the input kept; JSON 400 naming each field)', async () => {
+    const { session } = await signInAs(t, ['bureau_officer']);
+    const fund = await createFund(t);
+    const form = await projectForm(t, fund.id, { title: '', budgetCeiling: '1,0,0', serviceArea: '', priceWeight: '50' });
+    const criteria = form.criteria as Array<Record<string, string>>;
+    criteria[1] = { name: '注册资本', description: '注册资本越高得分越高', weight: '30' };
+    const milestones = form.milestones as Array<Record<string, string>>;
+    milestones[2].share = '10';
+    const res = await session.form('/staff/projects', flattenForm(form)).expect(400);
+    const fields = invalidFields(res.text);
+    expect(fields).toEqual(expect.arrayContaining(['title', 'budgetCeiling', 'serviceArea', 'priceWeight', 'criteria-1-name']));
+    expect(res.text).toContain('value="1,0,0"');
+    expect(res.text).toContain('value="注册资本"');
+    expect(res.text).toContain('value="中期评估"');
+    expect(res.text).toMatch(/有 \d+ 处需要修改/);
+    const api = await session.agent.post('/staff/projects').set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').send(form).expect(400);
+    expect(Object.keys(api.body.error.fields)).toEqual(expect.arrayContaining(['title', 'budgetCeiling', 'serviceArea', 'priceWeight']));
+  });
+
+  it('reports every problem of the fund form in one round trip, a taken name included, input kept', async () => {
+    const { session } = await signInAs(t, ['bureau_officer']);
+    await session.form('/staff/funds', { name: '已登记的资金', fiscalYear: '2027', ownerLevel: 'district', ownerUnit: '示范区民政局', total: '100' }).expect(303);
+    // The name is taken for this unit and year; the level and the amount are wrong too.
+    const taken = { name: '已登记的资金', fiscalYear: '2027', ownerLevel: 'galaxy', ownerUnit: '示范区民政局', total: '12,34.5' };
+    const res = await session.form('/staff/funds', taken).expect(400);
+    expect(invalidFields(res.text)).toEqual(['name', 'ownerLevel', 'total']);
+    expect(res.text).toContain('已有同名资金');
+    expect(res.text).toContain('value="12,34.5"');
+    expect(res.text).toContain('value="已登记的资金"');
+    expect(res.text).toMatch(/有 3 处需要修改/);
+    // Every field wrong: every field named, HTML and JSON.
+    const bad = { name: '', fiscalYear: '二〇二七', ownerLevel: 'galaxy', ownerUnit: '', total: '12,34.5' };
+    const all = await session.form('/staff/funds', bad).expect(400);
+    expect(invalidFields(all.text)).toEqual(['fiscalYear', 'name', 'ownerLevel', 'ownerUnit', 'total']);
+    expect(all.text).toContain('value="二〇二七"');
+    const api = await session.agent.post('/staff/funds').set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').send(bad).expect(400);
+    expect(Object.keys(api.body.error.fields).sort()).toEqual(['fiscalYear', 'name', 'ownerLevel', 'ownerUnit', 'total']);
+    const apiTaken = await session.agent.post('/staff/funds').set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').send(taken).expect(400);
+    expect(Object.keys(apiTaken.body.error.fields).sort()).toEqual(['name', 'ownerLevel', 'total']);
+  });
+
+  it('reports every problem of a committee score sheet in one round trip, input kept', async () => {
+    const project = await createOpenedProject(t, { method: 'competitive_consultation', bids: [{ priceMinor: 25_000_000 }, { priceMinor: 26_000_000 }, { priceMinor: 27_000_000 }] });
+    await createEvaluatorPool(t, 3, { prefix: '表单评委' });
+    const evaluationId = await requestCommittee(t, project);
+    await declareAll(t, evaluationId);
+    await qualifyAll(t, project, evaluationId);
+    const [member] = (await committeeOf(t, evaluationId)).filter((m) => m.status !== 'recused');
+    const [{ email }] = await t.dataSource.query(`SELECT email FROM users WHERE id = $1`, [member.user_id]);
+    const session = await signIn(t, { email, password: TEST_PASSWORD });
+    const letter = [...lettersOf(project).values()][0];
+    // c1 of 40 negative; c2 of 30 with three decimals.
+    const res = await session.form(`/evaluations/${evaluationId}/bids/${letter}/scores`, { 'points[c1]': '-1', 'points[c2]': '12.345' }).expect(400);
+    expect(invalidFields(res.text)).toEqual(expect.arrayContaining(['points-c1', 'points-c2']));
+    expect(res.text).toContain('value="-1"');
+    expect(res.text).toContain('value="12.345"');
+    const api = await session.agent.post(`/evaluations/${evaluationId}/bids/${letter}/scores`).set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').send({ points: { c1: '-1', c2: '12.345' } }).expect(400);
+    expect(Object.keys(api.body.error.fields).sort()).toEqual(['points.c1', 'points.c2']);
   });
 });
