@@ -2,7 +2,7 @@ import { Controller, Get, Param, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../identity/access.decorators';
-import { renderContractPdf } from './contract.pdf';
+import { sendContractPdf } from './contract.pdf';
 import { ContractsQueries } from './contracts.queries';
 
 /** Published contracts on the public board: the text as signed, the signing dates, approved variations. */
@@ -42,32 +42,13 @@ export class ContractNoticesController {
   @ApiExcludeEndpoint()
   @Render('contracts/print')
   async print(@Param('reference') reference: string, @Req() req: Request) {
-    const page = await this.views.noticePage(reference, req.locale);
-    return { ...page, titleKey: undefined };
+    return this.views.publicPrintPage(reference, req.locale);
   }
 
   @Get('notices/contracts/:reference/contract.pdf')
   @ApiOperation({ summary: 'The published contract as PDF: its facts, the sha256 of its text and the text as signed' })
   async pdf(@Param('reference') reference: string, @Req() req: Request, @Res() res: Response) {
-    const { contract, project } = await this.views.noticePage(reference, req.locale);
-    const pdf = await renderContractPdf(
-      {
-        reference: contract.reference,
-        title: project.title,
-        purchaser: contract.parties.purchaser.name,
-        provider: contract.parties.provider.name,
-        amountMinor: contract.amountMinor,
-        terms: contract.terms,
-        termsSha256: contract.termsSha256,
-        organisationConfirmedAt: contract.organisationConfirmedAt,
-        approverConfirmedAt: contract.approverConfirmedAt,
-      },
-      req.locale ?? 'zh-CN',
-    );
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="${contract.reference}.pdf"`);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.end(pdf);
+    await sendContractPdf(res, await this.views.publicPrintPage(reference, req.locale), req.locale ?? 'zh-CN');
   }
 
   @Get('api/v1/notices/contracts/:reference')

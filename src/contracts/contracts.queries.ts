@@ -109,9 +109,8 @@ export class ContractsQueries {
 
   /** The confirmation step before one side confirms: the amount that becomes binding and committed. */
   async confirmContractConfirmation(actor: Actor, contractId: string, party: 'organisation' | 'approver'): Promise<ConfirmationPage> {
-    const contract = await this.contracts.getContract(contractId);
-    // The step is shown only to someone who may take it: a refusal comes before, not after, it.
-    await this.contracts.assertMayConfirm(this.dataSource.manager, actor, contract, party);
+    // The step is shown only to someone who may take it now: a refusal comes before, not after, it.
+    const contract = await this.contracts.checkConfirmation(actor, contractId, party);
     const otherConfirmed = party === 'organisation' ? contract.approverConfirmedAt !== null : contract.organisationConfirmedAt !== null;
     return {
       titleKey: 'contracts.confirm.title',
@@ -202,6 +201,44 @@ export class ContractsQueries {
       variations: page.variations.filter((v) => v.status === 'approved'),
       canConfirm: contract.status === 'awaiting_confirmation' && contract.organisationConfirmedAt === null && actor.roles.includes('org_admin'),
       needsAdmin: contract.status === 'awaiting_confirmation' && contract.organisationConfirmedAt === null && !actor.roles.includes('org_admin'),
+    };
+  }
+
+  // ── Printable contract (HTML + PDF) ─────────────────────────────────────────────────────────
+
+  /**
+   * The printable contract for the purchasing side's staff: once published the same as the public
+   * board's, before that a draft (marked 草稿 / DRAFT on the page and the PDF) only they and the
+   * contracted organisation see.
+   */
+  async staffPrintPage(contractId: string, locale: Locale) {
+    return this.printPage(await this.contracts.getContract(contractId), locale, `/staff/contracts/${contractId}`);
+  }
+
+  /** The printable contract for the contracted organisation's members; another organisation's does not exist. */
+  async organisationPrintPage(actor: Actor, contractId: string, locale: Locale) {
+    const contract = await this.contracts.getContract(contractId);
+    if (!actor.organisationId || contract.organisationId !== actor.organisationId) throw new ContractNotFoundError();
+    return this.printPage(contract, locale, `/organisation/contracts/${contractId}`);
+  }
+
+  /** The public printable contract: published contracts only, as on the board. */
+  async publicPrintPage(reference: string, locale: Locale) {
+    const page = await this.noticePage(reference, locale);
+    const base = `/notices/contracts/${page.contract.reference}`;
+    return { ...page, isDraft: false, backUrl: base, pdfUrl: `${base}/contract.pdf`, textUrl: `${base}/text` };
+  }
+
+  private async printPage(contract: Contract, locale: Locale, backUrl: string) {
+    const page = await this.full(contract, locale, false);
+    const isDraft = contract.publishedAt === null;
+    return {
+      title: { nameZh: contract.reference, nameEn: contract.reference },
+      ...page,
+      isDraft,
+      backUrl,
+      pdfUrl: `${backUrl}/contract.pdf`,
+      textUrl: isDraft ? null : `/notices/contracts/${contract.reference}/text`,
     };
   }
 

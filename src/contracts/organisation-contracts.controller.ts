@@ -8,6 +8,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { ContractsService } from './contracts.service';
+import { sendContractPdf } from './contract.pdf';
 import { ContractsQueries } from './contracts.queries';
 
 /** The organisation's contracts; its administrator confirms them. Always the signed-in member's own organisation. */
@@ -30,6 +31,18 @@ export class OrganisationContractsController {
   @Render('contracts/org-contract')
   show(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request) {
     return this.views.organisationContractPage(actor, id, req.locale);
+  }
+
+  /** The printable contract (HTML and PDF): a draft, marked so, until it is published. */
+  @Get('contracts/:id/print')
+  @Render('contracts/print')
+  print(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request) {
+    return this.views.organisationPrintPage(actor, id, req.locale);
+  }
+
+  @Get('contracts/:id/contract.pdf')
+  async pdf(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
+    await sendContractPdf(res, await this.views.organisationPrintPage(actor, id, req.locale), req.locale ?? 'zh-CN');
   }
 
   @Post('contracts/:id/confirm')

@@ -9,6 +9,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { ContractsService } from './contracts.service';
 import { STAFF_READERS } from '../awards/awards.queries';
+import { sendContractPdf } from './contract.pdf';
 import { ContractsQueries } from './contracts.queries';
 import { DecideVariationDto, ProposeVariationDto } from './dto/variation.dto';
 import { VariationsService } from './variations.service';
@@ -50,6 +51,18 @@ export class StaffContractsController {
   @Render('contracts/staff-contract')
   show(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request) {
     return this.views.staffContractPage(id, actor, req.locale);
+  }
+
+  /** The printable contract (HTML and PDF): a draft, marked so, until it is published. */
+  @Get('contracts/:id/print')
+  @Render('contracts/print')
+  print(@Param('id') id: string, @Req() req: Request) {
+    return this.views.staffPrintPage(id, req.locale);
+  }
+
+  @Get('contracts/:id/contract.pdf')
+  async pdf(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+    await sendContractPdf(res, await this.views.staffPrintPage(id, req.locale), req.locale ?? 'zh-CN');
   }
 
   @Post('contracts/:id/confirm')

@@ -104,11 +104,11 @@ const EXPECTED: Record<string, Principal[]> = {
   'POST /finance/complaints/:id/suspension': ['finance'], 'POST /finance/complaints/:id/suspension/lift': ['finance'],
   'POST /finance/complaints/:id/decision': ['finance'], 'GET /notices/complaints': ALL,
   // Contracts: officers generate and vary, approvers and the organisation's admin confirm
-  'GET /staff/contracts': READERS, 'GET /staff/contracts/:id': READERS, 'GET /staff/awards/:awardId/contract': READERS,
+  'GET /staff/contracts': READERS, 'GET /staff/contracts/:id': READERS, 'GET /staff/contracts/:id/print': READERS, 'GET /staff/contracts/:id/contract.pdf': READERS, 'GET /staff/awards/:awardId/contract': READERS,
   'POST /staff/awards/:awardId/contract': OFFICER, 'POST /staff/contracts/:id/confirm': ['approver'],
   'GET /staff/contracts/:id/variations/new': OFFICER, 'POST /staff/contracts/:id/variations': OFFICER,
   'POST /staff/contracts/:id/variations/:variationId/decision': ['approver'],
-  'GET /organisation/contracts': ORG, 'GET /organisation/contracts/:id': ORG, 'POST /organisation/contracts/:id/confirm': ['orgAdmin'],
+  'GET /organisation/contracts': ORG, 'GET /organisation/contracts/:id': ORG, 'GET /organisation/contracts/:id/print': ORG, 'GET /organisation/contracts/:id/contract.pdf': ORG, 'POST /organisation/contracts/:id/confirm': ['orgAdmin'],
   'GET /notices/contracts': ALL, 'GET /notices/contracts/:reference': ALL, 'GET /notices/contracts/:reference/text': ALL, 'GET /notices/contracts/:reference/print': ALL, 'GET /notices/contracts/:reference/contract.pdf': ALL,
   'GET /api/v1/notices/contracts/:reference': ALL,
   // Payments: officers propose and record vouchers, a different approver approves

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { bidPayload, createBiddingOrganisation, createPublishedProject, submitBid } from '../factories/bidding';
 import { registerOrganisation, tinyPng, uploadDocument } from '../factories/organisations';
+import { ContractsService } from '../../src/contracts/contracts.service';
+import { actorOf, awardProject, createEvaluatedProject, createOfficer, passChallengePeriod, signInAsUser } from '../factories/awards';
 import { createActiveContract } from '../factories/payments';
 import { Session, signInAs } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
@@ -75,6 +77,49 @@ describe('printable records: bid receipts, contracts, vetting document previews'
     expect(pdf.headers['content-disposition']).toBe(`inline; filename="${reference}.pdf"`);
     expectPdf(pdf.body as Buffer);
     await t.http().get('/notices/contracts/HT-2099-9999/print').expect(404);
+  });
+
+  it('prints a contract awaiting confirmation only for the purchasing staff and the contracted organisation, marked as a draft; the public and others get 404', async () => {
+    const project = await createEvaluatedProject(t);
+    const award = await awardProject(t, project);
+    await passChallengePeriod(t, award.id);
+    const officer = await createOfficer(t);
+    const draft = await t.app.get(ContractsService).generateContract(actorOf(officer), award.id);
+    const winner = project.bidders.find((b) => b.bidId === award.bidId)!;
+    const loser = project.bidders.find((b) => b.bidId !== award.bidId)!;
+
+    await t.http().get(`/notices/contracts/${draft.reference}/print`).expect(404);
+    await t.http().get(`/notices/contracts/${draft.reference}/contract.pdf`).expect(404);
+
+    const staff = await signInAsUser(t, officer);
+    const staffPage = await staff.agent.get(`/staff/contracts/${draft.id}`).expect(200);
+    expect(staffPage.text).toContain(`href="/staff/contracts/${draft.id}/print"`);
+    const staffPrint = await staff.agent.get(`/staff/contracts/${draft.id}/print`).expect(200);
+    expect(staffPrint.text).toContain('data-testid="contract-draft"');
+    expect(staffPrint.text).toContain('草稿');
+    expect(staffPrint.text).toContain(`href="/staff/contracts/${draft.id}/contract.pdf"`);
+    expect(staffPrint.text).not.toContain(`/notices/contracts/${draft.reference}`);
+    const staffPdf = await binary(staff.agent.get(`/staff/contracts/${draft.id}/contract.pdf`)).expect(200);
+    expect(staffPdf.headers['content-disposition']).toBe(`inline; filename="${draft.reference}-draft.pdf"`);
+    expectPdf(staffPdf.body as Buffer);
+    const english = await staff.agent.get(`/staff/contracts/${draft.id}/print`).set('Cookie', 'lang=en').expect(200);
+    expect(english.text).toContain('DRAFT');
+
+    const member = await signInAsUser(t, winner.member);
+    expect((await member.agent.get(`/organisation/contracts/${draft.id}`).expect(200)).text).toContain(`href="/organisation/contracts/${draft.id}/print"`);
+    expect((await member.agent.get(`/organisation/contracts/${draft.id}/print`).expect(200)).text).toContain('data-testid="contract-draft"');
+    expectPdf((await binary(member.agent.get(`/organisation/contracts/${draft.id}/contract.pdf`)).expect(200)).body as Buffer);
+
+    const other = await signInAsUser(t, loser.admin);
+    await other.agent.get(`/organisation/contracts/${draft.id}/print`).expect(404);
+    await other.agent.get(`/organisation/contracts/${draft.id}/contract.pdf`).expect(404);
+    await other.agent.get(`/staff/contracts/${draft.id}/print`).expect(403);
+
+    // Once in force and published, no draft mark anywhere.
+    const active = await createActiveContract(t);
+    const published = await staff.agent.get(`/staff/contracts/${active.contract.id}/print`).expect(200);
+    expect(published.text).not.toContain('data-testid="contract-draft"');
+    expect(published.text).toContain(`/notices/contracts/${active.contract.reference}/text`);
   });
 
   it('lets staff preview a vetting document inline, safely; other files still download', async () => {
