@@ -61,6 +61,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(json({ limit: '1mb', verify: verifyJsonDepth }));
   app.use(urlencoded({ extended: true, limit: '1mb' })); // body-parser 2: depth 32, strictly (deeper is a 400)
   app.useStaticAssets(PUBLIC_DIR, { prefix: '/assets/', maxAge: config.env === 'production' ? '1d' : 0 });
+  // Browsers and bookmark tools ask for /favicon.ico whatever the page links: answer it from public/.
+  app.use('/favicon.ico', (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.setHeader('Cache-Control', config.env === 'production' ? 'public, max-age=86400' : 'no-cache');
+    res.type('image/x-icon').sendFile(path.join(PUBLIC_DIR, 'favicon.ico'));
+  });
   configureSessions(app, config);
   // What a signed-in person sees (pages, exports, JSON) is theirs: no shared or browser cache keeps it.
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -49,6 +49,17 @@ describe('operations', () => {
     expect(staff.text).toContain('href="/registry"');
   });
 
+  it('answers /favicon.ico with the icon the layout links, never a 404', async () => {
+    const ico = await t.http().get('/favicon.ico').buffer(true).expect(200);
+    expect(ico.headers['content-type']).toBe('image/x-icon');
+    expect((ico.body as Buffer).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+    const svg = await t.http().get('/assets/favicon.svg').expect(200);
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+    const home = await t.http().get('/').expect(200);
+    expect(home.text).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">');
+    expect(home.text).toContain('<link rel="icon" href="/favicon.ico"');
+  });
+
   it('shows a styled 404 page with the request id', async () => {
     const res = await t.http().get('/no/such/page').set('Accept', 'text/html').expect(404);
     expect(res.text).toContain('<html lang="zh-CN">');
