@@ -264,6 +264,11 @@ export class ContractsService {
     return contract;
   }
 
+  /** One milestone locked FOR UPDATE in the caller's transaction (service evaluation), or null. */
+  async lockMilestone(manager: EntityManager, contractId: string, position: number): Promise<ContractMilestone | null> {
+    return manager.findOne(ContractMilestone, { where: { contractId, position }, lock: { mode: 'pessimistic_write' } });
+  }
+
   /**
    * The contract and its milestones locked FOR UPDATE in the caller's transaction, for a
    * disbursement: what is due per milestone, and the fund to pay it from.

@@ -124,6 +124,9 @@ export const TABLE_OWNERS = {
 export type OwnedTable = keyof typeof TABLE_OWNERS;
 export type OwningModule = (typeof TABLE_OWNERS)[OwnedTable];
 
+/** Views an owner maintains for other modules to read (a read of them is never a breach). */
+export const OWNER_VIEWS: ReadonlySet<OwnedTable> = new Set<OwnedTable>(['milestone_satisfaction']);
+
 /** Running balances kept on other modules' rows, moved only by the ledger's postings. */
 export const LEDGER_BALANCE_COLUMNS: Partial<Record<OwnedTable, readonly string[]>> = {
   funds: ['reserved_minor', 'committed_minor', 'payable_minor', 'paid_minor'],

@@ -225,6 +225,20 @@ export class ProjectsService {
     };
   }
 
+  /**
+   * Published projects whose bid deadline falls within `horizonSeconds` of the database clock
+   * (overdue ones too), with the seconds left: what the opening job queues.
+   */
+  async dueForOpening(horizonSeconds: number): Promise<Array<{ id: string; bidDeadlineAt: Date; delaySeconds: number }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, bid_deadline_at, greatest(0, ceil(extract(epoch FROM bid_deadline_at - app_now())))::int AS delay
+         FROM projects
+        WHERE status = 'published' AND bid_deadline_at <= app_now() + make_interval(secs => $1)`,
+      [horizonSeconds],
+    )) as Array<{ id: string; bid_deadline_at: Date; delay: number }>;
+    return rows.map((r) => ({ id: r.id, bidDeadlineAt: r.bid_deadline_at, delaySeconds: r.delay }));
+  }
+
   /** The id of the published (non-draft) project with this public reference. */
   async findProjectIdByReference(manager: EntityManager, reference: string): Promise<string> {
     const rows = (await manager.query(`SELECT id FROM projects WHERE reference = $1 AND status <> 'draft'`, [reference])) as Array<{ id: string }>;

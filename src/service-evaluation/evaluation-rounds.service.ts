@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { Contract } from '../contracts/contract.entity';
 import { ContractStatesService } from '../contracts/contract-states.service';
+import { ContractsService } from '../contracts/contracts.service';
 import { toFraction, toDecimal } from '../evaluation/domain/rational';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ContractTerminationService } from './contract-termination.service';
@@ -80,7 +81,6 @@ interface MilestoneRow {
   position: number;
   name: string;
   status: string;
-  amount_minor: string;
 }
 
 /**
@@ -99,6 +99,7 @@ export class EvaluationRoundsService {
   constructor(
     private readonly templates: IndicatorTemplatesService,
     private readonly termination: ContractTerminationService,
+    private readonly contracts: ContractsService,
     private readonly contractStates: ContractStatesService,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
@@ -113,9 +114,9 @@ export class EvaluationRoundsService {
   async lockMilestone(m: EntityManager, contractId: string, position: number): Promise<MilestoneRow> {
     const p = Number(position);
     if (!Number.isSafeInteger(p) || p < 1) throw new MilestoneNotFoundForEvaluationError();
-    const [row] = (await m.query(`SELECT position, name, status, amount_minor::text AS amount_minor FROM contract_milestones WHERE contract_id = $1 AND position = $2 FOR UPDATE`, [contractId, p])) as MilestoneRow[];
+    const row = await this.contracts.lockMilestone(m, contractId, p);
     if (!row) throw new MilestoneNotFoundForEvaluationError();
-    return row;
+    return { position: row.position, name: row.name, status: row.status };
   }
 
   /** The open round of a delivered milestone, opened (template snapshot, delivered → under_evaluation) on first use. */

@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../../audit/actor';
 import { APP_LOGGER } from '../../common/http/http-exception.filter';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { BIDDING_CONFIG, BiddingConfig } from '../bidding.config';
+import { ProjectsService } from '../../procurement/projects.service';
 import { OpeningService } from './opening.service';
 
 export const OPEN_PROJECT_QUEUE = 'bidding.open-project';
@@ -36,6 +37,7 @@ export class OpeningJobs implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queue: JobQueue,
     private readonly opening: OpeningService,
+    private readonly projects: ProjectsService,
     @Inject(BIDDING_CONFIG) private readonly config: BiddingConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -71,14 +73,9 @@ export class OpeningJobs implements OnApplicationBootstrap {
    * SCAN_HORIZON_SECONDS (database clock), overdue ones at once. Returns how many were queued.
    */
   async scanDeadlines(): Promise<number> {
-    const due = (await this.dataSource.query(
-      `SELECT id, bid_deadline_at, greatest(0, ceil(extract(epoch FROM bid_deadline_at - app_now())))::int AS delay
-         FROM projects
-        WHERE status = 'published' AND bid_deadline_at <= app_now() + make_interval(secs => $1)`,
-      [SCAN_HORIZON_SECONDS],
-    )) as Array<{ id: string; bid_deadline_at: Date; delay: number }>;
+    const due = await this.projects.dueForOpening(SCAN_HORIZON_SECONDS);
     let queued = 0;
-    for (const p of due) if (await this.send(p.id, p.bid_deadline_at, p.delay)) queued++;
+    for (const p of due) if (await this.send(p.id, p.bidDeadlineAt, p.delaySeconds)) queued++;
     return queued;
   }
 
