@@ -8,7 +8,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
 import { CommitteeService } from './committee.service';
-import { DeclarationDto, LowPriceDecisionDto, NoteDto, QualificationDecisionDto, RecusalDto, ScoreSheetDto } from './dto/evaluation-forms.dto';
+import { CloseQualificationDto, DeclarationDto, LowPriceDecisionDto, NoteDto, QualificationDecisionDto, RecusalDto, ScoreSheetDto } from './dto/evaluation-forms.dto';
 import { MEMBER_ROLES } from './evaluation-access';
 import { EvaluationQueries } from './evaluation.queries';
 import { QualificationService } from './qualification.service';
@@ -70,8 +70,8 @@ export class CommitteeController {
 
   @Post(':id/close-qualification')
   @FormView('evaluation/member', { titleKey: 'evaluation.member.title' })
-  async close(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    const { failed } = await this.qualification.close(actor, id);
+  async close(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: CloseQualificationDto, @Req() req: Request, @Res() res: Response) {
+    const { failed } = await this.qualification.close(actor, id, { explanationHours: dto.explanationHours });
     flash(req, failed ? 'warning' : 'success', failed ? 'evaluation.flash.failed' : 'evaluation.flash.qualificationClosed');
     res.redirect(303, `/evaluations/${id}`);
   }
@@ -134,8 +134,8 @@ export class CommitteeController {
   @Post(':id/sign-off')
   @FormView('evaluation/report', { titleKey: 'evaluation.report.title' })
   async signOff(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    const { completed } = await this.results.signOff(actor, id);
-    flash(req, 'success', completed ? 'evaluation.flash.signedOffLast' : 'evaluation.flash.signedOff');
+    const { completed, failed } = await this.results.signOff(actor, id);
+    flash(req, failed ? 'warning' : 'success', failed ? 'evaluation.flash.failed' : completed ? 'evaluation.flash.signedOffLast' : 'evaluation.flash.signedOff');
     res.redirect(303, `/staff/evaluations/${id}/report`);
   }
 }

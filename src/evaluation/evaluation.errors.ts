@@ -1,5 +1,6 @@
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error';
 import { fieldMessage } from '../common/http/validation';
+import { formatDateTime } from '../common/views/view-helpers';
 
 /** Problems by field (i18n keys with parameters) → translated field messages. */
 export class EvaluationInputError extends ValidationFailedError {
@@ -124,6 +125,15 @@ export class InquiryNotFoundError extends NotFoundError {
 export class InquiryAlreadyDecidedError extends ConflictError {
   constructor() {
     super('EVALUATION.INQUIRY_DECIDED', 'This inquiry has already been decided', 'evaluation.errors.inquiryDecided');
+  }
+}
+
+/** The committee's time for the explanation has passed (财政部令第87号 第六十条). */
+export class ExplanationTooLateError extends DomainError {
+  constructor(dueAt: Date) {
+    super('EVALUATION.EXPLANATION_TOO_LATE', `The time the committee set for the explanation ended at ${dueAt.toISOString()}`, 'rule', undefined, 'evaluation.errors.explanationTooLate', {
+      due: formatDateTime(dueAt),
+    });
   }
 }
 

@@ -7,6 +7,7 @@ import { Locale } from '../i18n/i18n';
 import { ProjectQueries } from '../procurement/project.queries';
 import { ProjectsService } from '../procurement/projects.service';
 import { committeeSizeFor, scoresShared, signOffBlockers } from './domain/lifecycle';
+import { canStillExplain, hasLapsed } from './domain/low-price';
 import { usesTechnicalScoring } from './domain/outcome';
 import { REVIEWER_REASONS, proposeQualification } from './domain/qualification';
 import { COMMENT_ABOVE_PERCENT, COMMENT_BELOW_PERCENT, formatCenti } from './domain/score-input';
@@ -69,6 +70,7 @@ export class EvaluationQueries {
         flags: await loadFlags(tx, evaluation.id),
         results: await loadResults(tx, evaluation.id),
         names,
+        now: await this.clock.now(tx),
       };
     };
     return m ? load(m) : this.dataSource.transaction(load);
@@ -366,7 +368,7 @@ export class EvaluationQueries {
         reviewClosed: closed,
         qualification: q ? { isValid: q.isValid, reasonKey: q.reasonCode ? `evaluation.reasons.${q.reasonCode}` : null, reason: q.reason, decidedAt: q.decidedAt } : null,
         inquiry: inquiry ? presentInquiry(inquiry) : null,
-        canExplain: Boolean(inquiry && inquiry.accepted === null && ['scoring', 'review'].includes(evaluation.status)),
+        canExplain: Boolean(inquiry && canStillExplain(inquiry, await this.clock.now(m)) && ['scoring', 'review'].includes(evaluation.status)),
         values: { explanation: inquiry?.explanation ?? '' },
       };
     });
@@ -379,7 +381,8 @@ export class EvaluationQueries {
     return signOffBlockers({
       status: facts.evaluation.status,
       unresolvedFlags: facts.flags.filter((f) => valid.has(f.bidId) && f.resolution === null).length,
-      undecidedInquiries: facts.inquiries.filter((i) => valid.has(i.bidId) && i.accepted === null).length,
+      // Past its time unanswered, an inquiry no longer holds the sign-off up: signing records it as lapsed.
+      undecidedInquiries: facts.inquiries.filter((i) => valid.has(i.bidId) && i.accepted === null && !(facts.now && hasLapsed(i, facts.now))).length,
     });
   }
 

@@ -251,6 +251,8 @@ export interface ThresholdNote {
   /** Exact fractions of fen, `n/d`. */
   meanMinor: string;
   thresholdMinor: string;
+  /** The method rule's percentage of the mean (absent on inquiries opened when it was a constant 80). */
+  thresholdPercent?: number;
   validBids: number;
 }
 
@@ -258,6 +260,10 @@ export interface InquiryRecord {
   bidId: string;
   threshold: ThresholdNote;
   requestedAt: Date;
+  /** The time limit the committee set (null on inquiries opened before limits existed). */
+  explanationDueAt: Date | null;
+  /** Passed its time unanswered: recorded at sign-off, the bid invalid (财政部令第87号 第六十条). */
+  lapsed: boolean;
   explanation: string | null;
   explainedAt: Date | null;
   explainedBy: string | null;
@@ -278,6 +284,8 @@ export async function loadInquiries(manager: EntityManager, evaluationId: string
     bidId: r.bid_id,
     threshold: JSON.parse(r.threshold_note) as ThresholdNote,
     requestedAt: r.requested_at,
+    explanationDueAt: r.explanation_due_at,
+    lapsed: r.lapsed,
     explanation: r.explanation,
     explainedAt: r.explained_at,
     explainedBy: r.explained_by,

@@ -5,6 +5,7 @@ import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { formatMinor } from '../common/money/money';
+import { formatDateTime } from '../common/views/view-helpers';
 import { translate } from '../i18n/i18n';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ProjectsService } from '../procurement/projects.service';
@@ -12,11 +13,13 @@ import { assertStage } from './committee.service';
 import { usesTechnicalScoring } from './domain/outcome';
 import { decisionProblems } from './domain/qualification';
 import { toFraction } from './domain/rational';
+import { EXPLANATION_HOURS_MAX, EXPLANATION_HOURS_MIN, LOW_PRICE_CITATION, canStillExplain, explanationDueAt, hasLapsed, parseExplanationHours } from './domain/low-price';
 import { abnormallyLowPrices } from './domain/scoring';
 import { requireOfficerOrMember } from './evaluation-access';
 import {
   BidNotInEvaluationError,
   EvaluationInputError,
+  ExplanationTooLateError,
   InquiryAlreadyDecidedError,
   InquiryNotFoundError,
   QualificationIncompleteError,
@@ -86,10 +89,11 @@ export class QualificationService {
   /**
    * Closes the review: every bid decided, every member declared. Invalid bidders are told why;
    * with fewer valid bids than the method needs the project fails (流标); otherwise prices below
-   * 80 % of the mean valid price get an inquiry and scoring (or, for price-only methods, the
-   * review) begins.
+   * the method rule's percentage of the mean valid price get an inquiry, answerable within the
+   * `explanationHours` the committee sets (财政部令第87号 第六十条), and scoring (or, for
+   * price-only methods, the review) begins.
    */
-  async close(actor: Actor, evaluationId: string): Promise<{ failed: boolean }> {
+  async close(actor: Actor, evaluationId: string, input: { explanationHours?: string } = {}): Promise<{ failed: boolean }> {
     return this.dataSource.transaction(async (m) => {
       const evaluation = await loadEvaluation(m, evaluationId, 'update');
       const members = await loadMembers(m, evaluation.id);
@@ -124,20 +128,36 @@ export class QualificationService {
         });
         return { failed: true };
       }
-      const low = abnormallyLowPrices(valid.map((b) => ({ bidId: b.bidId, priceMinor: b.priceMinor! })));
+      const low = abnormallyLowPrices(
+        valid.map((b) => ({ bidId: b.bidId, priceMinor: b.priceMinor! })),
+        project.rule.abnormallyLowPercent,
+      );
+      const hours = parseExplanationHours(input.explanationHours);
+      if (low.length && hours === null) {
+        throw new EvaluationInputError({ explanationHours: [{ key: 'evaluation.validation.explanationHours', params: { min: EXPLANATION_HOURS_MIN, max: EXPLANATION_HOURS_MAX } }] });
+      }
+      const dueAt = hours === null ? null : explanationDueAt(now, hours);
       for (const flag of low) {
-        const note: ThresholdNote = { priceMinor: flag.priceMinor, meanMinor: toFraction(flag.meanMinor), thresholdMinor: toFraction(flag.thresholdMinor), validBids: flag.validBids };
-        await m.query(`INSERT INTO low_price_inquiries (evaluation_id, bid_id, threshold_note, requested_at) VALUES ($1, $2, $3, $4)`, [
+        const note: ThresholdNote = {
+          priceMinor: flag.priceMinor,
+          meanMinor: toFraction(flag.meanMinor),
+          thresholdMinor: toFraction(flag.thresholdMinor),
+          thresholdPercent: flag.thresholdPercent,
+          validBids: flag.validBids,
+        };
+        await m.query(`INSERT INTO low_price_inquiries (evaluation_id, bid_id, threshold_note, requested_at, explanation_due_at) VALUES ($1, $2, $3, $4, $5)`, [
           evaluation.id,
           flag.bidId,
           JSON.stringify(note),
           now,
+          dueAt,
         ]);
+        // Inbox and email: the bidder answers on its bid page before the time the committee set.
         await this.notifications.notify(m, {
           recipients: { organisationIds: [bids.find((b) => b.bidId === flag.bidId)!.organisationId] },
           kind: 'evaluation.low_price_inquiry',
           titleKey: 'evaluation.notifications.lowPriceInquiry',
-          params: { reference: project.reference, title: project.title, price: formatMinor(flag.priceMinor) },
+          params: { reference: project.reference, title: project.title, price: formatMinor(flag.priceMinor), due: formatDateTime(dueAt) },
           link: `/bids/${flag.bidId}/evaluation`,
         });
       }
@@ -153,6 +173,8 @@ export class QualificationService {
           valid: valid.map((b) => b.bidId),
           invalid: invalid.map((d) => ({ bidId: d.bidId, reasonCode: d.reasonCode })),
           abnormallyLow: low.map((f) => f.bidId),
+          abnormallyLowPercent: project.rule.abnormallyLowPercent,
+          explanationDueAt: dueAt?.toISOString() ?? null,
           minimum,
         },
       });
@@ -181,6 +203,7 @@ export class QualificationService {
       if (!inquiry) throw new InquiryNotFoundError();
       if (inquiry.decidedAt) throw new InquiryAlreadyDecidedError();
       const now = await this.clock.now(m);
+      if (!canStillExplain(inquiry, now)) throw new ExplanationTooLateError(inquiry.explanationDueAt!);
       await m.query(`UPDATE low_price_inquiries SET explanation = $3, explained_at = $4, explained_by = $5 WHERE evaluation_id = $1 AND bid_id = $2`, [
         evaluation.id,
         bidId,
@@ -266,6 +289,55 @@ export class QualificationService {
       }
       return { failed: false };
     });
+  }
+
+  /**
+   * For the sign-off, in its transaction: every inquiry on a still-valid bid left unanswered
+   * past the time the committee set is recorded as lapsed and the bid becomes invalid for an
+   * abnormally low price (财政部令第87号 第六十条), so the sign-off proceeds without it. With fewer
+   * valid bids than the method needs, the evaluation fails (流标) instead.
+   */
+  async lapseOverdueInquiries(m: EntityManager, actor: Actor, evaluation: EvaluationRecord, now: Date): Promise<{ lapsed: string[]; failed: boolean }> {
+    const valid = new Set((await loadQualifications(m, evaluation.id)).filter((q) => q.isValid).map((q) => q.bidId));
+    const overdue = (await loadInquiries(m, evaluation.id)).filter((i) => valid.has(i.bidId) && hasLapsed(i, now));
+    if (!overdue.length) return { lapsed: [], failed: false };
+    const project = await this.projects.getProjectForBidding(m, evaluation.projectId, { lock: 'update' });
+    const bids = await loadOpenedBids(m, evaluation.projectId);
+    const note = translate('zh-CN', 'evaluation.inquiry.lapsedNote', { due: formatDateTime(overdue[0].explanationDueAt) });
+    for (const inquiry of overdue) {
+      const bid = bids.find((b) => b.bidId === inquiry.bidId)!;
+      await m.query(
+        `UPDATE low_price_inquiries SET accepted = false, lapsed = true, decided_at = $3, decided_by = $4, decision_note = $5 WHERE evaluation_id = $1 AND bid_id = $2`,
+        [evaluation.id, inquiry.bidId, now, actor.userId, note],
+      );
+      await m.query(
+        `UPDATE qualification_reviews SET is_valid = false, reason_code = 'abnormally_low_price', reason = $3, decided_by = $4, decided_at = $5
+          WHERE evaluation_id = $1 AND bid_id = $2`,
+        [evaluation.id, inquiry.bidId, note, actor.userId, now],
+      );
+      await this.audit.record(m, actor, {
+        action: 'evaluation.low_price_lapsed',
+        entityType: 'evaluation',
+        entityId: evaluation.id,
+        before: { accepted: null, isValid: true },
+        after: { accepted: false, lapsed: true, isValid: false, reasonCode: 'abnormally_low_price' },
+        details: { bidId: inquiry.bidId, organisationId: bid.organisationId, explanationDueAt: inquiry.explanationDueAt?.toISOString(), citation: LOW_PRICE_CITATION.zh },
+      });
+      await this.notifications.notify(m, {
+        recipients: { organisationIds: [bid.organisationId] },
+        kind: 'evaluation.bid_invalid',
+        titleKey: 'evaluation.notifications.bidInvalid',
+        params: { reference: project.reference, title: project.title, reasonCode: 'abnormally_low_price', reason: note },
+        link: `/bids/${inquiry.bidId}/evaluation`,
+      });
+    }
+    const validCount = valid.size - overdue.length;
+    const minimum = this.projects.minValidBids(project);
+    if (validCount < minimum) {
+      await this.fail(m, actor, evaluation, translate('zh-CN', 'evaluation.failedReason', { count: validCount, minimum }), now, { validBids: validCount, minimum });
+      return { lapsed: overdue.map((i) => i.bidId), failed: true };
+    }
+    return { lapsed: overdue.map((i) => i.bidId), failed: false };
   }
 
   private async fail(m: EntityManager, actor: Actor, evaluation: EvaluationRecord, reason: string, now: Date, details: Record<string, unknown>): Promise<void> {

@@ -90,7 +90,7 @@ export async function renderReportPdf(model: ReportModel & { signedCount: number
         const i = b.inquiry!;
         return [
           bidLabel(b),
-          t('evaluation.inquiry.thresholdText', { price: money(i.priceMinor), mean: money(i.meanMinor), threshold: money(i.thresholdMinor), count: i.validBids }),
+          t('evaluation.inquiry.thresholdText', { price: money(i.priceMinor), mean: money(i.meanMinor), threshold: money(i.thresholdMinor), count: i.validBids, percent: i.thresholdPercent }),
           i.explanation ?? t('evaluation.inquiry.noExplanation'),
           i.isDecided ? `${t(i.accepted ? 'evaluation.inquiry.accepted' : 'evaluation.inquiry.rejected')}${i.decisionNote ? `：${i.decisionNote}` : ''}（${i.decidedByName ?? ''} ${w.date(i.decidedAt)}）` : t('evaluation.inquiry.undecided'),
         ];

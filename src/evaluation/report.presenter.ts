@@ -33,6 +33,8 @@ export interface EvaluationFacts {
   results: ResultRecord[];
   /** Names of everyone a draw mentions, by user id. */
   names: Map<string, string>;
+  /** The database clock when the facts were read (an inquiry past its time no longer blocks the sign-off). */
+  now?: Date;
 }
 
 export interface Audience {
@@ -266,6 +268,9 @@ export function presentInquiry(i: InquiryRecord) {
     thresholdMinor: wholeFen(i.threshold.thresholdMinor),
     validBids: i.threshold.validBids,
     requestedAt: i.requestedAt,
+    explanationDueAt: i.explanationDueAt,
+    thresholdPercent: i.threshold.thresholdPercent ?? 80,
+    lapsed: i.lapsed,
     explanation: i.explanation,
     explainedAt: i.explainedAt,
     accepted: i.accepted,

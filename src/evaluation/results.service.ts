@@ -11,6 +11,7 @@ import { EvaluationStatus, signOffBlockers } from './domain/lifecycle';
 import { computeResults } from './domain/outcome';
 import { toDecimal, toFraction } from './domain/rational';
 import { requireDeclaredSeat } from './evaluation-access';
+import { QualificationService } from './qualification.service';
 import { AlreadySignedError, EvaluationInputError, NotReadyToSignError } from './evaluation.errors';
 import {
   EvaluationRecord,
@@ -60,6 +61,7 @@ export class ResultsService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
+    private readonly qualification: QualificationService,
   ) {}
 
   async getEvaluation(evaluationId: string, manager: EntityManager = this.dataSource.manager): Promise<EvaluationSummary> {
@@ -87,16 +89,19 @@ export class ResultsService {
   }
 
   /** The member signs the report; the last signature completes the evaluation. */
-  async signOff(actor: Actor, evaluationId: string): Promise<{ completed: boolean }> {
+  async signOff(actor: Actor, evaluationId: string): Promise<{ completed: boolean; failed?: boolean }> {
     return this.dataSource.transaction(async (m) => {
       const evaluation = await loadEvaluation(m, evaluationId, 'update');
       const members = await loadMembers(m, evaluation.id);
       const me = requireDeclaredSeat(members, actor);
       if (me.signedOffAt) throw new AlreadySignedError();
       assertStage('sign_off', evaluation);
+      const now = await this.clock.now(m);
+      // 财政部令第87号 第六十条: an inquiry unanswered in the time the committee set makes the bid invalid; the sign-off goes on.
+      const lapse = await this.qualification.lapseOverdueInquiries(m, actor, evaluation, now);
+      if (lapse.failed) return { completed: false, failed: true };
       const blockers = await this.blockers(m, evaluation);
       if (blockers.length) throw new NotReadyToSignError(blockers);
-      const now = await this.clock.now(m);
       await m.query(`UPDATE committee_members SET signed_off_at = $3 WHERE evaluation_id = $1 AND user_id = $2`, [evaluation.id, me.userId, now]);
       await this.audit.record(m, actor, {
         action: 'evaluation.member_signed_off',

@@ -7,7 +7,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
 import { CommitteeService } from './committee.service';
-import { LowPriceDecisionDto, QualificationDecisionDto, RequestCommitteeDto } from './dto/evaluation-forms.dto';
+import { CloseQualificationDto, LowPriceDecisionDto, QualificationDecisionDto, RequestCommitteeDto } from './dto/evaluation-forms.dto';
 import { EvaluationQueries } from './evaluation.queries';
 import { QualificationService } from './qualification.service';
 
@@ -76,8 +76,8 @@ export class StaffEvaluationsController {
   @Post('evaluations/:id/close-qualification')
   @Allow('bureau_officer')
   @FormView('evaluation/staff-evaluation', { titleKey: 'evaluation.staff.title' })
-  async close(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response) {
-    const { failed } = await this.qualification.close(actor, id);
+  async close(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: CloseQualificationDto, @Req() req: Request, @Res() res: Response) {
+    const { failed } = await this.qualification.close(actor, id, { explanationHours: dto.explanationHours });
     flash(req, failed ? 'warning' : 'success', failed ? 'evaluation.flash.failed' : 'evaluation.flash.qualificationClosed');
     res.redirect(303, `/staff/evaluations/${id}`);
   }

@@ -58,6 +58,9 @@ export class ProcurementMethodRule {
   @Column({ name: 'amendment_period_unit', type: 'text' })
   amendmentPeriodUnit: PeriodUnit;
 
+  @Column({ name: 'abnormally_low_percent', type: 'integer' })
+  abnormallyLowPercent: number;
+
   @Column({ name: 'citation_zh', type: 'text' })
   citationZh: string;
 

@@ -57,6 +57,7 @@ export class ProcurementRulesController {
       invitedOnly: dto.invitedOnly === true,
       amendmentMinPeriod: dto.amendmentMinPeriod ?? '',
       amendmentPeriodUnit: dto.amendmentPeriodUnit ?? '',
+      abnormallyLowPercent: dto.abnormallyLowPercent ?? '',
       citationZh: dto.citationZh ?? '',
       citationEn: dto.citationEn ?? '',
     });

@@ -48,6 +48,7 @@ export function toMethodRule(r: ProcurementMethodRule): MethodRule {
     invitedOnly: r.invitedOnly,
     amendmentMinPeriod: r.amendmentMinPeriod,
     amendmentPeriodUnit: r.amendmentPeriodUnit,
+    abnormallyLowPercent: r.abnormallyLowPercent,
     citationZh: r.citationZh,
     citationEn: r.citationEn,
   };
@@ -94,12 +95,13 @@ export class ProcurementRulesService {
         const [row] = (await manager.query(
           `INSERT INTO procurement_method_rules (method, effective_from, min_period, period_unit, min_valid_bids, min_valid_bids_services,
              scoring, price_weight_min, price_weight_max, committee_min_size, committee_large_size, large_budget_minor,
-             allows_bureau_representative, invited_only, amendment_min_period, amendment_period_unit, citation_zh, citation_en, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
+             allows_bureau_representative, invited_only, amendment_min_period, amendment_period_unit, citation_zh, citation_en, created_by, abnormally_low_percent)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
           [
             rule.method, rule.effectiveFrom, rule.minPeriod, rule.periodUnit, rule.minValidBids, rule.minValidBidsServices,
             rule.scoring, rule.priceWeightMin, rule.priceWeightMax, rule.committeeMinSize, rule.committeeLargeSize, rule.largeBudgetMinor,
             rule.allowsBureauRepresentative, rule.invitedOnly, rule.amendmentMinPeriod, rule.amendmentPeriodUnit, rule.citationZh, rule.citationEn, actor.userId,
+            rule.abnormallyLowPercent,
           ],
         )) as { id: string }[];
         id = row.id;

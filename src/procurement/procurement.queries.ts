@@ -346,6 +346,7 @@ export class ProcurementQueries {
             invitedOnly: base.invitedOnly ? ['0', '1'] : '0',
             amendmentMinPeriod: String(base.amendmentMinPeriod),
             amendmentPeriodUnit: base.amendmentPeriodUnit,
+            abnormallyLowPercent: String(base.abnormallyLowPercent),
             citationZh: base.citationZh,
             citationEn: base.citationEn,
           }

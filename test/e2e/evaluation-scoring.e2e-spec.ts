@@ -15,6 +15,7 @@ import {
 } from '../factories/evaluation';
 import { fieldErrorsIn } from '../factories/procurement';
 import { Session, TEST_PASSWORD, createUser, signIn } from '../factories/users';
+import { advanceClock } from '../support/clock';
 import { TestApp, createTestApp } from '../support/test-app';
 
 async function actions(t: TestApp, evaluationId: string, action?: string): Promise<string[]> {
@@ -88,7 +89,10 @@ describe('evaluation: qualification, scoring, flags, report and sign-off', () =>
     expect(early.text).toContain('data-testid="under-review"');
     const notChair = members.find((m) => !m.isChair)!;
     await notChair.session.form(`/evaluations/${evaluationId}/close-qualification`).expect(403);
-    await chair.session.form(`/evaluations/${evaluationId}/close-qualification`).expect(303);
+    // An abnormally low price is coming: the committee must set the time for its explanation.
+    const noLimit = await chair.session.form(`/evaluations/${evaluationId}/close-qualification`, { explanationHours: '' }).expect(400);
+    expect(fieldErrorsIn(noLimit.text)).toContain('说明时限');
+    await chair.session.form(`/evaluations/${evaluationId}/close-qualification`, { explanationHours: '24' }).expect(303);
     expect(await status(t, evaluationId)).toBe('scoring');
 
     // The invalid bidder is told why: notification and its bid page.
@@ -312,7 +316,7 @@ describe('evaluation: qualification, scoring, flags, report and sign-off', () =>
     await qualifyAll(t, project, evaluationId);
     const cheap = project.bids[2];
     const [inquiry] = await t.dataSource.query(`SELECT threshold_note FROM low_price_inquiries WHERE evaluation_id = $1 AND bid_id = $2`, [evaluationId, cheap.bidId]);
-    expect(JSON.parse(inquiry.threshold_note)).toEqual({ priceMinor: 10_000_000, meanMinor: '61000000/3', thresholdMinor: '48800000/3', validBids: 3 });
+    expect(JSON.parse(inquiry.threshold_note)).toEqual({ priceMinor: 10_000_000, meanMinor: '61000000/3', thresholdMinor: '48800000/3', thresholdPercent: 80, validBids: 3 });
     const officer = await signIn(t, project.officer);
     const noNote = await officer.form(`/staff/evaluations/${evaluationId}/low-price/${cheap.bidId}`, { decision: 'reject', note: '' }).expect(400);
     expect(fieldErrorsIn(noNote.text)).toContain('不接受说明时须写明理由');
@@ -325,6 +329,61 @@ describe('evaluation: qualification, scoring, flags, report and sign-off', () =>
     expect(await status(t, evaluationId)).toBe('scoring');
     const members = await committeeOf(t, evaluationId);
     await expect(score(t, evaluationId, members[0].user_id, lettersOf(project).get(cheap.bidId)!, { c1: '30', c2: '20' })).rejects.toMatchObject({ code: 'EVALUATION.BID_NOT_SCORABLE' });
+  });
+
+  it("lapses a low-price inquiry left unanswered past the committee's time: the bidder is told the limit, cannot explain after it, and the sign-off proceeds with the bid invalid (财政部令第87号 第六十条)", async () => {
+    const project = await createOpenedProject(t, {
+      method: 'request_for_quotation',
+      bids: [{ priceMinor: 20_000_000 }, { priceMinor: 21_000_000 }, { priceMinor: 22_000_000 }, { priceMinor: 5_000_000 }],
+    });
+    const cheap = project.bids[3];
+    await createEvaluatorPool(t, 3, { prefix: '逾期' });
+    const evaluationId = await requestCommittee(t, project);
+    await declareAll(t, evaluationId);
+    const qualification = t.app.get(QualificationService);
+    for (const bid of project.bids) await qualification.decide(actorOf(project.officer, ['bureau_officer']), evaluationId, bid.bidId, { decision: 'valid' });
+    const officer = await signIn(t, project.officer);
+    const refused = await officer.form(`/staff/evaluations/${evaluationId}/close-qualification`, { explanationHours: '73' }).expect(400);
+    expect(fieldErrorsIn(refused.text)).toContain('1–72');
+    await officer.form(`/staff/evaluations/${evaluationId}/close-qualification`, { explanationHours: '2' }).expect(303);
+    // Mean ¥170,000, 80 % = ¥136,000 (the method rule's figure): only the ¥50,000 bid is asked, due 2 hours after closing.
+    const inquiries = await t.dataSource.query(`SELECT bid_id, requested_at, explanation_due_at, threshold_note FROM low_price_inquiries WHERE evaluation_id = $1`, [evaluationId]);
+    expect(inquiries.map((i: { bid_id: string }) => i.bid_id)).toEqual([cheap.bidId]);
+    expect(inquiries[0].explanation_due_at.getTime() - inquiries[0].requested_at.getTime()).toBe(2 * 3_600_000);
+    expect(JSON.parse(inquiries[0].threshold_note)).toMatchObject({ thresholdMinor: '13600000/1', thresholdPercent: 80 });
+    // Told in the inbox and by email; the bid page shows the limit.
+    const [told] = await t.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.notification_id = n.id) AS mailed FROM notifications n WHERE n.kind = 'evaluation.low_price_inquiry' AND n.user_id = $1`,
+      [cheap.organisation.user.id],
+    );
+    expect(told).toEqual({ mailed: true });
+    const page = await cheap.organisation.session.agent.get(`/bids/${cheap.bidId}/evaluation`).expect(200);
+    expect(page.text).toContain('data-testid="inquiry-due"');
+    // Before the time passes the inquiry holds the sign-off up.
+    const members = await committeeOf(t, evaluationId);
+    const results = t.app.get(ResultsService);
+    await expect(results.signOff(actorOf({ id: members[0].user_id }, ['evaluator']), evaluationId)).rejects.toMatchObject({ code: 'EVALUATION.NOT_READY_TO_SIGN' });
+    await advanceClock(t.dataSource, 2 * 3_600_000);
+    try {
+      const late = await cheap.organisation.session.form(`/bids/${cheap.bidId}/evaluation/explanation`, { explanation: '场地由街道无偿提供，志愿者分担人工，报价可以履约。' }).expect(422);
+      expect(late.text).toContain('说明时限已于');
+      for (const m of members) await results.signOff(actorOf({ id: m.user_id }, ['evaluator']), evaluationId);
+      expect(await status(t, evaluationId)).toBe('signed_off');
+      const [lapsed] = await t.dataSource.query(`SELECT accepted, lapsed, explanation FROM low_price_inquiries WHERE evaluation_id = $1`, [evaluationId]);
+      expect(lapsed).toEqual({ accepted: false, lapsed: true, explanation: null });
+      const [q] = await t.dataSource.query(`SELECT is_valid, reason_code, reason FROM qualification_reviews WHERE evaluation_id = $1 AND bid_id = $2`, [evaluationId, cheap.bidId]);
+      expect(q).toMatchObject({ is_valid: false, reason_code: 'abnormally_low_price' });
+      expect(q.reason).toContain('第六十条');
+      expect(await actions(t, evaluationId, 'evaluation.low_price_lapsed')).toHaveLength(1);
+      const ranked = await results.getResults(evaluationId);
+      expect(ranked.map((r) => r.priceMinor)).toEqual([20_000_000, 21_000_000, 22_000_000]);
+      const after = await cheap.organisation.session.agent.get(`/bids/${cheap.bidId}/evaluation`).expect(200);
+      expect(after.text).toContain('未在规定时间内说明');
+      // The database keeps a lapse honest: never before the due time, never with an explanation.
+      await expect(t.dataSource.query(`UPDATE low_price_inquiries SET decided_at = requested_at WHERE evaluation_id = $1`, [evaluationId])).rejects.toThrow(/low_price_inquiries_lapsed/);
+    } finally {
+      await advanceClock(t.dataSource, -2 * 3_600_000);
+    }
   });
 
   it('ranks a request for quotation by the lowest valid price without technical scoring, equal prices sharing a rank', async () => {

@@ -31,12 +31,19 @@ describe('procurement rules and the working-day calendar', () => {
     const fields = {
       method: 'open_tender', effectiveFrom: from, minPeriod: '25', periodUnit: 'calendar_days', minValidBids: '3', minValidBidsServices: '',
       scoring: 'comprehensive', priceWeightMin: '10', priceWeightMax: '30', committeeMinSize: '5', committeeLargeSize: '7', largeBudgetYuan: '10000000',
-      allowsBureauRepresentative: '1', invitedOnly: '0', amendmentMinPeriod: '15', amendmentPeriodUnit: 'calendar_days',
+      allowsBureauRepresentative: '1', invitedOnly: '0', amendmentMinPeriod: '15', amendmentPeriodUnit: 'calendar_days', abnormallyLowPercent: '85',
       citationZh: '测试：本地规定等标期不少于25日', citationEn: 'Test: local rule of at least 25 days',
     };
+    // The abnormally-low threshold is part of the rule (the form proposes the rule in force's 80 %).
+    expect(form.text).toMatch(/name="abnormallyLowPercent"[^>]*value="80"|value="80"[^>]*name="abnormallyLowPercent"/);
+    const tooLow = await admin.form('/staff/procurement-rules', { ...fields, abnormallyLowPercent: '49' }).expect(400);
+    expect(tooLow.text).toContain('id="f-abnormallyLowPercent-error"');
     await admin.form('/staff/procurement-rules', fields).expect(303);
-    const rows = await t.dataSource.query(`SELECT min_period FROM procurement_method_rules WHERE method = 'open_tender' ORDER BY effective_from`);
+    const rows = await t.dataSource.query(`SELECT min_period, abnormally_low_percent FROM procurement_method_rules WHERE method = 'open_tender' ORDER BY effective_from`);
     expect(rows.map((r: { min_period: number }) => r.min_period)).toEqual([20, 25]);
+    expect(rows.map((r: { abnormally_low_percent: number }) => r.abnormally_low_percent)).toEqual([80, 85]);
+    const list = await admin.agent.get('/staff/procurement-rules').expect(200);
+    expect(list.text).toContain('低于有效报价平均值的 85%');
     const dup = await admin.form('/staff/procurement-rules', fields).expect(400);
     expect(fieldErrorsIn(dup.text)).toContain('已有规则');
     const past = await admin.form('/staff/procurement-rules', { ...fields, effectiveFrom: '2020-01-01' }).expect(400);
@@ -51,7 +58,7 @@ describe('procurement rules and the working-day calendar', () => {
     const fields = {
       method: 'competitive_consultation', effectiveFrom: from, minPeriod: '7', periodUnit: 'calendar_days', minValidBids: '3', minValidBidsServices: '1',
       scoring: 'comprehensive', priceWeightMin: '5', priceWeightMax: '40', committeeMinSize: '3', committeeLargeSize: '5', largeBudgetYuan: '10000000',
-      allowsBureauRepresentative: '1', invitedOnly: '0', amendmentMinPeriod: '3', amendmentPeriodUnit: 'calendar_days',
+      allowsBureauRepresentative: '1', invitedOnly: '0', amendmentMinPeriod: '3', amendmentPeriodUnit: 'calendar_days', abnormallyLowPercent: '80',
       citationZh: '测试：更宽松的本地规定', citationEn: 'Test: a looser local rule',
     };
     const page = await admin.form('/staff/procurement-rules', fields).expect(400);

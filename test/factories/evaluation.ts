@@ -195,7 +195,7 @@ export async function qualifyAll(t: TestApp, project: OpenedProject, evaluationI
     const code = invalid[bid.bidId];
     await service.decide(officer, evaluationId, bid.bidId, code ? { decision: 'invalid', reasonCode: code, reason: '测试：不符合要求' } : { decision: 'valid' });
   }
-  return service.close(officer, evaluationId);
+  return service.close(officer, evaluationId, { explanationHours: '24' });
 }
 
 /** The letter each bid got (sorted bid id). */

@@ -143,4 +143,16 @@ describe('abnormally low prices', () => {
     expect(abnormallyLowPrices([{ bidId: 'A', priceMinor: 60 }, { bidId: 'B', priceMinor: 50 }, { bidId: 'C', priceMinor: 40 }])).toEqual([]);
     expect(abnormallyLowPrices([{ bidId: 'A', priceMinor: 1 }])).toEqual([]);
   });
+
+  it("uses the method rule's percentage: at 70 % of the mean ¥90,000 (¥63,000) a ¥70,000 bid is no longer flagged, at 90 % (¥81,000) an ¥80,000 one is", () => {
+    const bids = [
+      { bidId: 'A', priceMinor: 10_000_000 },
+      { bidId: 'B', priceMinor: 10_000_000 },
+      { bidId: 'C', priceMinor: 7_000_000 },
+    ];
+    expect(abnormallyLowPrices(bids, 70)).toEqual([]);
+    const strict = abnormallyLowPrices([{ bidId: 'A', priceMinor: 10_000_000 }, { bidId: 'B', priceMinor: 9_000_000 }, { bidId: 'C', priceMinor: 8_000_000 }], 90);
+    expect(strict.map((f) => [f.bidId, toDecimal(f.thresholdMinor, 0), f.thresholdPercent])).toEqual([['C', '8100000', 90]]);
+    expect(() => abnormallyLowPrices(bids, 0)).toThrow(RangeError);
+  });
 });

@@ -156,30 +156,40 @@ export function abnormalScores(totals: readonly EvaluatorTotal[], thresholdPoint
   return flags.sort((a, b) => (a.bidId === b.bidId ? (a.userId < b.userId ? -1 : 1) : a.bidId < b.bidId ? -1 : 1));
 }
 
-/** A price below this share of the mean valid price is abnormally low (80 %). */
-export const ABNORMALLY_LOW_SHARE = rational(4n, 5n);
+/**
+ * Abnormally low prices (《政府采购货物和服务招标投标管理办法》（财政部令第87号）第六十条): a price
+ * markedly below the other valid bidders' that may affect quality or honest performance gets a
+ * written inquiry within a reasonable time set by the committee; a bidder that cannot show its
+ * price is reasonable is treated as an invalid bid. The law sets no figure: "markedly below" is
+ * the method rule's `abnormallyLowPercent` of the mean valid price (80 by default, 50–100).
+ */
+export const DEFAULT_ABNORMALLY_LOW_PERCENT = 80;
 
 export interface AbnormallyLowPrice {
   bidId: string;
   priceMinor: number;
   /** Mean of the valid bids' prices (fen, exact). */
   meanMinor: Rational;
-  /** 80 % of the mean (fen, exact). */
+  /** The rule's share of the mean (fen, exact). */
   thresholdMinor: Rational;
+  /** That share, in percent. */
+  thresholdPercent: number;
   validBids: number;
 }
 
 /**
- * Valid bids priced below 80 % of the mean of all valid bids' prices (the bid itself included),
- * computed once over the bids that passed the qualification review.
+ * Valid bids priced below `percent` % of the mean of all valid bids' prices (the bid itself
+ * included), computed once over the bids that passed the qualification review. Exact: a price
+ * equal to the threshold is not flagged.
  */
-export function abnormallyLowPrices(bids: ReadonlyArray<{ bidId: string; priceMinor: number }>): AbnormallyLowPrice[] {
+export function abnormallyLowPrices(bids: ReadonlyArray<{ bidId: string; priceMinor: number }>, percent: number = DEFAULT_ABNORMALLY_LOW_PERCENT): AbnormallyLowPrice[] {
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new RangeError(`abnormally-low percent ${percent} is not a whole number 1–100`);
   if (bids.length === 0) return [];
   const avg = mean(bids.map((b) => rational(assertPrice(b.priceMinor))));
-  const threshold = mul(avg, ABNORMALLY_LOW_SHARE);
+  const threshold = mul(avg, rational(BigInt(percent), 100n));
   return bids
     .filter((b) => compare(rational(b.priceMinor), threshold) < 0)
-    .map((b) => ({ bidId: b.bidId, priceMinor: b.priceMinor, meanMinor: avg, thresholdMinor: threshold, validBids: bids.length }));
+    .map((b) => ({ bidId: b.bidId, priceMinor: b.priceMinor, meanMinor: avg, thresholdMinor: threshold, thresholdPercent: percent, validBids: bids.length }));
 }
 
 /** The mean of some rationals divided out, re-exported for callers that show the others' mean. */

@@ -40,6 +40,11 @@ export class LowPriceDecisionDto {
   @FormText(2000) note?: string;
 }
 
+/** Closing the qualification review: the time the bidder gets to explain an abnormally low price. */
+export class CloseQualificationDto {
+  @FormText(10) explanationHours?: string;
+}
+
 export class ExplanationDto {
   @FormText(10000) explanation?: string;
 }

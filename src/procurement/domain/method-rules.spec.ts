@@ -20,6 +20,7 @@ function rule(overrides: Partial<MethodRule>): MethodRule {
     invitedOnly: false,
     amendmentMinPeriod: 15,
     amendmentPeriodUnit: 'calendar_days',
+    abnormallyLowPercent: 80,
     citationZh: '87号令',
     citationEn: 'MOF Order 87',
     ...overrides,
@@ -76,6 +77,7 @@ describe('a new rule row', () => {
     invitedOnly: false,
     amendmentMinPeriod: '15',
     amendmentPeriodUnit: 'calendar_days',
+    abnormallyLowPercent: '80',
     citationZh: '财政部令第87号第二十四条',
     citationEn: 'MOF Order 87, art. 24',
   };
@@ -88,6 +90,11 @@ describe('a new rule row', () => {
 
   it('may not take effect in the past', () => {
     expect(Object.keys(checkNewRule({ ...input, effectiveFrom: '2026-11-22' }, '2026-11-23', parseYuanToMinor).problems)).toEqual(['effectiveFrom']);
+  });
+
+  it('takes the abnormally-low percentage as a whole number 50–100 (财政部令第87号 第六十条 sets no figure)', () => {
+    expect(checkNewRule({ ...input, abnormallyLowPercent: '85' }, '2026-11-23', parseYuanToMinor).rule).toMatchObject({ abnormallyLowPercent: 85 });
+    for (const bad of ['49', '101', '', '80.5']) expect(Object.keys(checkNewRule({ ...input, abnormallyLowPercent: bad }, '2026-11-23', parseYuanToMinor).problems)).toEqual(['abnormallyLowPercent']);
   });
 
   it('refuses an even committee and a reversed weight range', () => {

@@ -35,9 +35,18 @@ export interface MethodRule {
   /** An amendment changing what bidders submit needs this long before the deadline, else the deadline moves. */
   amendmentMinPeriod: number;
   amendmentPeriodUnit: PeriodUnit;
+  /**
+   * A valid price below this percentage of the mean valid price is abnormally low and gets a
+   * written inquiry (财政部令第87号 第六十条, which sets no figure: 50–100, 80 by default).
+   */
+  abnormallyLowPercent: number;
   citationZh: string;
   citationEn: string;
 }
+
+/** The range an admin may give `abnormallyLowPercent`: the law sets no figure; below half the mean the check would mean nothing. */
+export const ABNORMALLY_LOW_PERCENT_MIN = 50;
+export const ABNORMALLY_LOW_PERCENT_MAX = 100;
 
 export function isProcurementMethod(value: unknown): value is ProcurementMethod {
   return typeof value === 'string' && (PROCUREMENT_METHODS as readonly string[]).includes(value);
@@ -94,6 +103,7 @@ export interface NewRuleInput {
   invitedOnly: boolean;
   amendmentMinPeriod: string;
   amendmentPeriodUnit: string;
+  abnormallyLowPercent: string;
   citationZh: string;
   citationEn: string;
 }
@@ -140,6 +150,7 @@ export function checkNewRule(input: NewRuleInput, today: string, parseYuan: (raw
   if (large === null || large <= 0) addProblem(problems, 'largeBudgetYuan', 'amount');
   const amendmentPeriod = int('amendmentMinPeriod', 0, 365);
   if (!(PERIOD_UNITS as readonly string[]).includes(input.amendmentPeriodUnit)) addProblem(problems, 'amendmentPeriodUnit', 'choose');
+  const lowPercent = int('abnormallyLowPercent', ABNORMALLY_LOW_PERCENT_MIN, ABNORMALLY_LOW_PERCENT_MAX);
   for (const field of ['citationZh', 'citationEn'] as const) {
     const len = charLength(text(input[field]));
     if (len < 5 || len > 2000) addProblem(problems, field, 'textLength', { min: 5, max: 2000 });
@@ -162,6 +173,7 @@ export function checkNewRule(input: NewRuleInput, today: string, parseYuan: (raw
     invitedOnly: input.invitedOnly,
     amendmentMinPeriod: amendmentPeriod!,
     amendmentPeriodUnit: input.amendmentPeriodUnit as PeriodUnit,
+    abnormallyLowPercent: lowPercent!,
     citationZh: text(input.citationZh),
     citationEn: text(input.citationEn),
   };

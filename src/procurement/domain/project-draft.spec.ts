@@ -5,7 +5,7 @@ import { calendar2026, shanghai } from './test-calendar';
 const base: Omit<MethodRule, 'id' | 'method'> = {
   effectiveFrom: '2000-01-01', minPeriod: 20, periodUnit: 'calendar_days', minValidBids: 3, minValidBidsServices: null, scoring: 'comprehensive',
   priceWeightMin: 10, priceWeightMax: 30, committeeMinSize: 5, committeeLargeSize: 7, largeBudgetMinor: 1_000_000_000, allowsBureauRepresentative: true,
-  invitedOnly: false, amendmentMinPeriod: 15, amendmentPeriodUnit: 'calendar_days', citationZh: '87号令', citationEn: 'Order 87',
+  invitedOnly: false, amendmentMinPeriod: 15, amendmentPeriodUnit: 'calendar_days', abnormallyLowPercent: 80, citationZh: '87号令', citationEn: 'Order 87',
 };
 const rules: MethodRule[] = [
   { ...base, id: 'ot', method: 'open_tender' },

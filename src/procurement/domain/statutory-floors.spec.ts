@@ -17,7 +17,7 @@ function form(
 ): NewRuleInput {
   return {
     method, effectiveFrom: '2027-01-01', minPeriod, periodUnit, minValidBids, minValidBidsServices, scoring, priceWeightMin, priceWeightMax, committeeMinSize,
-    committeeLargeSize, largeBudgetYuan, allowsBureauRepresentative: true, invitedOnly, amendmentMinPeriod, amendmentPeriodUnit,
+    committeeLargeSize, largeBudgetYuan, allowsBureauRepresentative: true, invitedOnly, amendmentMinPeriod, amendmentPeriodUnit, abnormallyLowPercent: '80',
     citationZh: '本地规定（测试）', citationEn: 'Local rule (test)',
   };
 }

@@ -17,6 +17,7 @@ export class RuleFormDto {
   @FormCheckbox(false) invitedOnly?: boolean;
   @FormText(10) amendmentMinPeriod?: string;
   @FormText(20) amendmentPeriodUnit?: string;
+  @FormText(10) abnormallyLowPercent?: string;
   @FormText(4000) citationZh?: string;
   @FormText(4000) citationEn?: string;
 }
