@@ -10,8 +10,7 @@ import { ContractsService } from '../contracts/contracts.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { pgError } from '../procurement/funds.service';
 import { Tranche, computeTranche } from './domain/payment-rules';
-import { approvePosting, payPosting } from './domain/postings';
-import { LedgerService } from './ledger.service';
+import { LedgerService } from '../ledger/ledger.service';
 import { StripeRailService } from './stripe/stripe-rail.service';
 import {
   AlreadyProposedError,
@@ -182,11 +181,7 @@ export class DisbursementsService {
       const now = await this.clock.now(m);
       // Stripe: the destination and the transfer's idempotency key are fixed before the row counts as approved.
       if (d.rail === 'stripe') await this.stripeRail.prepareApproval(m, d.id, contract.organisationId);
-      await this.ledger.post(
-        m,
-        { event: 'disbursement.approve', refType: 'disbursement', refId: d.id, actorId: actor.userId },
-        approvePosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, d.amountMinor),
-      );
+      await this.ledger.approveDisbursement(m, { id: d.id, fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id, amountMinor: d.amountMinor }, actor.userId);
       const [row] = (await m.query(
         `UPDATE disbursements SET status = 'approved', decided_by = $2, decided_at = $3 WHERE id = $1 RETURNING *`,
         [d.id, actor.userId, now],
@@ -252,10 +247,11 @@ export class DisbursementsService {
            VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [d.id, voucher.voucherNo, voucher.paidOn, voucher.payerAccount, voucher.payeeAccount, voucher.amountMinor, actor.userId],
         );
-        await this.ledger.post(
+        await this.ledger.recordDisbursementPaid(
           m,
-          { event: 'disbursement.pay', refType: 'disbursement', refId: d.id, actorId: actor.userId, memo: `voucher ${voucher.voucherNo}` },
-          payPosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, d.amountMinor),
+          { id: d.id, fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id, amountMinor: d.amountMinor },
+          actor.userId,
+          `voucher ${voucher.voucherNo}`,
         );
         const [row] = (await m.query(`UPDATE disbursements SET status = 'paid', paid_at = $2 WHERE id = $1 RETURNING *`, [d.id, now])) as [DisbursementRow[], number];
         await this.audit.record(m, actor, {

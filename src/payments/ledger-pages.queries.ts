@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { contentDisposition } from '../common/export/export-format';
-import { EXPORT_CONTENT_TYPES, ExportColumn, ExportFormat, ExportTable, shanghaiTime, tableFile } from '../common/export/table-export';
+import { ExportColumn, ExportFile, ExportFormat, ExportTable, exportFile, shanghaiTime } from '../common/export/table-export';
 import { Locale, hasTranslation, translate } from '../i18n/i18n';
-import { JournalFilter, JOURNAL_ACCOUNTS, JOURNAL_PAGE_SIZE, LedgerQueries, TrialBalance } from './ledger.queries';
-import { LedgerService, describeLedgerVerification } from './ledger.service';
-
-export interface LedgerFile {
-  contentType: string;
-  disposition: string;
-  body: Buffer | string;
-}
+import { JournalFilter, JOURNAL_ACCOUNTS, JOURNAL_PAGE_SIZE, LedgerQueries, TrialBalance, describeLedgerVerification } from '../ledger/ledger.queries';
 
 /** A journal event's name in the reader's language; an event without a translation shows as stored. */
 export function eventLabel(locale: Locale, event: string): string {
@@ -51,13 +43,10 @@ const TRIAL_COLUMNS: ExportColumn[] = [
  */
 @Injectable()
 export class LedgerPagesQueries {
-  constructor(
-    private readonly ledger: LedgerService,
-    private readonly queries: LedgerQueries,
-  ) {}
+  constructor(private readonly queries: LedgerQueries) {}
 
   async trialBalancePage() {
-    const [verification, balance] = await Promise.all([this.ledger.verifyLedger(), this.queries.trialBalance()]);
+    const [verification, balance] = await Promise.all([this.queries.verifyLedger(), this.queries.trialBalance()]);
     return {
       titleKey: 'payments.ledger.title',
       verification,
@@ -107,7 +96,7 @@ export class LedgerPagesQueries {
     return params.toString();
   }
 
-  async journalFile(filter: JournalFilter, format: ExportFormat, locale: Locale): Promise<LedgerFile> {
+  async journalFile(filter: JournalFilter, format: ExportFormat, locale: Locale): Promise<ExportFile> {
     const lines = await this.queries.journalLines(filter);
     const table: ExportTable = {
       columns: JOURNAL_COLUMNS,
@@ -132,7 +121,7 @@ export class LedgerPagesQueries {
     return this.file(format, 'journal', stamp, table, locale);
   }
 
-  async trialBalanceFile(format: ExportFormat, locale: Locale): Promise<LedgerFile> {
+  async trialBalanceFile(format: ExportFormat, locale: Locale): Promise<ExportFile> {
     const balance: TrialBalance = await this.queries.trialBalance();
     const account = (a: string) => translate(locale, `records.ledger.account.${a}`);
     const rows: Array<Array<string | number>> = [];
@@ -150,11 +139,14 @@ export class LedgerPagesQueries {
     return this.file(format, 'trialBalance', stamp, table, locale);
   }
 
-  private async file(format: ExportFormat, dataset: 'journal' | 'trialBalance', stamp: string, table: ExportTable, locale: Locale): Promise<LedgerFile> {
-    const header = table.columns.map((c) => translate(locale, `records.ledger.export.columns.${c.key}`));
-    const title = translate(locale, `records.ledger.export.filename.${dataset}`);
-    const ascii = `${dataset === 'journal' ? 'journal' : 'trial-balance'}-${stamp}.${format}`;
-    const body = await tableFile(format, header, table, title, translate(locale, 'reporting.export.total'));
-    return { contentType: EXPORT_CONTENT_TYPES[format], disposition: contentDisposition(`${title}-${stamp}.${format}`, ascii), body };
+  private file(format: ExportFormat, dataset: 'journal' | 'trialBalance', stamp: string, table: ExportTable, locale: Locale): Promise<ExportFile> {
+    return exportFile(format, {
+      title: translate(locale, `records.ledger.export.filename.${dataset}`),
+      asciiName: dataset === 'journal' ? 'journal' : 'trial-balance',
+      stamp,
+      header: table.columns.map((c) => translate(locale, `records.ledger.export.columns.${c.key}`)),
+      table,
+      totalLabel: translate(locale, 'reporting.export.total'),
+    });
   }
 }

@@ -3,12 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { STAFF_READERS } from '../awards/awards.queries';
 import { ValidationFailedError } from '../common/errors/domain.error';
-import { ExportFormat } from '../common/export/table-export';
+import { ExportFormat, sendExportFile } from '../common/export/table-export';
 import { fieldMessage } from '../common/http/validation';
 import { translate } from '../i18n/i18n';
 import { Allow } from '../identity/access.decorators';
-import { JournalFilter, parseJournalFilter } from './ledger.queries';
-import { LedgerFile, LedgerPagesQueries } from './ledger-pages.queries';
+import { JournalFilter, parseJournalFilter } from '../ledger/ledger.queries';
+import { LedgerPagesQueries } from './ledger-pages.queries';
 
 type RawQuery = Record<string, unknown>;
 
@@ -19,11 +19,6 @@ function filterOrThrow(raw: RawQuery): JournalFilter {
     throw new ValidationFailedError(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, [fieldMessage(v)]])), 'The journal filter has problems', 'PAYMENTS.JOURNAL_FILTER_INVALID');
   }
   return filter;
-}
-
-function send(res: Response, file: LedgerFile) {
-  res.set({ 'Content-Type': file.contentType, 'Content-Disposition': file.disposition, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
-  res.send(file.body);
 }
 
 /** The ledger for bureau staff and auditors: trial balance, journal, and their exports (read only). */
@@ -40,12 +35,12 @@ export class LedgerController {
 
   @Get('trial-balance.csv')
   async trialBalanceCsv(@Req() req: Request, @Res() res: Response) {
-    send(res, await this.views.trialBalanceFile('csv', req.locale ?? 'zh-CN'));
+    sendExportFile(res, await this.views.trialBalanceFile('csv', req.locale ?? 'zh-CN'));
   }
 
   @Get('trial-balance.xlsx')
   async trialBalanceXlsx(@Req() req: Request, @Res() res: Response) {
-    send(res, await this.views.trialBalanceFile('xlsx', req.locale ?? 'zh-CN'));
+    sendExportFile(res, await this.views.trialBalanceFile('xlsx', req.locale ?? 'zh-CN'));
   }
 
   /** The journal; a bad filter re-renders the form with every field's message and the input kept (400). */
@@ -67,11 +62,11 @@ export class LedgerController {
 
   @Get('journal.csv')
   async journalCsv(@Query() raw: RawQuery, @Req() req: Request, @Res() res: Response) {
-    send(res, await this.views.journalFile(filterOrThrow(raw), 'csv' as ExportFormat, req.locale ?? 'zh-CN'));
+    sendExportFile(res, await this.views.journalFile(filterOrThrow(raw), 'csv' as ExportFormat, req.locale ?? 'zh-CN'));
   }
 
   @Get('journal.xlsx')
   async journalXlsx(@Query() raw: RawQuery, @Req() req: Request, @Res() res: Response) {
-    send(res, await this.views.journalFile(filterOrThrow(raw), 'xlsx', req.locale ?? 'zh-CN'));
+    sendExportFile(res, await this.views.journalFile(filterOrThrow(raw), 'xlsx', req.locale ?? 'zh-CN'));
   }
 }

@@ -80,12 +80,3 @@ export class DuplicateVoucherError extends ConflictError {
     super('PAYMENTS.DUPLICATE_VOUCHER', 'This voucher number has already been recorded', 'payments.errors.duplicateVoucher');
   }
 }
-
-/** A running-balance CHECK refused a posting: it would pay beyond the contract, the project or the fund. */
-export class LedgerLimitError extends ConflictError {
-  constructor(readonly constraint: string | undefined) {
-    super('PAYMENTS.LIMIT_EXCEEDED', `The payment would exceed what the contract, the project or the fund allows (${constraint ?? 'check'})`, 'payments.errors.limitExceeded');
-  }
-}
-
-export class UnbalancedPostingError extends Error {}

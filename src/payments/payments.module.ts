@@ -1,11 +1,10 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { ContractsModule } from '../contracts/contracts.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { DisbursementsService } from './disbursements.service';
 import { LedgerController } from './ledger.controller';
-import { LedgerQueries } from './ledger.queries';
-import { LedgerService } from './ledger.service';
 import { LedgerPagesQueries } from './ledger-pages.queries';
 import { OrganisationPaymentsController } from './organisation-payments.controller';
 import { PaymentsQueries } from './payments.queries';
@@ -32,16 +31,14 @@ import { StripeWebhooksController } from './stripe/stripe-webhooks.controller';
 import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
 
 /**
- * Payment by results: the double-entry ledger (journal + running balances), maker-checker
- * disbursements of passed milestones, the treasury rail (国库集中支付) and the Stripe rail
+ * Payment by results: maker-checker disbursements of passed milestones (posted through the
+ * ledger module), the ledger's pages and exports, the treasury rail (国库集中支付) and the Stripe rail
  * (stripe/: Connect onboarding, the outbox worker, signed webhooks, reconciliation).
  */
 @Module({
-  imports: [ContractsModule, ProcurementModule],
+  imports: [ContractsModule, ProcurementModule, LedgerModule],
   controllers: [StaffPaymentsController, LedgerController, OrganisationPaymentsController, ReleasesController, StripeWebhooksController, OrganisationPaymentAccountController, StaffStripeController],
   providers: [
-    LedgerService,
-    LedgerQueries,
     LedgerPagesQueries,
     DisbursementsService,
     PaymentsQueries,
@@ -59,7 +56,7 @@ import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
     StripeQueries,
     StripeDashboardQueries,
   ],
-  exports: [LedgerService, DisbursementsService, ReleasesService],
+  exports: [DisbursementsService, ReleasesService],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(

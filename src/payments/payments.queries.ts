@@ -13,7 +13,7 @@ import { hasAnyRole } from '../identity/domain/roles';
 import { STAFF_READERS } from '../awards/awards.queries';
 import { FundsService } from '../procurement/funds.service';
 import { Disbursement, DisbursementsService } from './disbursements.service';
-import { LedgerService } from './ledger.service';
+import { LedgerQueries } from '../ledger/ledger.queries';
 import { renderExplanation } from './explanation.presenter';
 import { Locale } from '../i18n/i18n';
 import { StripeQueries } from './stripe/stripe.queries';
@@ -70,7 +70,7 @@ export class PaymentsQueries {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly disbursements: DisbursementsService,
     private readonly contracts: ContractsService,
-    private readonly ledger: LedgerService,
+    private readonly ledger: LedgerQueries,
     private readonly funds: FundsService,
     private readonly stripeQueries: StripeQueries,
   ) {}

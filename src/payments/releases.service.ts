@@ -13,8 +13,8 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { pgError } from '../procurement/funds.service';
 import { Disbursement, Rail, toDisbursement } from './disbursements.service';
 import { PaymentRules } from './domain/payment-rules';
-import { MilestoneFacts, ReleaseKind, ReleasePlan, ReleaseRuleError, TrancheSplit, planReleases, releaseAmount, returnToFundPosting, settlementReturn } from './domain/releases';
-import { LedgerService } from './ledger.service';
+import { MilestoneFacts, ReleaseKind, ReleasePlan, ReleaseRuleError, TrancheSplit, planReleases, releaseAmount, settlementReturn } from './domain/releases';
+import { LedgerService } from '../ledger/ledger.service';
 import { AlreadyProposedError, ContractNotPayableError } from './payments.errors';
 import { ContractSettledError, NothingToReleaseError, ReleaseNotDueError, ReleaseOutstandingError, UnknownReleaseKindError } from './releases.errors';
 
@@ -154,11 +154,11 @@ export class ReleasesService {
         const now = await this.clock.now(m);
         let entryId: string | null = null;
         if (returnedMinor > 0) {
-          entryId = await this.ledger.post(
-            m,
-            { event: 'contract.settle', refType: 'contract', refId: contract.id, actorId: actor.userId, memo: `settlement: withheld ${plan.withheldMinor}, forfeited hold-back ${plan.holdback.forfeitMinor}, cancelled ${plan.cancelledMinor}` },
-            returnToFundPosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, returnedMinor),
-          );
+          entryId = await this.ledger.returnToFund(m, contract, returnedMinor, {
+            cause: 'settlement',
+            actorId: actor.userId,
+            memo: `settlement: withheld ${plan.withheldMinor}, forfeited hold-back ${plan.holdback.forfeitMinor}, cancelled ${plan.cancelledMinor}`,
+          });
         }
         const computation = { rulesId: state.rulesId, averageGrade: plan.averageGrade, explanation: plan.explanation, milestones: plan.milestones };
         await m.query(

@@ -1,9 +1,11 @@
-import { writeJournalEntry } from '../common/ledger/journal';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { pgError } from '../common/errors/pg-error';
+import { LedgerLimitError } from '../ledger/ledger.errors';
+import { FundBalancesAfter, LedgerService } from '../ledger/ledger.service';
 import { NewFundInput, checkNewFund } from './domain/funds';
 import { addProblem, parseWholeNumber, text } from './domain/problems';
 import { Fund, availableMinor } from './fund.entity';
@@ -11,11 +13,7 @@ import { DuplicateFundError, FundInsufficientError, FundNotFoundError, Procureme
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** PostgreSQL error details as TypeORM wraps them. */
-export function pgError(error: unknown): { code?: string; constraint?: string } {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  return { code: e.code ?? e.driverError?.code, constraint: e.constraint ?? e.driverError?.constraint };
-}
+export { pgError } from '../common/errors/pg-error';
 
 export interface FundReservation {
   projectId: string;
@@ -28,15 +26,17 @@ export interface FundReservation {
 }
 
 /**
- * Funding sources and the reservations projects make against them. Reservations and releases
- * run in the caller's (the project's) transaction as one relative UPDATE each; the fund's CHECK
- * decides, so two officers reserving the last of a fund at once cannot both succeed.
+ * Funding sources and the reservations projects make against them. Reservations, commitments and
+ * releases run in the caller's (the project's or contract's) transaction through the ledger,
+ * which moves the fund's balances and journals them together; the fund's CHECK decides, so two
+ * officers reserving the last of a fund at once cannot both succeed.
  */
 @Injectable()
 export class FundsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly ledger: LedgerService,
   ) {}
 
   async list(): Promise<Fund[]> {
@@ -107,46 +107,24 @@ export class FundsService {
   }
 
   /**
-   * Adds `amountMinor` to the fund's reservations in the caller's transaction. A savepoint keeps
-   * the transaction usable when the CHECK refuses, so the error can say what is left.
+   * Adds `amountMinor` to the fund's reservations in the caller's transaction. The ledger's
+   * savepoint keeps the transaction usable when the CHECK refuses, so the error can say what is left.
    */
   async reserve(manager: EntityManager, actor: Actor, fundId: string, amountMinor: number, projectId: string): Promise<void> {
-    await manager.query('SAVEPOINT fund_reservation');
-    let rows: Array<{ reserved_minor: string }>;
-    try {
-      rows = (await manager.query(
-        `UPDATE funds SET reserved_minor = reserved_minor + $1, updated_at = now() WHERE id = $2 AND is_active RETURNING reserved_minor`,
-        [amountMinor, fundId],
-      )) as Array<{ reserved_minor: string }>;
-    } catch (error) {
-      const { code, constraint } = pgError(error);
-      if (code !== '23514' || constraint !== 'funds_within_total') throw error;
-      await manager.query('ROLLBACK TO SAVEPOINT fund_reservation');
-      const fund = await this.get(fundId, manager);
-      throw new FundInsufficientError(availableMinor(fund), amountMinor);
-    }
-    await manager.query('RELEASE SAVEPOINT fund_reservation');
-    // With RETURNING, TypeORM gives [rows, count] for UPDATE.
-    const list = Array.isArray(rows[0]) ? (rows[0] as unknown as Array<{ reserved_minor: string }>) : rows;
-    if (!list.length) throw new FundNotFoundError();
-    const after = Number(list[0].reserved_minor);
-    await writeJournalEntry(manager, { event: 'fund.reserved', refType: 'project', refId: projectId, actorId: actor.userId }, [
-      { fundId, account: 'available', projectId, contractId: null, amountMinor: -amountMinor },
-      { fundId, account: 'reserved', projectId, contractId: null, amountMinor },
-    ]);
+    const after = await this.withinFund(manager, fundId, amountMinor, () => this.ledger.reserveForProject(manager, { fundId, projectId, amountMinor, actorId: actor.userId }));
     await this.audit.record(manager, actor, {
       action: 'fund.reserved',
       entityType: 'fund',
       entityId: fundId,
-      before: { reservedMinor: after - amountMinor },
-      after: { reservedMinor: after },
+      before: { reservedMinor: after.reservedMinor - amountMinor },
+      after: { reservedMinor: after.reservedMinor },
       details: { projectId, amountMinor },
     });
   }
 
   /**
    * A contract takes effect: `reservedMinor` leaves the reservations and `contractAmountMinor`
-   * becomes committed, so the difference goes back to what is available; one relative UPDATE in
+   * becomes committed, so the difference goes back to what is available; one ledger posting in
    * the caller's transaction, decided by the fund's CHECKs. A variation of the amount passes
    * reservedMinor 0 and the change as contractAmountMinor (negative for a reduction). An increase
    * the fund cannot cover is FundInsufficientError, the transaction still usable (savepoint).
@@ -155,31 +133,11 @@ export class FundsService {
     if (!Number.isSafeInteger(reservedMinor) || reservedMinor < 0 || !Number.isSafeInteger(contractAmountMinor)) {
       throw new RangeError(`commitForContract needs whole fen (reserved ${reservedMinor}, contract ${contractAmountMinor})`);
     }
-    await manager.query('SAVEPOINT fund_commitment');
-    let result: unknown[];
-    try {
-      result = (await manager.query(
-        `UPDATE funds SET reserved_minor = reserved_minor - $1, committed_minor = committed_minor + $2, updated_at = now()
-          WHERE id = $3 RETURNING reserved_minor, committed_minor`,
-        [reservedMinor, contractAmountMinor, fundId],
-      )) as unknown[];
-    } catch (error) {
-      const { code, constraint } = pgError(error);
-      if (code !== '23514' || constraint !== 'funds_within_total') throw error;
-      await manager.query('ROLLBACK TO SAVEPOINT fund_commitment');
-      const fund = await this.get(fundId, manager);
-      throw new FundInsufficientError(availableMinor(fund), contractAmountMinor - reservedMinor);
-    }
-    await manager.query('RELEASE SAVEPOINT fund_commitment');
-    const list = (Array.isArray(result[0]) ? result[0] : result) as Array<{ reserved_minor: string; committed_minor: string }>;
-    if (!list.length) throw new FundNotFoundError();
-    const reservedAfter = Number(list[0].reserved_minor);
-    const committedAfter = Number(list[0].committed_minor);
-    await writeJournalEntry(manager, { event: 'fund.committed', refType: 'project', refId: projectId, actorId: actor.userId }, [
-      { fundId, account: 'reserved', projectId, contractId: null, amountMinor: -reservedMinor },
-      { fundId, account: 'committed', projectId, contractId: null, amountMinor: contractAmountMinor },
-      { fundId, account: 'available', projectId, contractId: null, amountMinor: reservedMinor - contractAmountMinor },
-    ]);
+    const after = await this.withinFund(manager, fundId, contractAmountMinor - reservedMinor, () =>
+      this.ledger.commitToContract(manager, { fundId, projectId, reservedMinor, contractAmountMinor, actorId: actor.userId }),
+    );
+    const reservedAfter = after.reservedMinor;
+    const committedAfter = after.committedMinor;
     await this.audit.record(manager, actor, {
       action: 'fund.committed',
       entityType: 'fund',
@@ -193,17 +151,9 @@ export class FundsService {
 
   /** Gives back a reservation (cancellation, failure) in the caller's transaction. */
   async release(manager: EntityManager, actor: Actor, fundId: string, amountMinor: number, projectId: string, reason: 'cancelled' | 'failed'): Promise<void> {
-    const result = (await manager.query(
-      `UPDATE funds SET reserved_minor = reserved_minor - $1, updated_at = now() WHERE id = $2 RETURNING reserved_minor`,
-      [amountMinor, fundId],
-    )) as unknown[];
-    const list = (Array.isArray(result[0]) ? result[0] : result) as Array<{ reserved_minor: string }>;
-    if (!list.length) throw new FundNotFoundError();
-    const after = Number(list[0].reserved_minor);
-    await writeJournalEntry(manager, { event: 'fund.released', refType: 'project', refId: projectId, actorId: actor.userId }, [
-      { fundId, account: 'reserved', projectId, contractId: null, amountMinor: -amountMinor },
-      { fundId, account: 'available', projectId, contractId: null, amountMinor },
-    ]);
+    const released = await this.ledger.releaseReservation(manager, { fundId, projectId, amountMinor, actorId: actor.userId });
+    if (!released) throw new FundNotFoundError();
+    const after = released.reservedMinor;
     await this.audit.record(manager, actor, {
       action: 'fund.released',
       entityType: 'fund',
@@ -212,5 +162,19 @@ export class FundsService {
       after: { reservedMinor: after },
       details: { projectId, amountMinor, reason },
     });
+  }
+
+  /** A ledger posting on the fund: no such (active) fund is FundNotFoundError, too little left FundInsufficientError. */
+  private async withinFund(manager: EntityManager, fundId: string, drawnMinor: number, post: () => Promise<FundBalancesAfter | null>): Promise<FundBalancesAfter> {
+    let after: FundBalancesAfter | null;
+    try {
+      after = await post();
+    } catch (error) {
+      if (!(error instanceof LedgerLimitError) || error.constraint !== 'funds_within_total') throw error;
+      const fund = await this.get(fundId, manager);
+      throw new FundInsufficientError(availableMinor(fund), drawnMinor);
+    }
+    if (!after) throw new FundNotFoundError();
+    return after;
   }
 }

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { FundsController } from './funds.controller';
@@ -22,7 +23,7 @@ import { StaffProjectsController } from './staff-projects.controller';
  * FundsService, ProcurementRulesService.
  */
 @Module({
-  imports: [CatalogueModule],
+  imports: [CatalogueModule, LedgerModule],
   controllers: [StaffProjectsController, ProjectsController, FundsController, ProcurementRulesController],
   providers: [FundsService, ProcurementRulesService, ProjectsService, ProjectQuestionsService, ProjectQueries, ProcurementQueries, ProcurementDashboardQueries],
   exports: [FundsService, ProcurementRulesService, ProjectsService, ProjectQueries],

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { contentDisposition } from '../common/export/export-format';
-import { EXPORT_CONTENT_TYPES, ExportColumn, ExportFormat, ExportTable, shanghaiTime, tableFile } from '../common/export/table-export';
+import { ExportColumn, ExportFile, ExportFormat, ExportTable, exportFile, shanghaiTime } from '../common/export/table-export';
 import { Locale, translate } from '../i18n/i18n';
 import { ReportFilter, ReportingService } from './reporting.service';
 
@@ -8,11 +7,7 @@ export type ExportDataset = 'disbursements' | 'scores';
 export type { ExportFormat } from '../common/export/table-export';
 export { isExportFormat, shanghaiTime } from '../common/export/table-export';
 
-export interface ExportFile {
-  contentType: string;
-  disposition: string;
-  body: Buffer | string;
-}
+export type { ExportFile } from '../common/export/table-export';
 
 const DISBURSEMENT_COLUMNS: ExportColumn[] = [
   { key: 'id', type: 'text', width: 38 },
@@ -58,11 +53,9 @@ export class ExportsService {
     const table = dataset === 'disbursements' ? await this.disbursementTable(filter, locale) : await this.scoreTable(filter, locale);
     const header = table.columns.map((c) => translate(locale, `reporting.export.columns.${c.key}`));
     const stamp = [filter.from, filter.to].filter(Boolean).join('_') || shanghaiTime(new Date()).slice(0, 10);
-    const name = `${translate(locale, `reporting.export.filename.${dataset}`)}-${stamp}.${format}`;
-    const ascii = `${dataset}-${stamp}.${format}`;
     // The spreadsheet carries a total row; the CSV stays one row per record (a re-import sums it).
-    const body = await tableFile(format, header, table, translate(locale, `reporting.export.filename.${dataset}`), format === 'xlsx' ? translate(locale, 'reporting.export.total') : '');
-    return { contentType: EXPORT_CONTENT_TYPES[format], disposition: contentDisposition(name, ascii), body };
+    const totalLabel = format === 'xlsx' ? translate(locale, 'reporting.export.total') : '';
+    return exportFile(format, { title: translate(locale, `reporting.export.filename.${dataset}`), asciiName: dataset, stamp, header, table, totalLabel });
   }
 
   private async disbursementTable(filter: ReportFilter, locale: Locale): Promise<ExportTable> {

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
 import { STAFF_READERS } from '../awards/awards.queries';
 import { ForbiddenError, ValidationFailedError } from '../common/errors/domain.error';
+import { sendExportFile } from '../common/export/table-export';
 import { fieldMessage } from '../common/http/validation';
 import { translate } from '../i18n/i18n';
 import { Allow } from '../identity/access.decorators';
@@ -39,9 +40,7 @@ async function renderPage(req: Request, res: Response, template: string, raw: Ra
 }
 
 async function sendExport(res: Response, exportsService: ExportsService, dataset: ExportDataset, format: ExportFormat, filter: ReportQuery & { organisationId?: string }, req: Request) {
-  const file = await exportsService.export(dataset, format, filter, req.locale ?? 'zh-CN');
-  res.set({ 'Content-Type': file.contentType, 'Content-Disposition': file.disposition, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
-  res.send(file.body);
+  sendExportFile(res, await exportsService.export(dataset, format, filter, req.locale ?? 'zh-CN'));
 }
 
 /** The bureau's dashboard (funds, communities, categories, milestones needing attention, approvals) and its exports. */

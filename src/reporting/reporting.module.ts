@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
+import { LedgerModule } from '../ledger/ledger.module';
 import { ExportsService } from './exports.service';
 import { OrganisationReportsController, StaffReportsController } from './reporting.controller';
 import { ReportingDashboardQueries } from './reporting-dashboard.queries';
@@ -10,9 +11,10 @@ import { ReportingQueries } from './reporting.queries';
  * Dashboards and exports: money per fund, community and catalogue category as server-rendered
  * SVG charts with data tables, milestones needing attention, disbursements awaiting approval;
  * an organisation's own contracts, milestones, scores and payments; CSV and XLSX exports.
- * Reads only (funds, projects, contracts, milestones, results, disbursements, the journal).
+ * Reads only (funds, projects, contracts, milestones, results, disbursements; the journal through LedgerQueries).
  */
 @Module({
+  imports: [LedgerModule],
   controllers: [StaffReportsController, OrganisationReportsController],
   providers: [ReportingService, ReportingQueries, ExportsService, ReportingDashboardQueries],
 })

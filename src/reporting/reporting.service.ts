@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { LedgerQueries } from '../ledger/ledger.queries';
 import { breakdown } from './domain/breakdown';
 
 /** budget, reserved, committed, payable, paid — whole fen. */
@@ -89,7 +90,10 @@ const TROUBLE = ['failed', 'rectification'];
  */
 @Injectable()
 export class ReportingService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ledger: LedgerQueries,
+  ) {}
 
   async byFund(): Promise<MoneyRow[]> {
     const rows = (await this.dataSource.query(
@@ -107,19 +111,18 @@ export class ReportingService {
     }));
   }
 
-  /** Per project: its budget ceiling and its journal balances. */
+  /** Per project: its budget ceiling and its journal balances (from the ledger). */
   private async projectFigures(): Promise<Array<{ id: string; serviceArea: string[]; figures: number[] }>> {
-    const rows = (await this.dataSource.query(
-      `SELECT p.id, p.service_area, p.budget_ceiling_minor::text AS budget,
-              coalesce(sum(l.amount_minor) FILTER (WHERE l.account = 'reserved'), 0)::text AS reserved,
-              coalesce(sum(l.amount_minor) FILTER (WHERE l.account = 'committed'), 0)::text AS committed,
-              coalesce(sum(l.amount_minor) FILTER (WHERE l.account = 'payable'), 0)::text AS payable,
-              coalesce(sum(l.amount_minor) FILTER (WHERE l.account = 'paid'), 0)::text AS paid
-         FROM projects p LEFT JOIN journal_lines l ON l.project_id = p.id
-        WHERE ${PROJECT_LIVE}
-        GROUP BY p.id ORDER BY p.id`,
-    )) as Array<{ id: string; service_area: string[]; budget: string; reserved: string; committed: string; payable: string; paid: string }>;
-    return rows.map((r) => ({ id: r.id, serviceArea: r.service_area, figures: [num(r.budget), num(r.reserved), num(r.committed), num(r.payable), num(r.paid)] }));
+    const rows = (await this.dataSource.query(`SELECT p.id, p.service_area, p.budget_ceiling_minor::text AS budget FROM projects p WHERE ${PROJECT_LIVE} ORDER BY p.id`)) as Array<{
+      id: string;
+      service_area: string[];
+      budget: string;
+    }>;
+    const balances = await this.ledger.projectBalances();
+    return rows.map((r) => {
+      const b = balances.get(r.id);
+      return { id: r.id, serviceArea: r.service_area, figures: [num(r.budget), b?.reservedMinor ?? 0, b?.committedMinor ?? 0, b?.payableMinor ?? 0, b?.paidMinor ?? 0] };
+    });
   }
 
   async byCommunity(): Promise<MoneyRow[]> {

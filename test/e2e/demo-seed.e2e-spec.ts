@@ -216,8 +216,8 @@ describe('demo district ledger', () => {
     const t = await createTestApp();
     try {
       await seedDemo(t.app);
-      const { LedgerService } = await import('../../src/payments/ledger.service');
-      const result = await t.app.get(LedgerService).verifyLedger();
+      const { LedgerQueries } = await import('../../src/ledger/ledger.queries');
+      const result = await t.app.get(LedgerQueries).verifyLedger();
       expect(result.problems).toEqual([]);
       // Both funds; of the contracts, the one with money approved and paid (the other's disbursement awaits approval).
       expect(result).toMatchObject({ ok: true, funds: 2, contracts: 1 });

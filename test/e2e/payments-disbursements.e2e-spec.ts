@@ -1,7 +1,7 @@
 import { DisbursementsService } from '../../src/payments/disbursements.service';
-import { approvePosting } from '../../src/payments/domain/postings';
-import { verifyLedgerAt } from '../../src/payments/ledger-verify.cli';
-import { LedgerService } from '../../src/payments/ledger.service';
+import { verifyLedgerAt } from '../../src/ledger/ledger-verify.cli';
+import { LedgerQueries } from '../../src/ledger/ledger.queries';
+import { LedgerService } from '../../src/ledger/ledger.service';
 import { actorOf, auditActions } from '../factories/awards';
 import { PayableContract, contractBalances, createActiveContract, fundPaymentBalances, passMilestone, setMilestoneStatus, voucherNo } from '../factories/payments';
 import { TestApp, createTestApp } from '../support/test-app';
@@ -17,7 +17,8 @@ describe('payments: maker-checker disbursements, treasury rail, ledger', () => {
   });
 
   const disbursements = () => t.app.get(DisbursementsService);
-  const ledger = () => t.app.get(LedgerService);
+  const ledger = () => t.app.get(LedgerQueries);
+  const postings = () => t.app.get(LedgerService);
   const voucherFor = (amountMinor: number) => ({ voucherNo: voucherNo(), paidOn: '2026-11-20', payerAccount: '区财政国库单一账户 1102', payeeAccount: '受托机构基本户 6222', amountMinor });
 
   async function approved(c: PayableContract, position = 1, score = 9500) {
@@ -137,13 +138,13 @@ describe('payments: maker-checker disbursements, treasury rail, ledger', () => {
     const scope = { fundId: c.contract.fundId, projectId: c.contract.projectId, contractId: c.contract.id };
     const amount = Number(c.contract.amountMinor);
     await expect(
-      t.dataSource.transaction((m) => ledger().post(m, { event: 'disbursement.approve', refType: 'test', refId: 'over', actorId: null }, approvePosting(scope, amount + 1))),
+      t.dataSource.transaction((m) => postings().approveDisbursement(m, { id: 'over', ...scope, amountMinor: amount + 1 }, null)),
     ).rejects.toMatchObject({ code: 'PAYMENTS.LIMIT_EXCEEDED' });
     expect(await contractBalances(t, c.contract.id)).toMatchObject({ approved: 0, paid: 0 });
     // Within the contract it goes through; then the last fen beyond it does not.
-    await t.dataSource.transaction((m) => ledger().post(m, { event: 'disbursement.approve', refType: 'test', refId: 'all', actorId: null }, approvePosting(scope, amount)));
+    await t.dataSource.transaction((m) => postings().approveDisbursement(m, { id: 'all', ...scope, amountMinor: amount }, null));
     await expect(
-      t.dataSource.transaction((m) => ledger().post(m, { event: 'disbursement.approve', refType: 'test', refId: 'one-more', actorId: null }, approvePosting(scope, 1))),
+      t.dataSource.transaction((m) => postings().approveDisbursement(m, { id: 'one-more', ...scope, amountMinor: 1 }, null)),
     ).rejects.toMatchObject({ code: 'PAYMENTS.LIMIT_EXCEEDED' });
     // A direct write past the contract amount is refused by the CHECK itself.
     await expect(t.dataSource.query(`UPDATE contracts SET approved_minor = amount_minor + 1 WHERE id = $1`, [c.contract.id])).rejects.toMatchObject({ code: '23514' });

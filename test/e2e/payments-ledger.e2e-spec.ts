@@ -1,7 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { formatMinor } from '../../src/common/money/money';
-import { verifyLedgerAt } from '../../src/payments/ledger-verify.cli';
-import { LedgerService } from '../../src/payments/ledger.service';
+import { verifyLedgerAt } from '../../src/ledger/ledger-verify.cli';
+import { LedgerQueries } from '../../src/ledger/ledger.queries';
 import { signInAsUser } from '../factories/awards';
 import { PayableContract, createActiveContract, passMilestone, voucherNo } from '../factories/payments';
 import { Session, signInAs } from '../factories/users';
@@ -75,7 +75,7 @@ describe('ledger pages: trial balance, journal and exports', () => {
     const [fund] = (await t.dataSource.query(`SELECT payable_minor::text AS payable, paid_minor::text AS paid, committed_minor::text AS committed FROM funds WHERE id = $1`, [c.contract.fundId])) as Array<
       Record<string, string>
     >;
-    const balances = await t.app.get(LedgerService).fundBalances(c.contract.fundId);
+    const balances = await t.app.get(LedgerQueries).fundBalances(c.contract.fundId);
     expect(balances.paidMinor).toBe(Number(fund.paid));
     const fundTable = page.text.slice(page.text.indexOf(`data-fund-id="${c.contract.fundId}"`));
     expect(rowOf(fundTable, '<tr data-account="paid">')).toContain(`data-testid="balance">${formatMinor(trancheMinor)}<`);

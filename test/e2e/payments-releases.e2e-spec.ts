@@ -1,7 +1,7 @@
 import { DisbursementsService } from '../../src/payments/disbursements.service';
 import { computeTranche, DEFAULT_PAYMENT_RULES } from '../../src/payments/domain/payment-rules';
-import { verifyLedgerAt } from '../../src/payments/ledger-verify.cli';
-import { LedgerService } from '../../src/payments/ledger.service';
+import { verifyLedgerAt } from '../../src/ledger/ledger-verify.cli';
+import { LedgerQueries } from '../../src/ledger/ledger.queries';
 import { FundsService } from '../../src/procurement/funds.service';
 import { ReleasesService } from '../../src/payments/releases.service';
 import { actorOf, auditActions, createApprover, signInAsUser } from '../factories/awards';
@@ -20,7 +20,7 @@ describe('payments: hold-back and retention releases, settlement', () => {
 
   const disbursements = () => t.app.get(DisbursementsService);
   const releases = () => t.app.get(ReleasesService);
-  const ledger = () => t.app.get(LedgerService);
+  const ledger = () => t.app.get(LedgerQueries);
   const voucherFor = (amountMinor: number) => ({ voucherNo: voucherNo(), paidOn: '2026-11-20', payerAccount: '区财政国库单一账户 1102', payeeAccount: '受托机构基本户 6222', amountMinor });
 
   /** Passes every milestone at the given scores and pays each tranche through the treasury. */

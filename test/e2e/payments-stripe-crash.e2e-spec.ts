@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { verifyLedgerAt } from '../../src/payments/ledger-verify.cli';
+import { verifyLedgerAt } from '../../src/ledger/ledger-verify.cli';
 import { createStripeContract, proposeStripe, stripeEnv, useEnv } from '../factories/stripe';
 import { FakeStripe, startFakeStripe } from '../support/fake-stripe';
 import { createTestApp } from '../support/test-app';

@@ -1,5 +1,5 @@
 import { DisbursementsService } from '../../src/payments/disbursements.service';
-import { LedgerService } from '../../src/payments/ledger.service';
+import { LedgerQueries } from '../../src/ledger/ledger.queries';
 import { StripeOutboxWorker } from '../../src/payments/stripe/stripe-outbox.worker';
 import { transferIdempotencyKey } from '../../src/payments/stripe/domain/transfer-rules';
 import { actorOf, auditActions, signInAsUser } from '../factories/awards';
@@ -26,7 +26,7 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
   });
 
   const worker = () => t.app.get(StripeOutboxWorker);
-  const ledger = () => t.app.get(LedgerService);
+  const ledger = () => t.app.get(LedgerQueries);
   const creationsFor = (id: string) => fake.transferCreations().filter((r) => r.body['metadata[disbursement_id]'] === id);
   const transfersFor = (id: string) => fake.transfers.filter((x) => x.metadata.disbursement_id === id);
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DisbursementsService } from '../../src/payments/disbursements.service';
-import { LedgerService } from '../../src/payments/ledger.service';
+import { LedgerQueries } from '../../src/ledger/ledger.queries';
 import { MilestoneNotPassedError } from '../../src/payments/payments.errors';
 import { actorOf, auditActions, signInAsUser } from '../factories/awards';
 import { contractBalances, fundPaymentBalances } from '../factories/payments';
@@ -122,7 +122,7 @@ describe('service evaluation: results, rectification, termination and the fund',
     expect(await auditActions(t, 'contract', c.contract.id)).toEqual(expect.arrayContaining(['contract.terminating', 'contract.terminated']));
     const [n] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'service_evaluation.terminated' AND user_id = $1`, [c.orgAdmin.id]);
     expect(n.n).toBe(1);
-    const v = await t.app.get(LedgerService).verifyLedger();
+    const v = await t.app.get(LedgerQueries).verifyLedger();
     expect(v.problems).toEqual([]);
     expect(v.ok).toBe(true);
     // Nothing more is evaluated on a terminated contract.
@@ -155,7 +155,7 @@ describe('service evaluation: results, rectification, termination and the fund',
 
     await payments.approveDisbursement(actorOf(c.approver), d2.id);
     expect(await contractBalances(t, c.contract.id)).toMatchObject({ approved: d1.amountMinor + d2.amountMinor });
-    const v = await t.app.get(LedgerService).verifyLedger();
+    const v = await t.app.get(LedgerQueries).verifyLedger();
     expect(v.problems).toEqual([]);
     // Everything of the contract is now either approved or back in the fund.
     const [f] = await t.dataSource.query(`SELECT coalesce(sum(amount_minor), 0)::text AS committed FROM journal_lines WHERE contract_id = $1 AND account = 'committed'`, [c.contract.id]);
@@ -188,7 +188,7 @@ describe('service evaluation: results, rectification, termination and the fund',
     const after = await fundPaymentBalances(t, c.contract.fundId);
     expect(after.committed).toBe(before.committed - released - owed);
     expect(after.payable).toBe(before.payable + owed);
-    const v = await t.app.get(LedgerService).verifyLedger();
+    const v = await t.app.get(LedgerQueries).verifyLedger();
     expect(v.problems).toEqual([]);
   });
 
@@ -218,7 +218,7 @@ describe('service evaluation: results, rectification, termination and the fund',
     const [closed] = await t.dataSource.query(`SELECT status FROM milestone_rectifications WHERE contract_id = $1`, [c.contract.id]);
     expect(closed.status).toBe('failed');
     expect(await auditActions(t, 'contract', c.contract.id)).toEqual(expect.arrayContaining(['service_evaluation.rectification_missed', 'contract.terminated']));
-    expect((await t.app.get(LedgerService).verifyLedger()).ok).toBe(true);
+    expect((await t.app.get(LedgerQueries).verifyLedger()).ok).toBe(true);
     await officer.form(`/staff/service-evaluations/${c.contract.id}/milestones/1/termination`, { confirm: 'yes', reason: '再次解除' }).expect(422);
   });
 

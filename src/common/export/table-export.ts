@@ -1,6 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { formatMinor } from '../money/money';
-import { csvDocument, safeText, scoreOf } from './export-format';
+import type { Response } from 'express';
+import { contentDisposition, csvDocument, safeText, scoreOf } from './export-format';
 
 /**
  * One table written as CSV or XLSX, shared by every export (reports, the ledger): money as yuan
@@ -100,4 +101,36 @@ export async function tableXlsx(header: string[], table: ExportTable, sheetName:
 /** The body of a table export in either format. */
 export function tableFile(format: ExportFormat, header: string[], table: ExportTable, sheetName: string, totalLabel = ''): Promise<Buffer | string> {
   return format === 'csv' ? Promise.resolve(tableCsv(header, table, totalLabel)) : tableXlsx(header, table, sheetName, totalLabel);
+}
+
+/** A table export ready to download. */
+export interface ExportFile {
+  contentType: string;
+  disposition: string;
+  body: Buffer | string;
+}
+
+export interface ExportSpec {
+  /** The file's title in the reader's language: the sheet name, and the file name before the stamp. */
+  title: string;
+  /** ASCII name before the stamp, for clients that cannot read the UTF-8 file name. */
+  asciiName: string;
+  /** The date or date range the file covers ("2026-12-01" or "2026-11-01_2026-11-30"). */
+  stamp: string;
+  header: string[];
+  table: ExportTable;
+  /** Label of the total row ('' for none). */
+  totalLabel?: string;
+}
+
+/** The one way an export becomes a file: `<title>-<stamp>.<format>` (ASCII fallback beside it), the body, its content type. */
+export async function exportFile(format: ExportFormat, spec: ExportSpec): Promise<ExportFile> {
+  const body = await tableFile(format, spec.header, spec.table, spec.title, spec.totalLabel ?? '');
+  return { contentType: EXPORT_CONTENT_TYPES[format], disposition: contentDisposition(`${spec.title}-${spec.stamp}.${format}`, `${spec.asciiName}-${spec.stamp}.${format}`), body };
+}
+
+/** Sends an export as a private, non-sniffable download. */
+export function sendExportFile(res: Response, file: ExportFile): void {
+  res.set({ 'Content-Type': file.contentType, 'Content-Disposition': file.disposition, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.send(file.body);
 }

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 /**
  * Writes one balanced journal entry (journal_entries + journal_lines) in the caller's
  * transaction. Every module that moves public money writes through here, in the same
- * transaction as its running-balance update, so the trial balance (payments' verifyLedger)
+ * transaction as its running-balance update, so the trial balance (LedgerQueries.verifyLedger)
  * always agrees with the funds, contracts and projects rows.
  */
 export type JournalAccount = 'available' | 'reserved' | 'committed' | 'payable' | 'paid';

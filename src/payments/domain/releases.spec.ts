@@ -1,6 +1,5 @@
 import { DEFAULT_PAYMENT_RULES, PaymentRules, computeTranche } from './payment-rules';
-import { isBalanced } from './postings';
-import { MilestoneFacts, ReleaseRuleError, planReleases, returnToFundPosting, settlementReturn } from './releases';
+import { MilestoneFacts, ReleaseRuleError, planReleases, settlementReturn } from './releases';
 
 /** A passed milestone whose tranche was approved as the rules computed it. */
 function approved(position: number, amountMinor: number, scoreCenti: number, rules: PaymentRules = DEFAULT_PAYMENT_RULES): MilestoneFacts {
@@ -117,15 +116,5 @@ describe('hold-back and retention releases', () => {
   it('refuses an approved split that does not add up', () => {
     const bad: MilestoneFacts = { position: 1, amountMinor: 100, status: 'passed', scoreCenti: 9000, approvedTranche: { trancheMinor: 100, payableMinor: 99, retentionMinor: 0, holdbackMinor: 0, withheldMinor: 0 } };
     expect(() => planReleases([bad], DEFAULT_PAYMENT_RULES)).toThrow(ReleaseRuleError);
-  });
-
-  it('posts the return to the fund as committed → available, balanced', () => {
-    const lines = returnToFundPosting({ fundId: 'f', projectId: 'p', contractId: 'c' }, 12_345);
-    expect(isBalanced(lines)).toBe(true);
-    expect(lines).toEqual([
-      { fundId: 'f', account: 'committed', projectId: 'p', contractId: 'c', amountMinor: -12_345 },
-      { fundId: 'f', account: 'available', projectId: 'p', contractId: 'c', amountMinor: 12_345 },
-    ]);
-    expect(() => returnToFundPosting({ fundId: 'f', projectId: 'p', contractId: 'c' }, 0)).toThrow(ReleaseRuleError);
   });
 });

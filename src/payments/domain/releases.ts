@@ -1,7 +1,6 @@
 import { ExplanationLine, line } from './explanation';
 import { Grade, averageScoreCenti as averageOf, gradeAtLeast, gradeOf } from './grades';
 import { PaymentRules, computeTranche, holdbackRelease } from './payment-rules';
-import { PostingLine, Scope } from './postings';
 
 /**
  * The end of a contract's payment life: the pass hold-backs (合格暂扣) and the retention (质保金)
@@ -175,14 +174,4 @@ export function settlementReturn(plan: ReleasePlan, contractAmountMinor: number,
   const remaining = contractAmountMinor - approvedMinor;
   if (remaining !== expected) throw new ReleaseRuleError(`the contract still has ${remaining} fen committed, but ${expected} fen are to return: a tranche or release is outstanding`);
   return expected;
-}
-
-/** Committed money of a settled contract that will never be paid goes back to the fund: committed → available. */
-export function returnToFundPosting(scope: Scope, amountMinor: number): PostingLine[] {
-  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new ReleaseRuleError(`a posting amount is whole fen > 0, not ${amountMinor}`);
-  const contractId = scope.contractId ?? null;
-  return [
-    { fundId: scope.fundId, account: 'committed', projectId: scope.projectId, contractId, amountMinor: -amountMinor },
-    { fundId: scope.fundId, account: 'available', projectId: scope.projectId, contractId, amountMinor },
-  ];
 }

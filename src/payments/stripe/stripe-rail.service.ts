@@ -8,8 +8,7 @@ import { ForbiddenError } from '../../common/errors/domain.error';
 import { AppConfig } from '../../config/app.config';
 import { ContractsService } from '../../contracts/contracts.service';
 import { pgError } from '../../procurement/funds.service';
-import { approvePosting } from '../domain/postings';
-import { LedgerService } from '../ledger.service';
+import { LedgerService } from '../../ledger/ledger.service';
 import { AlreadyProposedError, DisbursementNotFoundError } from '../payments.errors';
 import { transferIdempotencyKey } from './domain/transfer-rules';
 import { NotRetryableError, RailChoiceError, StripeAccountNotReadyError, StripeNotConfiguredError, StripeRequestFailedError } from './stripe.errors';
@@ -176,11 +175,7 @@ export class StripeRailService {
           `UPDATE disbursements SET status = 'approved', transfer_generation = $2, idempotency_key = $3, stripe_destination = $4, stripe_transfer_id = NULL, failure_reason = NULL, paid_at = NULL WHERE id = $1`,
           [d.id, generation, transferIdempotencyKey(d.id, generation), account.stripe_account_id],
         );
-        await this.ledger.post(
-          m,
-          { event: 'disbursement.retry', refType: 'disbursement', refId: d.id, actorId: actor.userId, memo: `generation ${generation}` },
-          approvePosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, d.amountMinor),
-        );
+        await this.ledger.approveDisbursementRetry(m, { id: d.id, fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id, amountMinor: d.amountMinor }, actor.userId, generation);
         await m.query(
           `INSERT INTO payment_outbox (disbursement_id, status, generation) VALUES ($1, 'pending', $2)
            ON CONFLICT (disbursement_id) DO UPDATE SET status = 'pending', generation = $2, attempts = 0, next_attempt_at = now(), locked_until = NULL, last_error = NULL, updated_at = now()`,

@@ -4,8 +4,8 @@ import { Actor } from '../../audit/actor';
 import { AuditService } from '../../audit/audit.service';
 import { ContractsService } from '../../contracts/contracts.service';
 import { NotificationsService } from '../../notifications/notifications.service';
-import { failPosting, payPosting, reversalPosting } from '../domain/postings';
-import { LedgerService } from '../ledger.service';
+import { DisbursementPosting, LedgerService } from '../../ledger/ledger.service';
+import { Contract } from '../../contracts/contract.entity';
 import { Finding } from './domain/transfer-rules';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,6 +50,15 @@ const toRail = (r: Row): RailDisbursement => ({
   stripeTransferId: r.stripe_transfer_id,
 });
 
+/** What the ledger needs of a disbursement on this rail and its contract. */
+const posting = (d: RailDisbursement, contract: Pick<Contract, 'id' | 'fundId' | 'projectId'>): DisbursementPosting => ({
+  id: d.id,
+  fundId: contract.fundId,
+  projectId: contract.projectId,
+  contractId: contract.id,
+  amountMinor: d.amountMinor,
+});
+
 export type SettleOutcome = 'paid' | 'already_paid' | 'not_payable' | 'other_transfer';
 
 /**
@@ -84,11 +93,7 @@ export class StripeSettlementService {
     if (d.status !== 'sending' && d.status !== 'approved') return 'not_payable';
     if (d.stripeTransferId && d.stripeTransferId !== transferId) return 'other_transfer';
     const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
-    await this.ledger.post(
-      m,
-      { event: 'disbursement.pay', refType: 'disbursement', refId: d.id, actorId: null, memo: `stripe ${transferId}` },
-      payPosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, d.amountMinor),
-    );
+    await this.ledger.recordDisbursementPaid(m, posting(d, contract), null, `stripe ${transferId}`);
     await m.query(`UPDATE disbursements SET status = 'paid', paid_at = app_now(), stripe_transfer_id = $2, failure_reason = NULL WHERE id = $1`, [d.id, transferId]);
     await m.query(`UPDATE payment_outbox SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = now() WHERE disbursement_id = $1`, [d.id]);
     await this.audit.record(m, actor, {
@@ -115,11 +120,7 @@ export class StripeSettlementService {
   async markFailed(m: EntityManager, actor: Actor, d: RailDisbursement, reason: string): Promise<boolean> {
     if (d.status !== 'sending' && d.status !== 'approved') return false;
     const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
-    await this.ledger.post(
-      m,
-      { event: 'disbursement.fail', refType: 'disbursement', refId: d.id, actorId: null, memo: reason.slice(0, 200) },
-      failPosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, d.amountMinor),
-    );
+    await this.ledger.recordTransferFailed(m, posting(d, contract), reason.slice(0, 200));
     await m.query(`UPDATE disbursements SET status = 'failed', failure_reason = $2 WHERE id = $1`, [d.id, reason]);
     await m.query(`UPDATE payment_outbox SET status = 'dead', locked_until = NULL, last_error = $2, updated_at = now() WHERE disbursement_id = $1`, [d.id, reason]);
     await this.audit.record(m, actor, {
@@ -156,12 +157,8 @@ export class StripeSettlementService {
     if (d.stripeTransferId && d.stripeTransferId !== transferId) return false;
     if (d.status !== 'paid' && d.status !== 'sending' && d.status !== 'approved') return false;
     const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
-    const scope = { fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id };
-    await this.ledger.post(
-      m,
-      { event: d.status === 'paid' ? 'disbursement.reverse' : 'disbursement.fail', refType: 'disbursement', refId: d.id, actorId: null, memo: `stripe reversal ${transferId}` },
-      d.status === 'paid' ? reversalPosting(scope, d.amountMinor) : failPosting(scope, d.amountMinor),
-    );
+    if (d.status === 'paid') await this.ledger.recordTransferReversed(m, posting(d, contract), `stripe reversal ${transferId}`);
+    else await this.ledger.recordTransferFailed(m, posting(d, contract), `stripe reversal ${transferId}`);
     await m.query(`UPDATE disbursements SET status = 'reversed', failure_reason = $2, stripe_transfer_id = $3 WHERE id = $1`, [d.id, reason, transferId]);
     await m.query(`UPDATE payment_outbox SET status = 'done', locked_until = NULL, updated_at = now() WHERE disbursement_id = $1`, [d.id]);
     await this.audit.record(m, actor, {

@@ -1,11 +1,23 @@
 /**
  * Ledger postings: each event in a fund's life as a balanced set of lines (they sum to zero).
  * The accounts of a fund: available → reserved → committed → payable → paid. `available` is
- * the fund's unassigned money, so it carries the opposite of everything else.
+ * the fund's unassigned money, so it carries the opposite of everything else. One builder per
+ * business event; the ledger service is the only writer of what they return.
  */
 export type Account = 'available' | 'reserved' | 'committed' | 'payable' | 'paid';
 
-export type LedgerEvent = 'fund.reserve' | 'fund.release' | 'contract.commit' | 'disbursement.approve' | 'disbursement.pay' | 'disbursement.reverse' | 'contract.settle' | 'disbursement.fail' | 'disbursement.retry';
+/** The events as stored in journal_entries.event (the journal page translates them). */
+export type LedgerEvent =
+  | 'fund.reserved'
+  | 'fund.released'
+  | 'fund.committed'
+  | 'disbursement.approve'
+  | 'disbursement.retry'
+  | 'disbursement.pay'
+  | 'disbursement.fail'
+  | 'disbursement.reverse'
+  | 'contract.settle'
+  | 'contract.terminate';
 
 export interface PostingLine {
   fundId: string;
@@ -46,10 +58,14 @@ export function releasePosting(scope: Scope, amountMinor: number): PostingLine[]
   return [line(scope, 'reserved', -amountMinor), line(scope, 'available', amountMinor)];
 }
 
-/** A contract takes effect: the reservation leaves, the contract amount is committed, the difference returns. */
+/**
+ * A contract takes effect: the reservation leaves, the contract amount is committed, the
+ * difference returns. A variation of the amount commits its change alone (reserved 0, the change
+ * negative for a reduction); lines of zero are left out, so an unchanged amount posts nothing.
+ */
 export function commitPosting(scope: Scope, reservedMinor: number, contractMinor: number): PostingLine[] {
   if (!Number.isSafeInteger(reservedMinor) || reservedMinor < 0) throw new PostingError(`reserved must be whole fen ≥ 0, not ${reservedMinor}`);
-  positive(contractMinor);
+  if (!Number.isSafeInteger(contractMinor)) throw new PostingError(`a contract amount is whole fen, not ${contractMinor}`);
   return nonZero([line(scope, 'reserved', -reservedMinor), line(scope, 'committed', contractMinor), line(scope, 'available', reservedMinor - contractMinor)]);
 }
 
@@ -81,6 +97,16 @@ export function failPosting(scope: Scope, amountMinor: number): PostingLine[] {
 export function reversalPosting(scope: Scope, amountMinor: number): PostingLine[] {
   positive(amountMinor);
   return [line(scope, 'paid', -amountMinor), line(scope, 'committed', amountMinor)];
+}
+
+/**
+ * Committed money of a contract that will never be paid goes back to the fund: committed →
+ * available, for the contract. The one posting of both ends of a contract: its settlement
+ * (withheld, forfeited hold-back, cancelled milestones) and its termination after a second fail.
+ */
+export function returnToFundPosting(scope: Scope, amountMinor: number): PostingLine[] {
+  positive(amountMinor);
+  return [line(scope, 'committed', -amountMinor), line(scope, 'available', amountMinor)];
 }
 
 /** The exact opposite of an earlier entry (the journal is append-only: corrections are new entries). */

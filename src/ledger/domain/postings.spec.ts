@@ -1,4 +1,4 @@
-import { approvePosting, balanceDeltas, commitPosting, failPosting, isBalanced, payPosting, releasePosting, reservePosting, reversalPosting, reversePosting } from './postings';
+import { PostingError, approvePosting, balanceDeltas, commitPosting, failPosting, isBalanced, payPosting, releasePosting, reservePosting, returnToFundPosting, reversalPosting, reversePosting } from './postings';
 
 const scope = { fundId: 'f', projectId: 'p', contractId: 'c' };
 
@@ -64,5 +64,41 @@ describe('ledger postings', () => {
     expect(alone.contracts.get('c')).toEqual({ approvedMinor: -300, paidMinor: -300 });
     expect(() => reversalPosting(scope, 0)).toThrow();
     expect(() => failPosting(scope, -1)).toThrow();
+  });
+
+  // One posting for money returning to the fund, whether a contract is settled or terminated
+  // (moved here from payments' releases and service-evaluation's lifecycle, which each had one).
+  it('posts the return to the fund as committed → available, balanced', () => {
+    const lines = returnToFundPosting({ fundId: 'f', projectId: 'p', contractId: 'c' }, 12_345);
+    expect(isBalanced(lines)).toBe(true);
+    expect(lines).toEqual([
+      { fundId: 'f', account: 'committed', projectId: 'p', contractId: 'c', amountMinor: -12_345 },
+      { fundId: 'f', account: 'available', projectId: 'p', contractId: 'c', amountMinor: 12_345 },
+    ]);
+    expect(() => returnToFundPosting({ fundId: 'f', projectId: 'p', contractId: 'c' }, 0)).toThrow(PostingError);
+  });
+
+  it('posts the return as committed → available, balanced, for the contract', () => {
+    const lines = returnToFundPosting({ fundId: 'f', projectId: 'p', contractId: 'c' }, 666_667);
+    expect(lines).toEqual([
+      { fundId: 'f', account: 'committed', projectId: 'p', contractId: 'c', amountMinor: -666_667 },
+      { fundId: 'f', account: 'available', projectId: 'p', contractId: 'c', amountMinor: 666_667 },
+    ]);
+    expect(lines.reduce((s, l) => s + l.amountMinor, 0)).toBe(0);
+    expect(() => returnToFundPosting({ fundId: 'f', projectId: null, contractId: 'c' }, 0)).toThrow(PostingError);
+    expect(() => returnToFundPosting({ fundId: 'f', projectId: null, contractId: 'c' }, 1.5)).toThrow(PostingError);
+  });
+
+  it('commits a variation alone: an increase draws on the fund, a reduction returns, no change posts nothing', () => {
+    expect(commitPosting(scope, 0, 700).map((l) => [l.account, l.amountMinor])).toEqual([
+      ['committed', 700],
+      ['available', -700],
+    ]);
+    expect(commitPosting(scope, 0, -300).map((l) => [l.account, l.amountMinor])).toEqual([
+      ['committed', -300],
+      ['available', 300],
+    ]);
+    expect(commitPosting(scope, 0, 0)).toEqual([]);
+    expect(() => commitPosting(scope, 0, 1.5)).toThrow(PostingError);
   });
 });

@@ -1,14 +1,14 @@
 /* eslint-disable no-console */
 import 'reflect-metadata';
 import { runVerificationCli, verifyAt } from '../database/verification.cli';
-import { LedgerService, LedgerVerification, describeLedgerVerification } from './ledger.service';
+import { LedgerQueries, LedgerVerification, describeLedgerVerification } from './ledger.queries';
 
 /**
  * `npm run ledger:verify` against DATABASE_URL, or the embedded cluster under DATA_DIR when it is
  * unset: the trial balance. Exits 1 when anything disagrees (or the check could not run).
  */
 export function verifyLedgerAt(url: string, print: (line: string) => void = console.log): Promise<LedgerVerification> {
-  return verifyAt(url, (dataSource) => new LedgerService(dataSource).verifyLedger(), describeLedgerVerification, print);
+  return verifyAt(url, (dataSource) => new LedgerQueries(dataSource).verifyLedger(), describeLedgerVerification, print);
 }
 
 if (require.main === module) runVerificationCli(verifyLedgerAt, 'the journal tables do not exist');
