@@ -3,13 +3,13 @@ import { EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
-import { writeJournalEntry } from '../common/ledger/journal';
 import { ContractStatesService } from '../contracts/contract-states.service';
 import { Contract } from '../contracts/contract.entity';
+import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { computeTranche } from '../payments/domain/payment-rules';
 import { paymentRulesOfContract } from '../payments/payment-rules.queries';
-import { terminationPlan, terminationPosting } from './domain/lifecycle';
+import { terminationPlan } from './domain/lifecycle';
 
 /** Termination of a contract after a second fail or a missed rectification, with the money it no longer needs back to the fund. */
 @Injectable()
@@ -19,6 +19,7 @@ export class ContractTerminationService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
+    private readonly ledger: LedgerService,
   ) {}
 
   /**
@@ -68,12 +69,7 @@ export class ContractTerminationService {
     await this.contractStates.cancelMilestones(m, contract.id, plan.cancelPositions);
     let entryId: string | null = null;
     if (plan.releaseMinor > 0) {
-      entryId = await writeJournalEntry(
-        m,
-        { event: 'contract.terminate', refType: 'contract', refId: contract.id, actorId: actor.userId, memo: reason },
-        terminationPosting({ fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id }, plan.releaseMinor),
-      );
-      await m.query(`UPDATE funds SET committed_minor = committed_minor - $2, updated_at = now() WHERE id = $1`, [contract.fundId, plan.releaseMinor]);
+      entryId = await this.ledger.returnToFund(m, contract, plan.releaseMinor, { cause: 'termination', actorId: actor.userId, memo: reason });
     }
     await this.contractStates.terminateContract(m, contract.id, {
       milestonePosition: failedPosition,

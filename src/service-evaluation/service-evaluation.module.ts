@@ -8,6 +8,7 @@ import { EvaluatorsModule } from '../evaluators/evaluators.module';
 import { EvaluatorServiceEvaluationController } from './evaluator-service-evaluation.controller';
 import { OrganisationServiceEvaluationController } from './organisation-service-evaluation.controller';
 import { ServiceEvaluationApiController } from './service-evaluation-api.controller';
+import { LedgerModule } from '../ledger/ledger.module';
 import { ContractTerminationService } from './contract-termination.service';
 import { EvaluationRoundsService } from './evaluation-rounds.service';
 import { EvaluatorAssignmentService } from './evaluator-assignment.service';
@@ -26,7 +27,7 @@ import { StaffServiceEvaluationController } from './staff-service-evaluation.con
  * rectification (整改) and termination after a second fail, with the money returned to the fund.
  */
 @Module({
-  imports: [ContractsModule, EvaluatorsModule, DocumentsModule],
+  imports: [ContractsModule, EvaluatorsModule, DocumentsModule, LedgerModule],
   controllers: [StaffServiceEvaluationController, EvaluatorServiceEvaluationController, OrganisationServiceEvaluationController, ServiceEvaluationApiController],
   providers: [
     IndicatorTemplatesService,

@@ -1,4 +1,4 @@
-import { LifecycleError, evaluableRound, missedRectification, outcomeOf, rectificationDeadline, terminationPlan, terminationPosting } from './lifecycle';
+import { LifecycleError, evaluableRound, missedRectification, outcomeOf, rectificationDeadline, terminationPlan } from './lifecycle';
 
 describe('evaluation, rectification and termination paths', () => {
   it('evaluates a delivered milestone of an active contract, in round 2 after rectification', () => {
@@ -60,16 +60,5 @@ describe('evaluation, rectification and termination paths', () => {
     expect(() => terminationPlan(ms, 1000, 0, 1, 1)).toThrow(/pending/);
     expect(() => terminationPlan(ms, 1000, -1, 0, 1)).toThrow(/whole fen/);
     expect(() => terminationPlan(ms, 1000, 0, 0, 9)).toThrow(/no milestone/);
-  });
-
-  it('posts the return as committed → available, balanced, for the contract', () => {
-    const lines = terminationPosting({ fundId: 'f', projectId: 'p', contractId: 'c' }, 666_667);
-    expect(lines).toEqual([
-      { fundId: 'f', account: 'committed', projectId: 'p', contractId: 'c', amountMinor: -666_667 },
-      { fundId: 'f', account: 'available', projectId: 'p', contractId: 'c', amountMinor: 666_667 },
-    ]);
-    expect(lines.reduce((s, l) => s + l.amountMinor, 0)).toBe(0);
-    expect(() => terminationPosting({ fundId: 'f', projectId: null, contractId: 'c' }, 0)).toThrow(LifecycleError);
-    expect(() => terminationPosting({ fundId: 'f', projectId: null, contractId: 'c' }, 1.5)).toThrow(LifecycleError);
   });
 });

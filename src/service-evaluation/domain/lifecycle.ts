@@ -101,18 +101,3 @@ export function rectificationDeadline(now: Date, days: number = DEFAULT_RECTIFIC
   if (!Number.isInteger(days) || days < 1 || days > MAX_RECTIFICATION_DAYS) throw new LifecycleError(`a rectification lasts 1–${MAX_RECTIFICATION_DAYS} days, not ${days}`);
   return new Date(now.getTime() + days * 86_400_000);
 }
-
-export interface PostingScope {
-  fundId: string;
-  projectId: string | null;
-  contractId: string;
-}
-
-/** The journal lines of a termination's return: committed → available, for the contract (they sum to zero). */
-export function terminationPosting(scope: PostingScope, amountMinor: number): Array<{ fundId: string; account: 'committed' | 'available'; projectId: string | null; contractId: string; amountMinor: number }> {
-  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new LifecycleError(`a posting amount is whole fen > 0, not ${amountMinor}`);
-  return [
-    { fundId: scope.fundId, account: 'committed', projectId: scope.projectId, contractId: scope.contractId, amountMinor: -amountMinor },
-    { fundId: scope.fundId, account: 'available', projectId: scope.projectId, contractId: scope.contractId, amountMinor },
-  ];
-}
