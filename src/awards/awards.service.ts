@@ -253,17 +253,18 @@ export class AwardsService {
   /** Active awards past their challenge period with no challenge open, oldest first (for the contracts dashboard). */
   async listReadyForContract(): Promise<AwardReadyForContract[]> {
     const rows = (await this.dataSource.query(
-      `SELECT a.id, a.project_id, p.reference, p.title, a.notice->'winner'->>'organisationName' AS organisation_name, a.price_minor, a.challenge_period_ends_at, a.challenge_period_explanation
-         FROM awards a JOIN projects p ON p.id = a.project_id
+      `SELECT a.id, a.project_id, a.notice->'winner'->>'organisationName' AS organisation_name, a.price_minor, a.challenge_period_ends_at, a.challenge_period_explanation
+         FROM awards a
         WHERE a.status = 'active' AND a.challenge_period_ends_at <= app_now()
           AND NOT EXISTS (SELECT 1 FROM challenges c WHERE c.award_id = a.id AND c.status = 'open')
         ORDER BY a.challenge_period_ends_at`,
-    )) as Array<{ id: string; project_id: string; reference: string; title: string; organisation_name: string; price_minor: string; challenge_period_ends_at: Date; challenge_period_explanation: PeriodExplanation }>;
+    )) as Array<{ id: string; project_id: string; organisation_name: string; price_minor: string; challenge_period_ends_at: Date; challenge_period_explanation: PeriodExplanation }>;
+    const labels = await this.projects.labelsOf(rows.map((r) => r.project_id));
     return rows.map((r) => ({
       awardId: r.id,
       projectId: r.project_id,
-      projectReference: r.reference,
-      projectTitle: r.title,
+      projectReference: labels.get(r.project_id)!.reference,
+      projectTitle: labels.get(r.project_id)!.title,
       organisationName: r.organisation_name,
       priceMinor: parseMinor(r.price_minor)!,
       challengePeriodEndsAt: r.challenge_period_ends_at,

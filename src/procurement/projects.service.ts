@@ -239,6 +239,13 @@ export class ProjectsService {
     return rows.map((r) => ({ id: r.id, bidDeadlineAt: r.bid_deadline_at, delaySeconds: r.delay }));
   }
 
+  /** Reference and title of each project, for other modules' lists (awards ready for a contract …). */
+  async labelsOf(projectIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { reference: string; title: string }>> {
+    if (!projectIds.length) return new Map();
+    const rows = (await manager.query(`SELECT id, reference, title FROM projects WHERE id = ANY($1::uuid[])`, [[...new Set(projectIds)]])) as Array<{ id: string; reference: string; title: string }>;
+    return new Map(rows.map((r) => [r.id, { reference: r.reference, title: r.title }]));
+  }
+
   /** The id of the published (non-draft) project with this public reference. */
   async findProjectIdByReference(manager: EntityManager, reference: string): Promise<string> {
     const rows = (await manager.query(`SELECT id FROM projects WHERE reference = $1 AND status <> 'draft'`, [reference])) as Array<{ id: string }>;
