@@ -43,7 +43,7 @@ const BALANCE_EXCEPTIONS: Exception[] = [];
 
 /** Reads of another module's tables not yet through the owner's query methods or views. */
 const READ_EXCEPTIONS: ReadException[] = [
-{ file: 'audit/audit.service.ts', tables: ['users'], reason: ACTOR_NAMES },
+  { file: 'audit/audit.service.ts', tables: ['users'], reason: ACTOR_NAMES },
   { file: 'awards/awards.service.ts', tables: ['bids', 'committee_members', 'evaluation_results', 'evaluations', 'low_price_inquiries', 'organisations', 'qualification_reviews', 'score_sheets', 'score_submissions', 'users'], reason: RULE_FACTS },
   { file: 'awards/awards.queries.ts', tables: ['committee_members', 'evaluations', 'opened_bids', 'organisations', 'projects', 'users'], reason: PAGE_JOIN },
   { file: 'awards/challenges.service.ts', tables: ['bid_openings', 'evaluations', 'opened_bids', 'organisations', 'projects'], reason: RULE_FACTS },
