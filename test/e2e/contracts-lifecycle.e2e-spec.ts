@@ -272,6 +272,13 @@ describe('contracts: generation, confirmation, publication', () => {
       expect(Number(c.amount_minor)).toBe(12_000_000);
       // The commitment follows the variation: ¥60,000 goes back to the fund's available money.
       expect(await fundRow(t, project.fundId)).toEqual({ reserved: 0, committed: 12_000_000, total: 100_000_000 });
+      // The ledger journals the change alone, in one entry: committed −¥60,000, available +¥60,000.
+      const [entry] = await t.dataSource.query(`SELECT id FROM journal_entries WHERE event = 'fund.committed' AND ref_type = 'project' AND ref_id = $1 ORDER BY id DESC LIMIT 1`, [project.id]);
+      const lines = await t.dataSource.query(`SELECT account, amount_minor::text AS amount FROM journal_lines WHERE entry_id = $1 ORDER BY line`, [entry.id]);
+      expect(lines).toEqual([
+        { account: 'committed', amount: '-6000000' },
+        { account: 'available', amount: '6000000' },
+      ]);
       const notice = await t.http().get(`/notices/contracts/${contract.reference}`).expect(200);
       expect(notice.text).toContain('两个小区划出本街道，服务对象减少三分之一');
       // The database refuses an approved reduction without its reason.
