@@ -11,25 +11,14 @@ import hbs from 'hbs';
 import type { Logger } from 'pino';
 import { verifyJsonDepth } from './common/http/hostile-input';
 import { requestContext } from './common/http/request-context.middleware';
+import { PUBLIC_DIR, VIEWS_DIR, registerPartials } from './common/views/partials';
 import { viewHelpers } from './common/views/view-helpers';
 import { AppConfig } from './config/app.config';
 import { configureSessions } from './identity/session.setup';
 import { OrganisationsService } from './organisations/organisations.service';
 
-export const ROOT_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-export const VIEWS_DIR = path.join(ROOT_DIR, 'views');
-export const PUBLIC_DIR = path.join(ROOT_DIR, 'public');
 
 let helpersRegistered = false;
-
-/** Registers views/partials/**.hbs synchronously (hbs's own registerPartials is asynchronous). */
-function registerPartials(dir: string, prefix = ''): void {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) registerPartials(full, `${prefix}${entry.name}/`);
-    else if (entry.name.endsWith('.hbs')) hbs.registerPartial(`${prefix}${entry.name.slice(0, -4)}`, fs.readFileSync(full, 'utf8'));
-  }
-}
 
 /** Express-level setup shared by main.ts and the tests, so both serve the same app. */
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {

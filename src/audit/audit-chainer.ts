@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/app.config';
-import { APP_LOGGER } from '../common/http/http-exception.filter';
 import { AuditService } from './audit.service';
+import { APP_LOGGER } from '../common/logging/logger';
 
 /** AUDIT_CHAIN_INTERVAL_MS: how often each instance links new audit events (default 250; 0 = never, the default when NODE_ENV=test). */
 export function loadAuditChainInterval(env: NodeJS.ProcessEnv = process.env, nodeEnv = env.NODE_ENV ?? 'development'): number {

@@ -2,8 +2,8 @@ import { Locale, hasTranslation, translate } from '../i18n/i18n';
 import { AuditEvent, AuditSummary } from './audit-event.entity';
 import { AuditActorName } from './audit.service';
 import { ChainVerification } from './domain/audit-chain';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The staff page that shows an entity, for the types an auditor may open (every one is a READERS route). */
 const ENTITY_PAGES: Record<string, (id: string) => string> = {
@@ -28,7 +28,7 @@ export function entityHref(entityType: string, entityId: string): string | null 
   if (!page) return null;
   const href = page(entityId);
   // Id-addressed pages only for ids of the right shape (a malformed id would only 404).
-  return href.endsWith(entityId) && !UUID.test(entityId) ? null : href;
+  return href.endsWith(entityId) && !isUuid(entityId) ? null : href;
 }
 
 /** An action's name in the reader's language (`organisation.approved` → 审核通过); unknown actions show as stored. */

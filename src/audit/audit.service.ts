@@ -5,6 +5,7 @@ import { AuditEvent } from './audit-event.entity';
 import { rangeBounds } from '../common/validation/date-range';
 import { AuditUsageError } from './audit.errors';
 import { ACTION_PATTERN, AuditChainRow, AuditEventContent, ChainVerification, ChainVerifier, GENESIS_HASH, canonicalJson, computeEventHash } from './domain/audit-chain';
+import { isUuid } from '../common/validation/uuid';
 
 /** Arbitrary constant: the key of the transaction-level advisory lock held by the one chainer at a time. */
 export const AUDIT_CHAIN_LOCK_KEY = 728_341_101;
@@ -12,7 +13,6 @@ export const AUDIT_CHAIN_LOCK_KEY = 728_341_101;
 /** Summaries hold snapshots of the changed fields only; anything larger is a caller's mistake. */
 export const MAX_SUMMARY_BYTES = 32 * 1024;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rows read per query by verify(). */
 export const VERIFY_BATCH_SIZE = 1000;
@@ -252,7 +252,7 @@ export class AuditService {
    * streamed export: the caller writes each batch before the next is read.
    */
   async *stream(filter: Omit<AuditListFilter, 'page' | 'pageSize'>, batchSize = 1000): AsyncGenerator<AuditEvent[]> {
-    if (filter.actorId && !UUID_PATTERN.test(filter.actorId)) return;
+    if (filter.actorId && !isUuid(filter.actorId)) return;
     let before: string | null = null;
     for (;;) {
       const qb = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e');
@@ -274,7 +274,7 @@ export class AuditService {
   /** Events matching every given filter (exact matches), newest first. */
   async list(filter: AuditListFilter): Promise<AuditPage> {
     const empty = { data: [], meta: { page: filter.page, pageSize: filter.pageSize, total: 0 } };
-    if (filter.actorId && !UUID_PATTERN.test(filter.actorId)) return empty;
+    if (filter.actorId && !isUuid(filter.actorId)) return empty;
     const qb = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e');
     if (filter.entityType) qb.andWhere('e.entity_type = :entityType', { entityType: filter.entityType });
     if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });

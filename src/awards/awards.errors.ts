@@ -3,6 +3,7 @@ import { fieldMessage } from '../common/http/validation';
 import { formatDateTime } from '../common/views/view-helpers';
 import { ParticipationCapacity } from './domain/award-rules';
 import { TextProblem } from './domain/challenges';
+import { raisedHint } from '../common/errors/pg-error';
 
 export class AwardNotFoundError extends NotFoundError {
   constructor() {
@@ -134,6 +135,5 @@ export class AwardsValidationError extends ValidationFailedError {
 
 /** True for the deferred trigger's refusal at COMMIT (SQLSTATE P0001, HINT AWARDS.CHALLENGE_PERIOD_ENDED). */
 export function isChallengePeriodEndedAtCommit(error: unknown): boolean {
-  const e = error as { code?: string; hint?: string; driverError?: { code?: string; hint?: string } };
-  return (e?.driverError?.code ?? e?.code) === 'P0001' && (e?.driverError?.hint ?? e?.hint) === 'AWARDS.CHALLENGE_PERIOD_ENDED';
+  return raisedHint(error) === 'AWARDS.CHALLENGE_PERIOD_ENDED';
 }

@@ -3,7 +3,6 @@ import { FormContextRegistry } from '../common/http/form-context.registry';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { DocumentsModule } from '../documents/documents.module';
 import { EvaluationModule } from '../evaluation/evaluation.module';
-import { registerModulePartials } from '../identity/admin-views';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { AwardNoticesController } from './award-notices.controller';
 import { AWARDS_CONFIG, loadAwardsConfig } from './awards.config';
@@ -13,6 +12,7 @@ import { AwardsQueries } from './awards.queries';
 import { ChallengesService } from './challenges.service';
 import { OrganisationAwardsController } from './organisation-awards.controller';
 import { StaffAwardsController } from './staff-awards.controller';
+import { registerModulePartials } from '../common/views/partials';
 
 /**
  * The award stage: the award decision by an approver who took no part in the evaluation, the

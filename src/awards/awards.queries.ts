@@ -9,7 +9,6 @@ import { NotFoundError } from '../common/errors/domain.error';
 import { parseMinor } from '../common/money/money';
 import { Locale } from '../i18n/i18n';
 import { actorFromRequest } from '../identity/current-actor.decorator';
-import { hasAnyRole } from '../identity/domain/roles';
 import { describePaymentTerms } from '../procurement/payment-terms.presenter';
 import { ProjectQueries } from '../procurement/project.queries';
 import { Award, Challenge } from './award.entity';
@@ -22,10 +21,11 @@ import { ANSWER_MAX, ANSWER_MIN, ATTACHMENTS_MAX, GROUNDS_MAX, GROUNDS_MIN, PROC
 import { formatExactScore } from './domain/exact-score';
 import { deadlineStatus, hasEnded } from './domain/working-day-period';
 import { describePeriod, periodEndText } from './period.presenter';
+import { forRoles } from '../identity/form-contexts';
+import { isUuid } from '../common/validation/uuid';
 
 export const STAFF_READERS = ['bureau_officer', 'bureau_approver', 'auditor'] as const;
 const PROJECT_REFERENCE = /^WH-\d{4}-\d{4,}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 class ProjectNoticeNotFoundError extends NotFoundError {
   constructor() {
@@ -57,7 +57,7 @@ export class AwardsQueries {
   /** The award decision page of a project: the signed-off ranking, the committee, and the form for an eligible approver. */
   async decisionPage(projectId: string, actor: Actor) {
     const m = this.dataSource.manager;
-    const [row] = UUID.test(projectId)
+    const [row] = isUuid(projectId)
       ? ((await m.query(`SELECT id, reference, title, purchaser_name, status, budget_ceiling_minor FROM projects WHERE id = $1 AND status <> 'draft'`, [projectId])) as ProjectRow[])
       : [];
     if (!row) throw new ProjectNoticeNotFoundError();
@@ -327,10 +327,6 @@ export class AwardsQueries {
 
   /** Providers for the error filter: each form re-rendered with its page data, for readers allowed to see it. */
   formContexts(): Record<string, FormContextProvider> {
-    const forRoles = (roles: readonly string[], provider: FormContextProvider): FormContextProvider => (req) => {
-      if (!req.user || !hasAnyRole(req.user.roles, roles)) return {};
-      return Promise.resolve(provider(req)).catch(() => ({}));
-    };
     const id = (req: Request, name: string) => String(req.params?.[name] ?? '');
     return {
       'awards/decision': forRoles(STAFF_READERS, (req) => this.decisionPage(id(req, 'projectId'), actorFromRequest(req))),

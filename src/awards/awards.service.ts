@@ -8,7 +8,6 @@ import { Clock } from '../common/clock/clock';
 import { parseMinor } from '../common/money/money';
 import { NotificationsService } from '../notifications/notifications.service';
 import { localDateOf } from '../procurement/domain/local-time';
-import { pgError } from '../procurement/funds.service';
 import { ProcurementRulesService } from '../procurement/procurement-rules.service';
 import { ProjectsService } from '../procurement/projects.service';
 import { Award, Challenge } from './award.entity';
@@ -31,8 +30,9 @@ import { resultChallengePeriod } from './domain/challenge-periods';
 import { PeriodExplanation, hasEnded } from './domain/working-day-period';
 import { periodEndText } from './period.presenter';
 import { assertNotSuspended } from '../common/suspension/procurement-suspension';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AwardInput {
   bidId: string;
@@ -242,7 +242,7 @@ export class AwardsService {
    * period is over on the database clock.
    */
   async lockAwardForContract(manager: EntityManager, awardId: string): Promise<AwardForContract> {
-    const award = UUID.test(awardId) ? await manager.findOne(Award, { where: { id: awardId }, lock: { mode: 'pessimistic_write' } }) : null;
+    const award = isUuid(awardId) ? await manager.findOne(Award, { where: { id: awardId }, lock: { mode: 'pessimistic_write' } }) : null;
     if (!award) throw new AwardNotFoundError();
     if (award.status !== 'active') throw new AwardNotActiveError(award.status);
     const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM challenges WHERE award_id = $1 AND status = 'open'`, [award.id])) as Array<{ n: number }>;
@@ -274,7 +274,7 @@ export class AwardsService {
 
   /** An award by id (any status), for pages of other modules. */
   async getAward(awardId: string, manager: EntityManager = this.dataSource.manager): Promise<Award> {
-    const award = UUID.test(awardId) ? await manager.findOneBy(Award, { id: awardId }) : null;
+    const award = isUuid(awardId) ? await manager.findOneBy(Award, { id: awardId }) : null;
     if (!award) throw new AwardNotFoundError();
     return award;
   }

@@ -10,7 +10,6 @@ import { ValidationFailedError } from '../common/errors/domain.error';
 import { DocumentMetadata, DocumentsService, LoadedDocument } from '../documents/documents.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { localDateOf } from '../procurement/domain/local-time';
-import { pgError } from '../procurement/funds.service';
 import { ProcurementRulesService } from '../procurement/procurement-rules.service';
 import { ProjectsService } from '../procurement/projects.service';
 import { ResultsService } from '../evaluation/results.service';
@@ -33,8 +32,9 @@ import {
 import { ATTACHMENTS_MAX, AnswerInput, CheckedAnswer, PROCEDURE_STEPS, ProcedureStep, checkAnswer, checkGrounds, upheldEffect } from './domain/challenges';
 import { documentsChallengePeriod, procedureChallengePeriod } from './domain/challenge-periods';
 import { hasEnded, workingDayPeriod } from './domain/working-day-period';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const CHALLENGE_DOCUMENT_OWNER = 'challenge';
 
@@ -81,7 +81,7 @@ export class ChallengesService {
     try {
       return await this.dataSource.transaction(async (m) => {
         // FOR SHARE: an answer or the contract (FOR UPDATE) waits for this filing, or this for them.
-        const award = UUID.test(awardId) ? await m.findOne(Award, { where: { id: awardId }, lock: { mode: 'pessimistic_read' } }) : null;
+        const award = isUuid(awardId) ? await m.findOne(Award, { where: { id: awardId }, lock: { mode: 'pessimistic_read' } }) : null;
         if (!award) throw new AwardNotFoundError();
         endsAt = award.challengePeriodEndsAt;
         if (!(await this.isBidder(m, award.projectId, organisationId))) throw new NotABidderError();
@@ -126,7 +126,7 @@ export class ChallengesService {
    * is back in evaluation. All in one transaction, under the award's row lock.
    */
   async answerChallenge(actor: Actor, challengeId: string, input: AnswerInput): Promise<Challenge> {
-    const subject = UUID.test(challengeId) ? (await this.dataSource.manager.findOneBy(Challenge, { id: challengeId }))?.subject : undefined;
+    const subject = isUuid(challengeId) ? (await this.dataSource.manager.findOneBy(Challenge, { id: challengeId }))?.subject : undefined;
     if (!subject) throw new ChallengeNotFoundError();
     const checked = checkAnswer(
       { decision: String(input.decision ?? ''), outcome: input.outcome ?? null, answer: String(input.answer ?? ''), faultedMemberIds: input.faultedMemberIds },
@@ -292,7 +292,7 @@ export class ChallengesService {
   }
 
   private async projectFacts(m: EntityManager, projectId: string, organisationId: string) {
-    if (!UUID.test(projectId)) return null;
+    if (!isUuid(projectId)) return null;
     const rows = (await m.query(
       `SELECT p.id, p.reference, p.title, p.published_at,
               (SELECT max(o.opened_at) FROM bid_openings o WHERE o.project_id = p.id) AS opened_at,
@@ -369,7 +369,7 @@ export class ChallengesService {
   }
 
   async getChallenge(challengeId: string): Promise<Challenge> {
-    const challenge = UUID.test(challengeId) ? await this.dataSource.manager.findOneBy(Challenge, { id: challengeId }) : null;
+    const challenge = isUuid(challengeId) ? await this.dataSource.manager.findOneBy(Challenge, { id: challengeId }) : null;
     if (!challenge) throw new ChallengeNotFoundError();
     return challenge;
   }

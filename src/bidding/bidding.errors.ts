@@ -1,5 +1,6 @@
 import { ConflictError, DomainError, NotFoundError } from '../common/errors/domain.error';
 import { formatSeconds } from './display-time';
+import { raisedHint } from '../common/errors/pg-error';
 
 /** The bid window is closed: the deadline (database clock) has passed or the project is no longer open for bids. */
 export class BidWindowClosedError extends DomainError {
@@ -19,10 +20,7 @@ export class BidWindowClosedError extends DomainError {
 
 /** True for the deferred trigger's refusal at COMMIT (SQLSTATE P0001, HINT PROCUREMENT.BID_WINDOW_CLOSED). */
 export function isBidWindowClosedAtCommit(error: unknown): boolean {
-  const e = error as { code?: string; hint?: string; driverError?: { code?: string; hint?: string } };
-  const code = e?.driverError?.code ?? e?.code;
-  const hint = e?.driverError?.hint ?? e?.hint;
-  return code === 'P0001' && hint === 'PROCUREMENT.BID_WINDOW_CLOSED';
+  return raisedHint(error) === 'PROCUREMENT.BID_WINDOW_CLOSED';
 }
 
 export class NotEligibleError extends DomainError {

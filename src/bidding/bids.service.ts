@@ -27,6 +27,8 @@ import { BiddingProject, ProjectsService } from '../procurement/projects.service
 import { canonicalJson, newNonce, receiptHash, sealAttachment, unsealAttachment } from './sealing/sealing';
 import { ProjectKeyRow, SealingService } from './sealing/sealing.service';
 import { SubmissionGate } from './submission-gate';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
 export type BidVersionKind = 'submission' | 'amendment' | 'withdrawal';
 
@@ -96,7 +98,6 @@ export interface SubmitBidInput extends BidInput {
   keepAttachmentIds?: string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface BidRow {
   id: string;
@@ -313,7 +314,7 @@ export class BidsService {
   /** One version's receipt, for its own organisation only (another's bid is 404). */
   async getReceipt(actor: Actor, bidId: string, version: number): Promise<BidReceipt> {
     const organisationId = requireOrganisation(actor);
-    if (!UUID.test(bidId) || !Number.isSafeInteger(version)) throw new BidNotFoundError();
+    if (!isUuid(bidId) || !Number.isSafeInteger(version)) throw new BidNotFoundError();
     const rows = (await this.dataSource.query(
       `SELECT b.id, b.project_id, p.reference, b.organisation_id, v.version, v.kind, v.submitted_at, v.receipt_sha256
          FROM bids b JOIN bid_versions v ON v.bid_id = b.id JOIN projects p ON p.id = b.project_id
@@ -337,7 +338,7 @@ export class BidsService {
   /** An attachment of the organisation's own bid (any version). */
   async loadOwnAttachment(actor: Actor, bidId: string, documentId: string): Promise<LoadedDocument> {
     const organisationId = requireOrganisation(actor);
-    if (!UUID.test(bidId)) throw new BidNotFoundError();
+    if (!isUuid(bidId)) throw new BidNotFoundError();
     const owns = (await this.dataSource.query(`SELECT 1 FROM bids WHERE id = $1 AND organisation_id = $2`, [bidId, organisationId])) as unknown[];
     if (!owns.length) throw new BidNotFoundError();
     return this.loadAttachment(bidId, documentId);
@@ -374,7 +375,7 @@ export class BidsService {
     } catch (error) {
       if (isBidWindowClosedAtCommit(error)) throw new BidWindowClosedError();
       // Two first submissions of one organisation raced past ON CONFLICT (cannot normally happen): a clean conflict.
-      if ((error as { driverError?: { code?: string } })?.driverError?.code === '23505') throw new BidConflictError();
+      if (pgError(error).code === '23505') throw new BidConflictError();
       throw error;
     }
   }
@@ -394,7 +395,7 @@ export class BidsService {
    * trigger still decide for everything that passes.
    */
   private async refuseIfClosed(projectId: string): Promise<void> {
-    if (!UUID.test(projectId)) return;
+    if (!isUuid(projectId)) return;
     // While a project is well inside its bidding period the answer is known: skip the round trip
     // (about a tenth of a bid's cost in a burst). Near the deadline, and after, always ask.
     const local = Date.now();

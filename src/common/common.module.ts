@@ -1,11 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app.config';
-import { APP_LOGGER } from './http/http-exception.filter';
 import { FormContextRegistry } from './http/form-context.registry';
 import { Clock, SystemClock } from './clock/clock';
 import { DashboardRegistry } from './views/dashboard.registry';
 import { JobQueue } from './jobs/job-queue';
+import { APP_LOGGER } from './logging/logger';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 

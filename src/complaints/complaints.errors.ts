@@ -2,6 +2,7 @@ import { ConflictError, DomainError, FieldErrors, NotFoundError, ValidationFaile
 import { fieldMessage } from '../common/http/validation';
 import { formatDateTime } from '../common/views/view-helpers';
 import { TextProblem } from './domain/complaints';
+import { raisedHint } from '../common/errors/pg-error';
 
 export class ComplaintNotFoundError extends NotFoundError {
   constructor() {
@@ -59,8 +60,6 @@ export class ComplaintsValidationError extends ValidationFailedError {
 
 /** The deferred trigger's refusal at COMMIT (SQLSTATE P0001, HINT COMPLAINTS.*). */
 export function complaintRefusalAtCommit(error: unknown): 'COMPLAINTS.NOT_YET' | 'COMPLAINTS.PERIOD_ENDED' | null {
-  const e = error as { code?: string; hint?: string; driverError?: { code?: string; hint?: string } };
-  const hint = e?.driverError?.hint ?? e?.hint;
-  if ((e?.driverError?.code ?? e?.code) !== 'P0001') return null;
+  const hint = raisedHint(error);
   return hint === 'COMPLAINTS.NOT_YET' || hint === 'COMPLAINTS.PERIOD_ENDED' ? hint : null;
 }

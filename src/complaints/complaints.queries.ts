@@ -7,9 +7,9 @@ import { describePeriod, periodEndText } from '../awards/period.presenter';
 import { FormContextProvider } from '../common/http/form-context.registry';
 import { Locale } from '../i18n/i18n';
 import { actorFromRequest } from '../identity/current-actor.decorator';
-import { hasAnyRole } from '../identity/domain/roles';
 import { ComplaintRecord, ComplaintsService, SuspensionRecord } from './complaints.service';
 import { COMPLAINT_CONSEQUENCES, SUSPENSION_MAX_DAYS, TEXT_MAX, TEXT_MIN } from './domain/complaints';
+import { forRoles } from '../identity/form-contexts';
 
 export const FINANCE_READERS = ['finance_supervisor', 'auditor'] as const;
 
@@ -93,10 +93,6 @@ export class ComplaintsQueries {
   }
 
   formContexts(): Record<string, FormContextProvider> {
-    const forRoles = (roles: readonly string[], provider: FormContextProvider): FormContextProvider => (req) => {
-      if (!req.user || !hasAnyRole(req.user.roles, roles)) return {};
-      return Promise.resolve(provider(req)).catch(() => ({}));
-    };
     const id = (req: Request, name: string) => String(req.params?.[name] ?? '');
     return {
       'complaints/org-complaint': forRoles(['org_member', 'org_admin'], (req) => this.organisationPage(actorFromRequest(req), id(req, 'id'), req.locale)),

@@ -10,7 +10,6 @@ import { PeriodExplanation, lastDayOf, workingDayPeriod } from '../awards/domain
 import { Clock } from '../common/clock/clock';
 import { NotificationsService } from '../notifications/notifications.service';
 import { localDateOf } from '../procurement/domain/local-time';
-import { pgError } from '../procurement/funds.service';
 import { ProcurementRulesService } from '../procurement/procurement-rules.service';
 import {
   AlreadySuspendedError,
@@ -34,8 +33,9 @@ import {
   complaintWindow,
   suspensionEndsAt,
 } from './domain/complaints';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ComplaintRecord {
   id: string;
@@ -247,7 +247,7 @@ export class ComplaintsService {
   // ── Reads ───────────────────────────────────────────────────────────────────────────────────
 
   async get(complaintId: string, manager: EntityManager = this.dataSource.manager): Promise<ComplaintRecord> {
-    if (!UUID.test(complaintId)) throw new ComplaintNotFoundError();
+    if (!isUuid(complaintId)) throw new ComplaintNotFoundError();
     const rows = (await manager.query(`${SELECT} WHERE c.id = $1`, [complaintId])) as ComplaintRow[];
     if (!rows.length) throw new ComplaintNotFoundError();
     return toRecord(rows[0]);
@@ -285,7 +285,7 @@ export class ComplaintsService {
   }
 
   private async lock(m: EntityManager, complaintId: string): Promise<ComplaintRecord> {
-    if (!UUID.test(complaintId)) throw new ComplaintNotFoundError();
+    if (!isUuid(complaintId)) throw new ComplaintNotFoundError();
     const rows = (await m.query(`SELECT id FROM complaints WHERE id = $1 FOR UPDATE`, [complaintId])) as unknown[];
     if (!rows.length) throw new ComplaintNotFoundError();
     return this.load(m, complaintId);

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import hbs from 'hbs';
-import { VIEWS_DIR } from '../app.setup';
 import { formatMinor } from '../common/money/money';
 import { formatBp } from '../procurement/domain/milestones';
 import { formatLocal } from '../procurement/domain/local-time';
 import { ContractItem, ContractParties } from './contract.entity';
 import { amountInWords } from './domain/amount-in-words';
 import { ContractMilestoneTerms } from './domain/contract-terms';
+import { VIEWS_DIR } from '../common/views/partials';
 
 /**
  * The contract text, rendered once at generation from views/contracts/text/contract.zh-CN.hbs

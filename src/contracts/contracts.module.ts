@@ -2,7 +2,6 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { AwardsModule } from '../awards/awards.module';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
-import { registerModulePartials } from '../identity/admin-views';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { ContractNoticesController } from './contract-notices.controller';
 import { CONTRACTS_CONFIG, loadContractsConfig } from './contracts.config';
@@ -13,6 +12,7 @@ import { ContractsQueries } from './contracts.queries';
 import { OrganisationContractsController } from './organisation-contracts.controller';
 import { StaffContractsController } from './staff-contracts.controller';
 import { VariationsService } from './variations.service';
+import { registerModulePartials } from '../common/views/partials';
 
 /**
  * Contracts from awards: generation after the challenge period, confirmation by both sides,

@@ -12,7 +12,6 @@ import { ConfirmationPage } from '../common/http/confirmation';
 import { FormContextProvider } from '../common/http/form-context.registry';
 import { Locale } from '../i18n/i18n';
 import { actorFromRequest } from '../identity/current-actor.decorator';
-import { hasAnyRole } from '../identity/domain/roles';
 import { Contract, ContractVariation } from './contract.entity';
 import { presentContract, presentLimits, presentVariation } from './contract.presenter';
 import { ContractNotFoundError } from './contracts.errors';
@@ -20,6 +19,7 @@ import { ContractsService } from './contracts.service';
 import { CONTRACT_REFERENCE } from './domain/contract-terms';
 import { VARIATION_KINDS, isUnpaid } from './domain/variations';
 import { VariationsService } from './variations.service';
+import { forRoles } from '../identity/form-contexts';
 
 
 /** Page contexts of this module's templates, for the GET handlers and for re-rendered forms. */
@@ -286,10 +286,6 @@ export class ContractsQueries {
 
   /** Providers for the error filter: forms re-rendered with their page, for readers allowed to see it. */
   formContexts(): Record<string, FormContextProvider> {
-    const forRoles = (roles: readonly string[], provider: FormContextProvider): FormContextProvider => (req) => {
-      if (!req.user || !hasAnyRole(req.user.roles, roles)) return {};
-      return Promise.resolve(provider(req)).catch(() => ({}));
-    };
     const id = (req: Request, name: string) => String(req.params?.[name] ?? '');
     return {
       'contracts/generate': forRoles(STAFF_READERS, (req) => this.generatePage(id(req, 'awardId'), req.locale)),

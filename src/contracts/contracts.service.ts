@@ -10,7 +10,7 @@ import { periodEndText } from '../awards/period.presenter';
 import { translate } from '../i18n/i18n';
 import { NotificationsService } from '../notifications/notifications.service';
 import { localDateOf } from '../procurement/domain/local-time';
-import { FundsService, pgError } from '../procurement/funds.service';
+import { FundsService } from '../procurement/funds.service';
 import { ProcurementRulesService } from '../procurement/procurement-rules.service';
 import { ProjectsService } from '../procurement/projects.service';
 import { Contract, ContractItem, ContractMilestone, ContractParties } from './contract.entity';
@@ -30,8 +30,9 @@ import {
 } from './contracts.errors';
 import { ContractTermsError, contractReference, milestoneTerms } from './domain/contract-terms';
 import { assertNotSuspended } from '../common/suspension/procurement-suspension';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ConfirmingParty = 'organisation' | 'approver';
 
@@ -259,7 +260,7 @@ export class ContractsService {
   // ── Reads (also for the payments module) ────────────────────────────────────────────────────
 
   async lockContract(m: EntityManager, contractId: string): Promise<Contract> {
-    const contract = UUID.test(contractId) ? await m.findOne(Contract, { where: { id: contractId }, lock: { mode: 'pessimistic_write' } }) : null;
+    const contract = isUuid(contractId) ? await m.findOne(Contract, { where: { id: contractId }, lock: { mode: 'pessimistic_write' } }) : null;
     if (!contract) throw new ContractNotFoundError();
     return contract;
   }
@@ -280,13 +281,13 @@ export class ContractsService {
   }
 
   async getContract(contractId: string, manager: EntityManager = this.dataSource.manager): Promise<Contract> {
-    const contract = UUID.test(contractId) ? await manager.findOneBy(Contract, { id: contractId }) : null;
+    const contract = isUuid(contractId) ? await manager.findOneBy(Contract, { id: contractId }) : null;
     if (!contract) throw new ContractNotFoundError();
     return contract;
   }
 
   async findByAward(awardId: string): Promise<Contract | null> {
-    return UUID.test(awardId) ? this.dataSource.manager.findOneBy(Contract, { awardId }) : null;
+    return isUuid(awardId) ? this.dataSource.manager.findOneBy(Contract, { awardId }) : null;
   }
 
   /** Milestones in position order, with amounts that sum to the contract amount. */

@@ -8,7 +8,7 @@ import { AwardsService } from '../awards/awards.service';
 import { Clock } from '../common/clock/clock';
 import { parseYuanToMinor } from '../common/money/money';
 import { NotificationsService } from '../notifications/notifications.service';
-import { FundsService, pgError } from '../procurement/funds.service';
+import { FundsService } from '../procurement/funds.service';
 import { Contract, ContractMilestone, ContractVariation, VariationChanges } from './contract.entity';
 import {
   AmountBeyondLimitError,
@@ -22,8 +22,9 @@ import {
 } from './contracts.errors';
 import { ContractsService } from './contracts.service';
 import { AmountLimits, REDUCTION_REASON_MAX, REDUCTION_REASON_MIN, VARIATION_KINDS, VariationKind, checkAmountChange, checkDatesChange, checkDecider, isUnpaid, reallocateUnpaid } from './domain/variations';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface VariationInput {
   kind: string;
@@ -132,7 +133,7 @@ export class VariationsService {
     if (problems.length || !decision) throw new ContractsValidationError(problems);
     return this.dataSource.transaction(async (m) => {
       const contract = await this.contracts.lockContract(m, contractId);
-      const variation = UUID.test(variationId) ? await m.findOne(ContractVariation, { where: { id: variationId, contractId: contract.id }, lock: { mode: 'pessimistic_write' } }) : null;
+      const variation = isUuid(variationId) ? await m.findOne(ContractVariation, { where: { id: variationId, contractId: contract.id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!variation) throw new VariationNotFoundError();
       const decider = checkDecider(actor, variation.proposedBy);
       if (!decider.ok) throw decider.problem === 'own_proposal' ? new OwnVariationError() : new ApproverRequiredError();

@@ -5,7 +5,6 @@ import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { AppConfig } from '../config/app.config';
 import { ContractsModule } from '../contracts/contracts.module';
 import { DocumentsModule } from '../documents/documents.module';
-import { registerModulePartials } from '../identity/admin-views';
 import { DeliveryApiController } from './delivery-api.controller';
 import { DELIVERY_CONFIG, loadDeliveryConfig } from './delivery.config';
 import { DeliveryDashboardQueries } from './delivery-dashboard.queries';
@@ -14,6 +13,7 @@ import { DeliveryService } from './delivery.service';
 import { DeliveryQueries } from './delivery.queries';
 import { OrganisationDeliveryController } from './organisation-delivery.controller';
 import { StaffDeliveryController } from './staff-delivery.controller';
+import { registerModulePartials } from '../common/views/partials';
 
 /**
  * Milestone delivery (交付): the organisation's narrative report, service records (form or

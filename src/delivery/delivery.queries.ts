@@ -4,9 +4,9 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { FormContextProvider } from '../common/http/form-context.registry';
+import { forRoles } from '../identity/form-contexts';
 import { Contract } from '../contracts/contract.entity';
 import { actorFromRequest } from '../identity/current-actor.decorator';
-import { hasAnyRole } from '../identity/domain/roles';
 import { ATTACHMENTS_MAX, DeliveryDetail, DeliveryService, MilestoneWithDeliveries, NARRATIVE_MAX, NARRATIVE_MIN } from './delivery.service';
 import { DeliveryMilestoneNotFoundError } from './delivery.errors';
 import { formatHoursCenti } from './domain/delivery-rules';
@@ -224,10 +224,9 @@ export class DeliveryQueries {
   formContexts(): Record<string, FormContextProvider> {
     const id = (req: Request, name: string) => String(req.params?.[name] ?? '');
     return {
-      'delivery/deliver': (req) => {
-        if (!req.user || !hasAnyRole(req.user.roles, ['org_member', 'org_admin'])) return {};
-        return this.deliverPage(actorFromRequest(req), id(req, 'id'), Number.parseInt(id(req, 'position'), 10), (req.body ?? {}) as Record<string, unknown>).catch(() => ({}));
-      },
+      'delivery/deliver': forRoles(['org_member', 'org_admin'], (req) =>
+        this.deliverPage(actorFromRequest(req), id(req, 'id'), Number.parseInt(id(req, 'position'), 10), (req.body ?? {}) as Record<string, unknown>),
+      ),
     };
   }
 }

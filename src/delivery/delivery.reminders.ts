@@ -2,10 +2,10 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { APP_LOGGER } from '../common/http/http-exception.filter';
 import { JobQueue } from '../common/jobs/job-queue';
 import { NotificationsService } from '../notifications/notifications.service';
 import { DELIVERY_CONFIG, DeliveryConfig } from './delivery.config';
+import { APP_LOGGER } from '../common/logging/logger';
 
 export const DELIVERY_REMINDERS_QUEUE = 'delivery.reminders';
 

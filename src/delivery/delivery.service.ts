@@ -14,7 +14,6 @@ import { DocumentsService, LoadedDocument } from '../documents/documents.service
 import { hasAnyRole } from '../identity/domain/roles';
 import { NotificationsService } from '../notifications/notifications.service';
 import { localDateOf } from '../procurement/domain/local-time';
-import { pgError } from '../procurement/funds.service';
 import { ATTACHMENT_KINDS, AttachmentKind, DeliveryRound, RecordsSource } from './delivery.entities';
 import {
   AlreadyDeliveredError,
@@ -28,8 +27,9 @@ import {
 import { roundFor } from './domain/delivery-rules';
 import { RawRecord, ServiceLogContext, ServiceLogProblem, ServiceRecordDraft, validateFormRows, validateServiceLog } from './domain/service-log';
 import { readServiceLog } from './service-log.reader';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DELIVERY_DOCUMENT_OWNER = 'milestone_delivery';
 export const NARRATIVE_MIN = 10;
 export const NARRATIVE_MAX = 20_000;
@@ -369,7 +369,7 @@ export class DeliveryService {
    * (anyone else: 404). `ownOnly` is for acting as the organisation.
    */
   async readableContract(actor: Actor, contractId: string, options: { ownOnly?: boolean } = {}): Promise<Contract> {
-    if (!UUID.test(contractId)) throw new DeliveryContractNotFoundError();
+    if (!isUuid(contractId)) throw new DeliveryContractNotFoundError();
     const contract = await this.contracts.getContract(contractId).catch(() => null);
     if (!contract) throw new DeliveryContractNotFoundError();
     const isStaff = !options.ownOnly && hasAnyRole(actor.roles, STAFF_READERS);
@@ -380,7 +380,7 @@ export class DeliveryService {
 
   /** One delivery with its records and attachments (for the service evaluation). DeliveryNotFoundError when there is none. */
   async getDelivery(contractId: string, position: number, round: number, manager: EntityManager = this.dataSource.manager): Promise<DeliveryDetail> {
-    if (!UUID.test(contractId) || !Number.isSafeInteger(position) || !Number.isSafeInteger(round)) throw new DeliveryNotFoundError();
+    if (!isUuid(contractId) || !Number.isSafeInteger(position) || !Number.isSafeInteger(round)) throw new DeliveryNotFoundError();
     const [row] = (await manager.query(`${DELIVERY_SQL} WHERE d.contract_id = $1 AND d.milestone_position = $2 AND d.round = $3`, [contractId, position, round])) as DeliveryRow[];
     if (!row) throw new DeliveryNotFoundError();
     return this.detailOf(manager, row);
@@ -388,13 +388,13 @@ export class DeliveryService {
 
   /** The latest delivery of a milestone (round 2 after rectification), or null. */
   async latestDelivery(contractId: string, position: number, manager: EntityManager = this.dataSource.manager): Promise<DeliveryDetail | null> {
-    if (!UUID.test(contractId) || !Number.isSafeInteger(position)) return null;
+    if (!isUuid(contractId) || !Number.isSafeInteger(position)) return null;
     const [row] = (await manager.query(`${DELIVERY_SQL} WHERE d.contract_id = $1 AND d.milestone_position = $2 ORDER BY d.round DESC LIMIT 1`, [contractId, position])) as DeliveryRow[];
     return row ? this.detailOf(manager, row) : null;
   }
 
   async getDeliveryById(id: string): Promise<DeliveryDetail> {
-    const [row] = UUID.test(id) ? ((await this.dataSource.query(`${DELIVERY_SQL} WHERE d.id = $1`, [id])) as DeliveryRow[]) : [];
+    const [row] = isUuid(id) ? ((await this.dataSource.query(`${DELIVERY_SQL} WHERE d.id = $1`, [id])) as DeliveryRow[]) : [];
     if (!row) throw new DeliveryNotFoundError();
     return this.detailOf(this.dataSource.manager, row);
   }
@@ -414,7 +414,7 @@ export class DeliveryService {
 
   /** Every delivery of a contract, by milestone and round. */
   async deliveriesOf(contractId: string, manager: EntityManager = this.dataSource.manager): Promise<DeliverySummary[]> {
-    if (!UUID.test(contractId)) return [];
+    if (!isUuid(contractId)) return [];
     const rows = (await manager.query(
       `SELECT id, milestone_position, round, submitted_at, deadline_at, late FROM milestone_deliveries WHERE contract_id = $1 ORDER BY milestone_position, round`,
       [contractId],

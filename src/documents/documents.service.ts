@@ -8,6 +8,7 @@ import { StoredDocument } from './document.entity';
 import { DocumentNotFoundError } from './documents.errors';
 import { DocumentContentType, checkDocumentFile, cleanFileName } from './domain/file-sniffing';
 import { loadUploadMaxBytes } from './upload';
+import { isUuid } from '../common/validation/uuid';
 
 export interface StoreDocumentInput {
   /** What the document belongs to, e.g. 'organisation'; lowercase snake_case. */
@@ -43,7 +44,6 @@ export interface LoadedDocument extends DocumentMetadata {
   content: Buffer;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function formatBytes(bytes: number): string {
   const trim = (n: number) => String(Math.floor(n * 10) / 10);
@@ -131,7 +131,7 @@ export class DocumentsService {
 
   /** Metadata and bytes; DocumentNotFoundError when missing or deleted. */
   async load(id: string, manager?: EntityManager, unseal?: (stored: Buffer) => Buffer): Promise<LoadedDocument> {
-    if (!UUID.test(id)) throw new DocumentNotFoundError(id);
+    if (!isUuid(id)) throw new DocumentNotFoundError(id);
     const doc = await this.repository(manager)
       .createQueryBuilder('d')
       .addSelect('d.content')
@@ -145,7 +145,7 @@ export class DocumentsService {
 
   /** Hides a document from lists and downloads (the bytes stay for the audit trail). Repeating it is harmless. */
   async markDeleted(manager: EntityManager, id: string): Promise<void> {
-    if (!UUID.test(id)) throw new DocumentNotFoundError(id);
+    if (!isUuid(id)) throw new DocumentNotFoundError(id);
     const result = await manager.getRepository(StoredDocument).update({ id }, { isDeleted: true });
     if (!result.affected) throw new DocumentNotFoundError(id);
   }

@@ -24,7 +24,8 @@ import {
   RepresentativeNotAllowedError,
   WrongEvaluationStageError,
 } from './evaluation.errors';
-import { EvaluationRecord, MemberRecord, findLiveEvaluation, isUuid, loadEvaluation, loadMembers, loadOpenedBids } from './evaluation.records';
+import { EvaluationRecord, MemberRecord, findLiveEvaluation, loadEvaluation, loadMembers, loadOpenedBids } from './evaluation.records';
+import { isUuid } from '../common/validation/uuid';
 
 export const REPRESENTATIVE_ROLES = ['bureau_officer', 'bureau_approver'] as const;
 const RECUSAL_REASON_MAX = 1000;

@@ -5,7 +5,6 @@ import { FormContextRegistry } from '../common/http/form-context.registry';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { EvaluatorsModule } from '../evaluators/evaluators.module';
 import { IdentityModule } from '../identity/identity.module';
-import { registerModulePartials } from '../identity/admin-views';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { CommitteeController } from './committee.controller';
 import { CommitteeService } from './committee.service';
@@ -17,6 +16,7 @@ import { QualificationService } from './qualification.service';
 import { ResultsService } from './results.service';
 import { ScoringService } from './scoring.service';
 import { StaffEvaluationsController } from './staff-evaluations.controller';
+import { registerModulePartials } from '../common/views/partials';
 
 /**
  * Evaluation of opened projects: the committee draw (reproducible), conflict declarations,

@@ -15,22 +15,10 @@ import { CommitteeService, sitting } from './committee.service';
 import { declarationText } from './declaration';
 import { isOfficer, isStaffReader, requireDeclaredSeat, requireSeat, seatOf } from './evaluation-access';
 import { BidNotInEvaluationError, EvaluationNotFoundError, NotOnCommitteeError } from './evaluation.errors';
-import {
-  isUuid,
-  listEvaluationsOfProject,
-  loadDraws,
-  loadEvaluation,
-  loadFlags,
-  loadInquiries,
-  loadMembers,
-  loadOpenedBids,
-  loadQualifications,
-  loadResults,
-  loadSheets,
-  loadSubmissions,
-} from './evaluation.records';
+import { listEvaluationsOfProject, loadDraws, loadEvaluation, loadFlags, loadInquiries, loadMembers, loadOpenedBids, loadQualifications, loadResults, loadSheets, loadSubmissions } from './evaluation.records';
 import { renderReportPdf } from './report.pdf';
 import { EvaluationFacts, lettersOf, presentDraws, presentInquiry, presentReport, validBids } from './report.presenter';
+import { isUuid } from '../common/validation/uuid';
 
 export type Viewer = Pick<Actor, 'userId' | 'roles' | 'organisationId'>;
 

@@ -5,6 +5,7 @@ import type { InvalidReason } from './domain/qualification';
 import type { EvaluationStatus } from './domain/lifecycle';
 import type { Scoring } from '../procurement/domain/method-rules';
 import { EvaluationNotFoundError } from './evaluation.errors';
+import { isUuid } from '../common/validation/uuid';
 
 /**
  * Loading this module's rows (schema: 1795500000000-CreateEvaluations and
@@ -12,8 +13,6 @@ import { EvaluationNotFoundError } from './evaluation.errors';
  * are read and written with SQL: each use case touches several of them under one row lock on
  * the evaluation, which is what serialises concurrent changes to one evaluation.
  */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 export interface EvaluationRecord {
   id: string;

@@ -24,7 +24,8 @@ import {
   InquiryNotFoundError,
   QualificationIncompleteError,
 } from './evaluation.errors';
-import { EvaluationRecord, ThresholdNote, isUuid, loadEvaluation, loadInquiries, loadMembers, loadOpenedBids, loadQualifications } from './evaluation.records';
+import { EvaluationRecord, ThresholdNote, loadEvaluation, loadInquiries, loadMembers, loadOpenedBids, loadQualifications } from './evaluation.records';
+import { isUuid } from '../common/validation/uuid';
 
 export interface QualificationInput {
   decision: 'valid' | 'invalid';

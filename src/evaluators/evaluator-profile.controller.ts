@@ -6,7 +6,6 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { FormView } from '../common/http/form-view';
 import { Allow } from '../identity/access.decorators';
-import { contextFor } from '../identity/admin-pages';
 import { CurrentActor, CurrentUser } from '../identity/current-actor.decorator';
 import { SessionUser } from '../identity/identity.service';
 import { flash } from '../identity/session.setup';
@@ -16,6 +15,7 @@ import { kindOptions, presentEvaluator, presentRelationship } from './evaluators
 import { EvaluatorsService } from './evaluators.service';
 import { EvaluatorsQueries } from './evaluators.queries';
 import { EvaluatorRelationshipsService } from './evaluator-relationships.service';
+import { forRoles } from '../identity/form-contexts';
 
 /**
  * The evaluator's own page: their profile as the bureau keeps it, and their relationships with
@@ -34,7 +34,7 @@ export class EvaluatorProfileController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.forms.register('evaluators/profile', contextFor(['evaluator'], (req) => this.context((req.user as SessionUser).id)));
+    this.forms.register('evaluators/profile', forRoles(['evaluator'], (req) => this.context((req.user as SessionUser).id)));
   }
 
   @Get()

@@ -8,7 +8,7 @@ import { FormContextRegistry } from '../common/http/form-context.registry';
 import { FormView } from '../common/http/form-view';
 import { AppConfig } from '../config/app.config';
 import { Allow } from '../identity/access.decorators';
-import { ADMIN_PAGE_SIZE, adminOnlyContext } from '../identity/admin-pages';
+import { ADMIN_PAGE_SIZE } from '../identity/admin-pages';
 import { presentOneTimeLink } from '../identity/admin-users.presenter';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { flash } from '../identity/session.setup';
@@ -24,6 +24,7 @@ import { EvaluatorsService } from './evaluators.service';
 import { EvaluatorsQueries } from './evaluators.queries';
 import { EvaluatorProfilesService } from './evaluator-profiles.service';
 import { EvaluatorRelationshipsService } from './evaluator-relationships.service';
+import { adminOnlyContext } from '../identity/form-contexts';
 
 const FILTERS = ['category', 'q', 'status'] as const;
 

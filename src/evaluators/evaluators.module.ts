@@ -2,7 +2,6 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
 import { CatalogueModule } from '../catalogue/catalogue.module';
-import { registerModulePartials } from '../identity/admin-views';
 import { IdentityModule } from '../identity/identity.module';
 import { Organisation } from '../organisations/organisation.entity';
 import { EvaluatorProfileController } from './evaluator-profile.controller';
@@ -13,6 +12,7 @@ import { EvaluatorRelationshipsService } from './evaluator-relationships.service
 import { EvaluatorsAdminController } from './evaluators-admin.controller';
 import { EvaluatorsQueries } from './evaluators.queries';
 import { EvaluatorsService } from './evaluators.service';
+import { registerModulePartials } from '../common/views/partials';
 
 /**
  * The evaluator pool. Organisations are read (names and credit codes for the relationship

@@ -1,3 +1,4 @@
+import { safeNext } from '../common/http/safe-next';
 import { BadRequestException, Controller, Get, Param, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -5,11 +6,6 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { LOCALE_COOKIE, isLocale } from '../i18n/i18n';
 import { Public } from '../identity/access.decorators';
 import { IdentityService, SessionUser } from '../identity/identity.service';
-
-/** Only same-site paths are accepted as a redirect target. */
-export function safeNext(next: unknown, fallback = '/'): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback;
-}
 
 @ApiExcludeController()
 @Controller()

@@ -7,7 +7,7 @@ import { FormContextRegistry } from '../common/http/form-context.registry';
 import { FormView } from '../common/http/form-view';
 import { AppConfig } from '../config/app.config';
 import { Allow, ROLES } from './access.decorators';
-import { ADMIN_PAGE_SIZE, adminOnlyContext } from './admin-pages';
+import { ADMIN_PAGE_SIZE } from './admin-pages';
 import { grantableRoleOptions, pageLinks, presentAccount, presentOneTimeLink } from './admin-users.presenter';
 import { ACCOUNT_STATUSES, AdminUsersService } from './admin-users.service';
 import { CurrentActor, CurrentUser } from './current-actor.decorator';
@@ -16,6 +16,7 @@ import { AdminListUsersQuery } from './dto/admin-list-users.query';
 import { AdminRolesDto } from './dto/admin-roles.dto';
 import { SessionUser } from './identity.service';
 import { flash } from './session.setup';
+import { adminOnlyContext } from './form-contexts';
 
 const FILTERS = ['q', 'role', 'status'] as const;
 

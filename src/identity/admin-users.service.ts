@@ -8,12 +8,13 @@ import { Clock } from '../common/clock/clock';
 import { DashboardRegistry, DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
 import { ROLES, Role } from './access.decorators';
 import { InactiveAccountError, LastAdminRoleError, OrganisationRolesNotEditableError, RolesNotGrantableError, SelfDeactivationError, SelfRoleChangeError } from './admin-users.errors';
-import { registerModulePartials } from './admin-views';
 import { passwordProblems } from './domain/password-policy';
 import { GRANTABLE_ROLES, ORGANISATION_ROLES, STAFF_ROLES, hasAnyRole } from './domain/roles';
 import { UserNotFoundError } from './identity.errors';
 import { IdentityService } from './identity.service';
 import { User } from './user.entity';
+import { registerModulePartials } from '../common/views/partials';
+import { isUuid } from '../common/validation/uuid';
 
 export const ACCOUNT_STATUSES = ['active', 'inactive', 'locked'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
@@ -153,7 +154,6 @@ function accountConditions(filter: AccountFilter, now: Date, first: number): { w
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The administrator's account pages: staff and evaluator accounts created without a password
@@ -193,7 +193,7 @@ export class AdminUsersService implements OnModuleInit {
   }
 
   async getAccount(id: string): Promise<AccountRow> {
-    if (!UUID.test(id)) throw new UserNotFoundError();
+    if (!isUuid(id)) throw new UserNotFoundError();
     const now = await this.clock.now(this.dataSource.manager);
     const [row] = (await this.dataSource.query(`${ACCOUNT_SELECT} WHERE u.id = $2`, [now, id])) as AccountRecord[];
     if (!row) throw new UserNotFoundError();

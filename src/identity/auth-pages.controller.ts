@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import { Actor } from '../audit/actor';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { FormView } from '../common/http/form-view';
-import { safeNext } from '../home/home.controller';
 import { LOCALE_COOKIE, isLocale } from '../i18n/i18n';
 import { AnySignedIn, Public } from './access.decorators';
 import { CurrentActor, CurrentUser } from './current-actor.decorator';
@@ -12,6 +11,7 @@ import { ChangePasswordDto, ResetPasswordDto } from './dto/change-password.dto';
 import { IdentityService, SessionUser } from './identity.service';
 import { LocalLoginGuard, LoginThrottleGuard } from './login.guards';
 import { flash } from './session.setup';
+import { safeNext } from '../common/http/safe-next';
 
 export function landingFor(user: SessionUser): string {
   return user.mustChangePassword ? '/account/password' : '/dashboard';

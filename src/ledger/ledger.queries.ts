@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DateRange, parseDateRange, queryText, rangeBounds } from '../common/validation/date-range';
 import { Account } from './domain/postings';
+import { isUuid } from '../common/validation/uuid';
 
 /**
  * The ledger's read side, the only code that reads the journal tables: the trial balance per fund
@@ -20,7 +21,6 @@ export const JOURNAL_PAGE_SIZE = 50;
 /** The most lines one export carries; a wider range is narrowed by the filter. */
 export const JOURNAL_EXPORT_LIMIT = 100_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface JournalFilter extends DateRange {
   fundId?: string;
@@ -38,11 +38,11 @@ export function parseJournalFilter(raw: Record<string, unknown>): { filter: Jour
   const account = queryText(raw.account);
   const page = queryText(raw.page);
   if (fundId) {
-    if (UUID.test(fundId)) filter.fundId = fundId.toLowerCase();
+    if (isUuid(fundId)) filter.fundId = fundId.toLowerCase();
     else errors.fundId = 'records.validation.fund';
   }
   if (contractId) {
-    if (UUID.test(contractId)) filter.contractId = contractId.toLowerCase();
+    if (isUuid(contractId)) filter.contractId = contractId.toLowerCase();
     else errors.contractId = 'records.validation.contract';
   }
   if (account) {

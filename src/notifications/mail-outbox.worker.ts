@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../common/common.module';
-import { APP_LOGGER } from '../common/http/http-exception.filter';
 import { AppConfig } from '../config/app.config';
 import { mailBackoffSeconds } from './domain/email-policy';
 import { MailTransport } from './mail.transport';
+import { APP_LOGGER } from '../common/logging/logger';
 
 /** One claimed message; `attempts` after the claim is the fencing token of this attempt. */
 interface MailClaim {

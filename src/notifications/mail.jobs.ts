@@ -2,12 +2,12 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../common/common.module';
-import { APP_LOGGER } from '../common/http/http-exception.filter';
 import { PeriodicSweep } from '../common/jobs/periodic-sweep';
 import { JobQueue } from '../common/jobs/job-queue';
 import { AppConfig } from '../config/app.config';
 import { MailOutboxWorker } from './mail-outbox.worker';
 import { MailTransport } from './mail.transport';
+import { APP_LOGGER } from '../common/logging/logger';
 
 export const MAIL_QUEUE = 'notifications.mail';
 

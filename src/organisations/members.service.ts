@@ -7,8 +7,9 @@ import { AuditService } from '../audit/audit.service';
 import { IdentityService } from '../identity/identity.service';
 import { passwordProblems } from '../identity/domain/password-policy';
 import { User } from '../identity/user.entity';
-import { OWNER_TYPE, UUID, lockOrganisation, ownOrganisationId } from './organisation.records';
+import { OWNER_TYPE, lockOrganisation, ownOrganisationId } from './organisation.records';
 import { CannotDeactivateSelfError, LastOrgAdminError, MemberInactiveError, MemberNotFoundError } from './organisations.errors';
+import { isUuid } from '../common/validation/uuid';
 
 export interface AddedMember {
   member: User;
@@ -102,7 +103,7 @@ export class MembersService {
   /** A user of the actor's organisation; anyone else is not found. */
   private async colleague(actor: Actor, userId: string): Promise<User> {
     const organisationId = ownOrganisationId(actor);
-    const user = UUID.test(userId) ? await this.identity.findById(userId) : null;
+    const user = isUuid(userId) ? await this.identity.findById(userId) : null;
     if (!user || user.organisationId !== organisationId) throw new MemberNotFoundError();
     return user;
   }

@@ -2,15 +2,15 @@ import { EntityManager } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { Organisation } from './organisation.entity';
 import { OrganisationNotFoundError } from './organisations.errors';
+import { isUuid } from '../common/validation/uuid';
 
 /** Shared by this module's services; not exported from the module. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const OWNER_TYPE = 'organisation';
 
 /** The organisation row, locked FOR UPDATE until the transaction ends; not found for a malformed id. */
 export async function lockOrganisation(manager: EntityManager, id: string): Promise<Organisation> {
-  const organisation = UUID.test(id) ? await manager.findOne(Organisation, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+  const organisation = isUuid(id) ? await manager.findOne(Organisation, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
   if (!organisation) throw new OrganisationNotFoundError();
   return organisation;
 }
@@ -19,13 +19,6 @@ export async function lockOrganisation(manager: EntityManager, id: string): Prom
 export function ownOrganisationId(actor: Actor): string {
   if (!actor.organisationId) throw new OrganisationNotFoundError();
   return actor.organisationId;
-}
-
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = e.code ?? e.driverError?.code;
-  const name = e.constraint ?? e.driverError?.constraint;
-  return code === '23505' && name === constraint;
 }
 
 /** The fields an audit event shows for a change: those whose value differs, before and after. */

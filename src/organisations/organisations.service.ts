@@ -25,7 +25,7 @@ import {
 } from './domain/registration';
 import { OrganisationStatus, canChangeDocuments, checkTransition, editScope, isEligibleToBid } from './domain/vetting';
 import { Organisation } from './organisation.entity';
-import { OWNER_TYPE, UUID, changedFields, isUniqueViolation, lockOrganisation, ownOrganisationId } from './organisation.records';
+import { OWNER_TYPE, changedFields, lockOrganisation, ownOrganisationId } from './organisation.records';
 import { ORGANISATIONS_CONFIG, OrganisationsConfig } from './organisations.config';
 import {
   AlreadySignedInError,
@@ -38,6 +38,8 @@ import {
   RegistrationInvalidError,
   TransitionNotAllowedError,
 } from './organisations.errors';
+import { isUniqueViolation } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
 /** The organisation's record as its members register and correct it. */
 export interface OrganisationDetailsInput {
@@ -172,7 +174,7 @@ export class OrganisationsService {
    * suspension (which locks the row for update) waits for the bid or award that relied on it.
    */
   async getFacts(organisationId: string, options: { manager?: EntityManager; lock?: 'share' } = {}): Promise<OrganisationFacts | null> {
-    if (!UUID.test(organisationId)) return null;
+    if (!isUuid(organisationId)) return null;
     const lock = options.lock === 'share' && options.manager ? ' FOR SHARE' : '';
     const rows = (await (options.manager ?? this.dataSource.manager).query(
       `SELECT id, name_zh, status, service_categories, social_worker_count, evaluation_grade FROM organisations WHERE id = $1${lock}`,
@@ -199,7 +201,7 @@ export class OrganisationsService {
 
   /** Name, credit code and status of one organisation (OrganisationNotFoundError when unknown). */
   async getSummary(organisationId: string): Promise<OrganisationSummary> {
-    const o = UUID.test(organisationId) ? await this.dataSource.getRepository(Organisation).findOneBy({ id: organisationId }) : null;
+    const o = isUuid(organisationId) ? await this.dataSource.getRepository(Organisation).findOneBy({ id: organisationId }) : null;
     if (!o) throw new OrganisationNotFoundError();
     return { id: o.id, nameZh: o.nameZh, creditCode: o.creditCode, status: o.status };
   }

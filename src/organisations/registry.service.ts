@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { normaliseCreditCode } from '../common/validation/credit-code';
 import { RegistryQuery } from './dto/registry.query';
 import { Organisation } from './organisation.entity';
-import { UUID } from './organisation.records';
 import { OrganisationNotFoundError } from './organisations.errors';
 import { likeContains } from './vetting.service';
+import { isUuid } from '../common/validation/uuid';
 
 export interface RegistryPage {
   data: Organisation[];
@@ -39,7 +39,7 @@ export class RegistryService {
 
   /** One approved organisation; any other status (or an unknown id) is not found. */
   async get(id: string): Promise<Organisation> {
-    const organisation = UUID.test(id) ? await this.dataSource.getRepository(Organisation).findOneBy({ id, status: 'approved' }) : null;
+    const organisation = isUuid(id) ? await this.dataSource.getRepository(Organisation).findOneBy({ id, status: 'approved' }) : null;
     if (!organisation) throw new OrganisationNotFoundError();
     return organisation;
   }

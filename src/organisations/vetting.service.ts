@@ -12,8 +12,9 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { BureauDecision, ORGANISATION_STATUSES, OrganisationStatus, TRANSITIONS, checkTransition } from './domain/vetting';
 import { ListOrganisationsQuery } from './dto/list-organisations.query';
 import { Organisation } from './organisation.entity';
-import { OWNER_TYPE, UUID, lockOrganisation } from './organisation.records';
+import { OWNER_TYPE, lockOrganisation } from './organisation.records';
 import { OrganisationNotFoundError, ReasonRequiredError, StaleDecisionError, TransitionNotAllowedError } from './organisations.errors';
+import { isUuid } from '../common/validation/uuid';
 
 export interface StaffQueuePage {
   data: Organisation[];
@@ -86,7 +87,7 @@ export class VettingService {
 
   /** Every field, the documents and the history of one organisation. */
   async viewForStaff(organisationId: string): Promise<StaffOrganisationView> {
-    const organisation = UUID.test(organisationId) ? await this.dataSource.getRepository(Organisation).findOneBy({ id: organisationId }) : null;
+    const organisation = isUuid(organisationId) ? await this.dataSource.getRepository(Organisation).findOneBy({ id: organisationId }) : null;
     if (!organisation) throw new OrganisationNotFoundError();
     const [documents, history] = await Promise.all([
       this.documents.listFor(OWNER_TYPE, organisation.id),

@@ -8,7 +8,6 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { ContractsService } from '../contracts/contracts.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { pgError } from '../procurement/funds.service';
 import { Tranche, computeTranche } from './domain/payment-rules';
 import { LedgerService } from '../ledger/ledger.service';
 import { StripeRailService } from './stripe/stripe-rail.service';
@@ -27,8 +26,9 @@ import {
   WrongRailError,
 } from './payments.errors';
 import { assertNotSuspended } from '../common/suspension/procurement-suspension';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type DisbursementStatus = 'proposed' | 'rejected' | 'approved' | 'sending' | 'paid' | 'failed' | 'reversed';
 export type Rail = 'treasury' | 'stripe';
@@ -281,19 +281,19 @@ export class DisbursementsService {
   // ── Reads ──────────────────────────────────────────────────────────────────────────────────
 
   async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<Disbursement> {
-    const rows = UUID.test(id) ? ((await manager.query(`SELECT * FROM disbursements WHERE id = $1`, [id])) as DisbursementRow[]) : [];
+    const rows = isUuid(id) ? ((await manager.query(`SELECT * FROM disbursements WHERE id = $1`, [id])) as DisbursementRow[]) : [];
     if (!rows.length) throw new DisbursementNotFoundError();
     return toDisbursement(rows[0]);
   }
 
   async ofContract(contractId: string): Promise<Disbursement[]> {
-    if (!UUID.test(contractId)) return [];
+    if (!isUuid(contractId)) return [];
     const rows = (await this.dataSource.query(`SELECT * FROM disbursements WHERE contract_id = $1 ORDER BY milestone_position, proposed_at`, [contractId])) as DisbursementRow[];
     return rows.map(toDisbursement);
   }
 
   private async lock(m: EntityManager, id: string): Promise<Disbursement> {
-    const rows = UUID.test(id) ? ((await m.query(`SELECT * FROM disbursements WHERE id = $1 FOR UPDATE`, [id])) as DisbursementRow[]) : [];
+    const rows = isUuid(id) ? ((await m.query(`SELECT * FROM disbursements WHERE id = $1 FOR UPDATE`, [id])) as DisbursementRow[]) : [];
     if (!rows.length) throw new DisbursementNotFoundError();
     return toDisbursement(rows[0]);
   }

@@ -17,6 +17,7 @@ import { LedgerQueries } from '../ledger/ledger.queries';
 import { renderExplanation } from './explanation.presenter';
 import { Locale } from '../i18n/i18n';
 import { StripeQueries } from './stripe/stripe.queries';
+import { forRoles } from '../identity/form-contexts';
 
 interface QueueRow {
   id: string;
@@ -187,10 +188,6 @@ export class PaymentsQueries {
   }
 
   formContexts(): Record<string, FormContextProvider> {
-    const forRoles = (roles: readonly string[], provider: FormContextProvider): FormContextProvider => (req) => {
-      if (!req.user || !hasAnyRole(req.user.roles, roles)) return {};
-      return Promise.resolve(provider(req)).catch(() => ({}));
-    };
     const id = (req: Request, name: string) => String(req.params?.[name] ?? '');
     return {
       'payments/disbursement': forRoles(STAFF_READERS, (req) => this.disbursementPage(id(req, 'id'), actorFromRequest(req), req.locale)),

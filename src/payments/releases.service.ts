@@ -10,13 +10,13 @@ import { Contract } from '../contracts/contract.entity';
 import { ContractStatesService } from '../contracts/contract-states.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { pgError } from '../procurement/funds.service';
 import { Disbursement, Rail, toDisbursement } from './disbursements.service';
 import { PaymentRules } from './domain/payment-rules';
 import { MilestoneFacts, ReleaseKind, ReleasePlan, ReleaseRuleError, TrancheSplit, planReleases, releaseAmount, settlementReturn } from './domain/releases';
 import { LedgerService } from '../ledger/ledger.service';
 import { AlreadyProposedError, ContractNotPayableError } from './payments.errors';
 import { ContractSettledError, NothingToReleaseError, ReleaseNotDueError, ReleaseOutstandingError, UnknownReleaseKindError } from './releases.errors';
+import { pgError } from '../common/errors/pg-error';
 
 /** Disbursement statuses in which money has been approved for payment (committed → payable done). */
 const APPROVED = ['approved', 'sending', 'paid'];

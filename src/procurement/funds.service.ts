@@ -10,10 +10,8 @@ import { NewFundInput, checkNewFund } from './domain/funds';
 import { addProblem, parseWholeNumber, text } from './domain/problems';
 import { Fund, availableMinor } from './fund.entity';
 import { DuplicateFundError, FundInsufficientError, FundNotFoundError, ProcurementValidationError } from './procurement.errors';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export { pgError } from '../common/errors/pg-error';
 
 export interface FundReservation {
   projectId: string;
@@ -49,13 +47,13 @@ export class FundsService {
   }
 
   async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<Fund> {
-    const fund = UUID.test(id) ? await manager.findOneBy(Fund, { id }) : null;
+    const fund = isUuid(id) ? await manager.findOneBy(Fund, { id }) : null;
     if (!fund) throw new FundNotFoundError();
     return fund;
   }
 
   async find(id: string, manager: EntityManager = this.dataSource.manager): Promise<Fund | null> {
-    return UUID.test(id) ? manager.findOneBy(Fund, { id }) : null;
+    return isUuid(id) ? manager.findOneBy(Fund, { id }) : null;
   }
 
   /** Every project that reserved from the fund, newest first (released ones are kept for the record). */

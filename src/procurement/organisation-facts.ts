@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { EligibilityOrganisation } from './domain/eligibility';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface OrganisationFacts extends EligibilityOrganisation {
   nameZh: string;
@@ -14,7 +14,7 @@ export interface OrganisationFacts extends EligibilityOrganisation {
  * between the check and what depends on it.
  */
 export async function loadOrganisationFacts(manager: EntityManager, id: string, lock = false): Promise<OrganisationFacts | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const rows = (await manager.query(
     `SELECT id, name_zh, status, service_categories, social_worker_count, evaluation_grade FROM organisations WHERE id = $1${lock ? ' FOR SHARE' : ''}`,
     [id],

@@ -10,9 +10,9 @@ import { MethodRule, NewRuleInput, checkNewRule } from './domain/method-rules';
 import { YearArrangementInput, checkYearArrangement, missingCalendarYears } from './domain/calendar-years';
 import { Problems, addProblem, charLength, parseWholeNumber, text } from './domain/problems';
 import { CalendarDay, WorkingCalendar, calendarOf } from './domain/working-days';
-import { pgError } from './funds.service';
 import { CalendarDayRecord, ProcurementMethodRule } from './procurement-rule.entity';
 import { DuplicateRuleError, ProcurementValidationError } from './procurement.errors';
+import { pgError } from '../common/errors/pg-error';
 
 export interface CalendarYear {
   year: number;

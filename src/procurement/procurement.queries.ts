@@ -7,7 +7,6 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { ListItemsQuery } from '../catalogue/dto/list-items.query';
 import { FormContextProvider } from '../common/http/form-context.registry';
 import { Locale, translate } from '../i18n/i18n';
-import { hasAnyRole } from '../identity/domain/roles';
 import { describeDeadline } from './deadline.presenter';
 import { EVALUATION_GRADES } from '../organisations/domain/registration';
 import { localDateOf, localDateTimeOf } from './domain/local-time';
@@ -24,6 +23,7 @@ import { ProcurementRulesService } from './procurement-rules.service';
 import { ProjectQueries } from './project.queries';
 import { pageLinks, presentListRow, presentProject } from './project.presenter';
 import { ProjectsService, formInputOf } from './projects.service';
+import { forRoles } from '../identity/form-contexts';
 
 type Row = Record<string, unknown>;
 
@@ -383,10 +383,6 @@ export class ProcurementQueries {
     const locale = (req: Request) => req.locale;
     // A refused post (403, or 401 without a session) re-renders its form too: page data only for
     // those who may read it, so a refusal never shows a draft or who asked a question.
-    const forRoles = (roles: readonly string[], provider: FormContextProvider): FormContextProvider => (req) => {
-      if (!req.user || !hasAnyRole(req.user.roles, roles)) return {};
-      return provider(req);
-    };
     const staff = ['bureau_officer', 'bureau_approver', 'auditor'];
     const members = ['org_member', 'org_admin'];
     const ruleReaders = ['admin', ...staff];

@@ -22,8 +22,8 @@ import {
 } from './procurement.errors';
 import { ProjectQuestion } from './project.entity';
 import { ProjectsService } from './projects.service';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Questions from eligible organisations before the question deadline, and the bureau's answers,
@@ -90,7 +90,7 @@ export class ProjectQuestionsService {
     await this.dataSource.transaction(async (manager) => {
       const project = await this.projects.lockProject(manager, projectId, 'share');
       if (!checkTransition('answer', project.status).ok) throw new InvalidTransitionError('answer', project.status);
-      const question = UUID.test(questionId)
+      const question = isUuid(questionId)
         ? await manager.findOne(ProjectQuestion, { where: { id: questionId, projectId: project.id }, lock: { mode: 'pessimistic_write' } })
         : null;
       if (!question) throw new QuestionNotFoundError();

@@ -15,8 +15,8 @@ import { ProcurementRulesService } from './procurement-rules.service';
 import { ProjectNotFoundError } from './procurement.errors';
 import { Project, ProjectAmendment } from './project.entity';
 import { ProjectsService } from './projects.service';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ProjectItemView {
   position: number;
@@ -131,7 +131,7 @@ export class ProjectQueries {
   }
 
   async getDetail(id: string, manager: EntityManager = this.dataSource.manager): Promise<ProjectDetail> {
-    const project = UUID.test(id) ? await manager.findOneBy(Project, { id }) : null;
+    const project = isUuid(id) ? await manager.findOneBy(Project, { id }) : null;
     if (!project) throw new ProjectNotFoundError();
     return this.detailOf(manager, project);
   }

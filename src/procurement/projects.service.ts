@@ -32,8 +32,8 @@ import {
   ProjectNotPublishableError,
 } from './procurement.errors';
 import { Project, ProjectAmendment, ProjectCriterionRecord, ProjectInvitation, ProjectItemRecord, ProjectMilestoneRecord } from './project.entity';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the bidding module needs of a project, loaded under a row lock in its transaction. */
 export interface BiddingProject extends EligibilityProject {
@@ -166,7 +166,7 @@ export class ProjectsService {
    * commits. Drafts do not exist outside the bureau: ProjectNotFoundError.
    */
   async getProjectForBidding(manager: EntityManager, projectId: string, options: { lock: 'share' | 'update' }): Promise<BiddingProject> {
-    if (!UUID.test(projectId)) throw new ProjectNotFoundError();
+    if (!isUuid(projectId)) throw new ProjectNotFoundError();
     // The bid path runs this for every submission: the locked project row and everything under
     // it in one query (each round trip costs a syscall and a wake-up per bid under load).
     const { entities, raw } = await manager
@@ -633,7 +633,7 @@ export class ProjectsService {
   }
 
   async lockProject(manager: EntityManager, projectId: string, lock: 'share' | 'update'): Promise<Project> {
-    const project = UUID.test(projectId)
+    const project = isUuid(projectId)
       ? await manager.findOne(Project, { where: { id: projectId }, lock: { mode: lock === 'share' ? 'pessimistic_read' : 'pessimistic_write' } })
       : null;
     if (!project) throw new ProjectNotFoundError();

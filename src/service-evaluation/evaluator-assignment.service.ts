@@ -10,8 +10,8 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { EvaluationRoundsService } from './evaluation-rounds.service';
 import { IndicatorTemplatesService } from './indicator-templates.service';
 import { ContractNotEvaluableError, EvaluatorNotEligibleError, RecusalAfterSubmissionError, ServiceEvaluationInputError } from './service-evaluation.errors';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Evaluators of a contract: assignment from the pool under the committees' rules, and recusal. */
 @Injectable()
@@ -36,7 +36,7 @@ export class EvaluatorAssignmentService {
     await this.dataSource.transaction(async (m) => {
       const contract = await this.contracts.lockContract(m, contractId);
       if (contract.status !== 'active') throw new ContractNotEvaluableError(contract.status);
-      if (!UUID.test(evaluatorId ?? '')) throw new EvaluatorNotEligibleError('not_in_pool');
+      if (!isUuid(evaluatorId ?? '')) throw new EvaluatorNotEligibleError('not_in_pool');
       const [existing] = (await m.query(`SELECT status FROM service_evaluators WHERE contract_id = $1 AND evaluator_id = $2`, [contract.id, evaluatorId])) as Array<{ status: string }>;
       if (existing) throw new EvaluatorNotEligibleError(existing.status === 'recused' ? 'recused' : 'already_assigned');
       const [user] = (await m.query(`SELECT organisation_id FROM users WHERE id = $1`, [evaluatorId])) as Array<{ organisation_id: string | null }>;

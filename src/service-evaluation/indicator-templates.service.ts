@@ -6,9 +6,9 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { Contract } from '../contracts/contract.entity';
 import { calendarDate, isCalendarDate } from '../evaluators/domain/conflicts';
-import { pgError } from '../procurement/funds.service';
 import { TemplateIndicator, templateProblems } from './domain/scoring';
 import { CategoryNotFoundError, ServiceEvaluationInputError } from './service-evaluation.errors';
+import { pgError } from '../common/errors/pg-error';
 
 export interface TemplateVersion {
   id: string;

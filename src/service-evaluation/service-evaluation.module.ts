@@ -1,7 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { FormContextRegistry } from '../common/http/form-context.registry';
 import { DashboardRegistry } from '../common/views/dashboard.registry';
-import { registerModulePartials } from '../identity/admin-views';
 import { ContractsModule } from '../contracts/contracts.module';
 import { DocumentsModule } from '../documents/documents.module';
 import { EvaluatorsModule } from '../evaluators/evaluators.module';
@@ -19,6 +18,7 @@ import { ServiceEvaluationDashboardQueries } from './service-evaluation-dashboar
 import { SiteVisitsService } from './site-visits.service';
 import { ServiceEvaluationQueries } from './service-evaluation.queries';
 import { StaffServiceEvaluationController } from './staff-service-evaluation.controller';
+import { registerModulePartials } from '../common/views/partials';
 
 /**
  * Service evaluation (社会化评估) of milestone deliveries: indicator templates per catalogue

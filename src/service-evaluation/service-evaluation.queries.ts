@@ -19,8 +19,9 @@ import { MIN_EVALUATORS, SATISFACTION_CODE, TemplateIndicator, formatCenti, surv
 import { ContractNotFoundForEvaluationError, DocumentNotInEvaluationError, MilestoneNotFoundForEvaluationError, NotAssignedError } from './service-evaluation.errors';
 import { EvaluationRoundsService, RoundRecord, toRound } from './evaluation-rounds.service';
 import { IndicatorTemplatesService } from './indicator-templates.service';
+import { forRoles } from '../identity/form-contexts';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STAFF_READERS = ['bureau_officer', 'bureau_approver', 'auditor'];
 export const ROUNDING_RULE_KEY = 'serviceEvaluation.rule.rounding';
 
@@ -396,7 +397,7 @@ export class ServiceEvaluationQueries {
   async documentOf(contractId: string, documentId: string, actor: Actor): Promise<LoadedDocument> {
     const contract = await this.contract(contractId);
     if (!hasAnyRole(actor.roles, STAFF_READERS)) await this.assertEvaluatorOf(contract.id, actor);
-    if (!UUID.test(documentId ?? '')) throw new DocumentNotInEvaluationError();
+    if (!isUuid(documentId ?? '')) throw new DocumentNotInEvaluationError();
     const [visit] = (await this.dataSource.query(
       `SELECT 1 FROM documents d JOIN site_visits v ON v.id::text = d.owner_id WHERE d.id = $1 AND d.owner_type = 'site_visit' AND v.contract_id = $2`,
       [documentId, contract.id],
@@ -416,7 +417,7 @@ export class ServiceEvaluationQueries {
   // ── Pieces ─────────────────────────────────────────────────────────────────────────────────
 
   private async contract(contractId: string): Promise<Contract> {
-    if (!UUID.test(contractId ?? '')) throw new ContractNotFoundForEvaluationError();
+    if (!isUuid(contractId ?? '')) throw new ContractNotFoundForEvaluationError();
     const contract = await this.contracts.getContract(contractId).catch(() => null);
     if (!contract || contract.status === 'awaiting_confirmation') throw new ContractNotFoundForEvaluationError();
     return contract;
@@ -593,10 +594,6 @@ export class ServiceEvaluationQueries {
   }
 
   formContexts(): Record<string, FormContextProvider> {
-    const forRoles = (roles: readonly string[], provider: FormContextProvider): FormContextProvider => (req) => {
-      if (!req.user || !hasAnyRole(req.user.roles, roles)) return {};
-      return Promise.resolve(provider(req)).catch(() => ({}));
-    };
     const p = (req: Request, name: string) => String(req.params?.[name] ?? '');
     return {
       'service-evaluation/template-form': forRoles(['admin'], (req) => this.templateFormPage(p(req, 'category')).then(({ values, ...rest }) => rest)),

@@ -11,7 +11,6 @@ import { ContractNotFoundError } from '../contracts/contracts.errors';
 import { ContractsService } from '../contracts/contracts.service';
 import { hasAnyRole } from '../identity/domain/roles';
 import { NotificationsService } from '../notifications/notifications.service';
-import { pgError } from '../procurement/funds.service';
 import { SurveyOptionsInput, parseSurveyOptions } from './domain/options';
 import { Burst, findBursts } from './domain/bursts';
 import { hashAddress, hashDevice, hashPhone } from './domain/phone';
@@ -28,6 +27,8 @@ import {
   SurveyOptionsInvalidError,
   SurveyResponseInvalidError,
 } from './surveys.errors';
+import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
 export type SurveyStatus = 'open' | 'closed';
 
@@ -75,7 +76,6 @@ interface SurveyRow {
 const SURVEY_COLUMNS = `id, contract_id, milestone_position, token, opened_at, closes_at, min_responses, opened_by, status, closed_at, counts_unverified,
   (status = 'open' AND app_now() < closes_at) AS is_accepting`;
 const TOKEN = /^[A-Za-z0-9_-]{32,64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toSurvey(r: SurveyRow): MilestoneSurvey {
   return {
@@ -205,7 +205,7 @@ export class SurveysService {
   }
 
   async surveyOf(contractId: string, position: number): Promise<MilestoneSurvey | null> {
-    if (!UUID.test(contractId) || !Number.isSafeInteger(position)) return null;
+    if (!isUuid(contractId) || !Number.isSafeInteger(position)) return null;
     const [row] = (await this.dataSource.query(`SELECT ${SURVEY_COLUMNS} FROM milestone_surveys WHERE contract_id = $1 AND milestone_position = $2`, [contractId, position])) as SurveyRow[];
     return row ? toSurvey(row) : null;
   }
@@ -268,7 +268,7 @@ export class SurveysService {
    * the milestone has no survey.
    */
   async satisfactionFor(contractId: string, position: number, manager: EntityManager = this.dataSource.manager): Promise<Satisfaction | null> {
-    if (!UUID.test(contractId) || !Number.isSafeInteger(position)) return null;
+    if (!isUuid(contractId) || !Number.isSafeInteger(position)) return null;
     const [row] = (await manager.query(
       `SELECT responses, rating_sum, min_responses FROM milestone_satisfaction WHERE contract_id = $1 AND milestone_position = $2`,
       [contractId, position],
@@ -278,7 +278,7 @@ export class SurveysService {
 
   /** Residents' comments, newest first: for bureau staff and the contract's evaluators only (callers check who reads). */
   async commentsFor(contractId: string, position: number, manager: EntityManager = this.dataSource.manager): Promise<SurveyComment[]> {
-    if (!UUID.test(contractId) || !Number.isSafeInteger(position)) return [];
+    if (!isUuid(contractId) || !Number.isSafeInteger(position)) return [];
     const rows = (await manager.query(
       `SELECT r.rating, r.comment, r.submitted_at FROM survey_responses r JOIN milestone_surveys s ON s.id = r.survey_id
         WHERE s.contract_id = $1 AND s.milestone_position = $2 AND r.comment IS NOT NULL ORDER BY r.submitted_at DESC, r.id`,

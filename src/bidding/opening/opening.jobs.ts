@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../audit/actor';
-import { APP_LOGGER } from '../../common/http/http-exception.filter';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { BIDDING_CONFIG, BiddingConfig } from '../bidding.config';
 import { ProjectsService } from '../../procurement/projects.service';
 import { OpeningService } from './opening.service';
+import { APP_LOGGER } from '../../common/logging/logger';
 
 export const OPEN_PROJECT_QUEUE = 'bidding.open-project';
 export const SCAN_DEADLINES_QUEUE = 'bidding.scan-deadlines';

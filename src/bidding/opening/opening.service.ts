@@ -5,7 +5,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../../audit/actor';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock/clock';
-import { APP_LOGGER } from '../../common/http/http-exception.filter';
 import { parseMinor } from '../../common/money/money';
 import { NotificationsService } from '../../notifications/notifications.service';
 import { AlreadyOpenedError, NotOpenableError, NotYetDueError, OpeningNotFoundError } from '../bidding.errors';
@@ -13,6 +12,7 @@ import { BidContent, isDueForOpening, parseBidContent } from '../domain/bid-cont
 import { BiddingProject, ProjectsService } from '../../procurement/projects.service';
 import { canonicalJson, receiptHash } from '../sealing/sealing';
 import { SealingService } from '../sealing/sealing.service';
+import { APP_LOGGER } from '../../common/logging/logger';
 
 export type OpeningTrigger = 'job' | 'staff';
 

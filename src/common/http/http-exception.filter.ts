@@ -7,8 +7,7 @@ import { FormContextRegistry } from './form-context.registry';
 import { isApiRequest } from './request-context.middleware';
 import { parseFieldMessage } from './validation';
 import { ProcurementSuspendedError, isSuspendedAtDatabase } from '../suspension/procurement-suspension';
-
-export const APP_LOGGER = Symbol('APP_LOGGER');
+import { APP_LOGGER } from '../logging/logger';
 
 /** The translation of an error code (`errors.code.PAYMENTS.DISBURSEMENT_NOT_PENDING`), both locales. */
 export function errorCodeKey(code: string): string {

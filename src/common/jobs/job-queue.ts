@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
-import { APP_LOGGER } from '../http/http-exception.filter';
+import { APP_LOGGER } from '../logging/logger';
 
 /**
  * The one pg-boss client of an instance (schema `pgboss` from the migrations, never migrated by

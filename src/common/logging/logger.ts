@@ -1,6 +1,9 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 
+/** Injection token of the app's pino logger (provided by CommonModule). */
+export const APP_LOGGER = Symbol('APP_LOGGER');
+
 /** Structured JSON logs (one object per line) for the app and Nest's own messages. */
 export function createLogger(level: string): Logger {
   return pino({ level, base: { service: 'marketplace' }, timestamp: pino.stdTimeFunctions.isoTime });

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain.error';
 import { formatDateTime } from '../views/view-helpers';
+import { raisedHint } from '../errors/pg-error';
 
 /**
  * A procurement suspended by the finance department while it handles a complaint (财政部令第94号
@@ -28,6 +29,5 @@ export async function assertNotSuspended(manager: EntityManager, projectId: stri
 
 /** The database's refusal (SQLSTATE P0001, HINT PROCUREMENT.SUSPENDED), e.g. when a suspension is ordered mid-request. */
 export function isSuspendedAtDatabase(error: unknown): boolean {
-  const e = error as { code?: string; hint?: string; driverError?: { code?: string; hint?: string } };
-  return (e?.driverError?.code ?? e?.code) === 'P0001' && (e?.driverError?.hint ?? e?.hint) === 'PROCUREMENT.SUSPENDED';
+  return raisedHint(error) === 'PROCUREMENT.SUSPENDED';
 }

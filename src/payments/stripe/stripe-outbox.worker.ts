@@ -4,11 +4,11 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../audit/actor';
 import { AuditService } from '../../audit/audit.service';
-import { APP_LOGGER } from '../../common/http/http-exception.filter';
 import { StripeErrorLike, TransferLike, backoffSeconds, classifyStripeError, describeStripeError, findExistingTransfer } from './domain/transfer-rules';
 import { STRIPE_CONFIG, StripeConfig } from './stripe.config';
 import { StripeGateway } from './stripe.gateway';
 import { StripeSettlementService } from './stripe-settlement.service';
+import { APP_LOGGER } from '../../common/logging/logger';
 
 /** One claimed outbox row: `attempts` after the claim is the fencing token of this attempt. */
 export interface OutboxClaim {

@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../../common/common.module';
 import { ForbiddenError } from '../../common/errors/domain.error';
 import { AppConfig } from '../../config/app.config';
 import { ContractsService } from '../../contracts/contracts.service';
-import { pgError } from '../../procurement/funds.service';
+import { pgError } from '../../common/errors/pg-error';
 import { LedgerService } from '../../ledger/ledger.service';
 import { AlreadyProposedError, DisbursementNotFoundError } from '../payments.errors';
 import { transferIdempotencyKey } from './domain/transfer-rules';

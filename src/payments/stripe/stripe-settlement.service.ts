@@ -7,8 +7,8 @@ import { NotificationsService } from '../../notifications/notifications.service'
 import { DisbursementPosting, LedgerService } from '../../ledger/ledger.service';
 import { Contract } from '../../contracts/contract.entity';
 import { Finding } from './domain/transfer-rules';
+import { isUuid } from '../../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A Stripe-rail disbursement as the rail's code reads it (row-locked by `lock`). */
 export interface RailDisbursement {
@@ -77,7 +77,7 @@ export class StripeSettlementService {
   ) {}
 
   async lock(m: EntityManager, id: string): Promise<RailDisbursement | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const [row] = (await m.query(`SELECT * FROM disbursements WHERE id = $1 AND rail = 'stripe' FOR UPDATE`, [id])) as Row[];
     return row ? toRail(row) : null;
   }

@@ -5,13 +5,13 @@ import type Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../audit/actor';
 import { AuditService } from '../../audit/audit.service';
-import { APP_LOGGER } from '../../common/http/http-exception.filter';
 import { NotificationsService } from '../../notifications/notifications.service';
 import { isFullyReversed } from './domain/transfer-rules';
 import { STRIPE_CONFIG, StripeConfig } from './stripe.config';
 import { WebhookSignatureError } from './stripe.errors';
 import { StripeGateway, isAccountReady, toTransfer } from './stripe.gateway';
 import { RailDisbursement, StripeSettlementService } from './stripe-settlement.service';
+import { APP_LOGGER } from '../../common/logging/logger';
 
 export interface WebhookResult {
   received: true;

@@ -1,13 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
-import { APP_LOGGER } from '../../common/http/http-exception.filter';
 import { PeriodicSweep } from '../../common/jobs/periodic-sweep';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { STRIPE_CONFIG, StripeConfig } from './stripe.config';
 import { StripeGateway } from './stripe.gateway';
 import { StripeOutboxWorker } from './stripe-outbox.worker';
 import { StripeReconciliationService } from './stripe-reconciliation.service';
+import { APP_LOGGER } from '../../common/logging/logger';
 
 export const STRIPE_TRANSFER_QUEUE = 'payments.stripe-transfer';
 export const STRIPE_RECONCILE_QUEUE = 'payments.stripe-reconcile';

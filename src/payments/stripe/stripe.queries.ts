@@ -8,6 +8,7 @@ import { FormContextProvider } from '../../common/http/form-context.registry';
 import { actorFromRequest } from '../../identity/current-actor.decorator';
 import { hasAnyRole } from '../../identity/domain/roles';
 import { StripeRailService } from './stripe-rail.service';
+import { forRoles } from '../../identity/form-contexts';
 
 /** Page data of the Stripe rail (what to show and which actions apply; no rules). */
 @Injectable()
@@ -86,10 +87,6 @@ export class StripeQueries {
   }
 
   formContexts(): Record<string, FormContextProvider> {
-    const forRoles = (roles: readonly string[], provider: FormContextProvider): FormContextProvider => (req) => {
-      if (!req.user || !hasAnyRole(req.user.roles, roles)) return {};
-      return Promise.resolve(provider(req)).catch(() => ({}));
-    };
     return {
       'payments/reconciliation': forRoles(STAFF_READERS, () => this.reconciliationPage()),
       'payments/payment-account': forRoles(['org_member', 'org_admin'], (req: Request) => this.paymentAccountPage(actorFromRequest(req))),

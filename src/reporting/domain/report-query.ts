@@ -1,3 +1,5 @@
+import { isUuid } from '../../common/validation/uuid';
+
 /**
  * The filter of the dashboards' exports, read from a query string: an optional fund (uuid) and
  * an optional inclusive date range (YYYY-MM-DD, real calendar dates, from ≤ to). Empty fields
@@ -9,7 +11,6 @@ export interface ReportQuery {
   to?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function isCalendarDate(s: string): boolean {
@@ -31,7 +32,7 @@ export function parseReportQuery(raw: Record<string, unknown>): { query: ReportQ
   const from = one(raw.from);
   const to = one(raw.to);
   if (fundId) {
-    if (UUID.test(fundId)) query.fundId = fundId.toLowerCase();
+    if (isUuid(fundId)) query.fundId = fundId.toLowerCase();
     else errors.fundId = 'reporting.validation.fund';
   }
   if (from) {
