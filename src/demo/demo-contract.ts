@@ -35,7 +35,7 @@ import { SurveysService } from '../surveys/surveys.service';
  *   minimum, a site visit, two scoresheets (优秀), the disbursement proposed by officer@,
  *   approved by approver@ and paid by treasury voucher (officer2@); milestone 2 delivered and
  *   waiting for evaluation, with its own open survey below its minimum;
- * - 同心's volunteer-station contract: milestone 1 delivered (after its due date: flagged late),
+ * - 同心's volunteer-station contract: milestone 1 delivered (ahead of its due date),
  *   scored 良好 by two other evaluators, its disbursement proposed by officer2@ and waiting for
  *   an approver.
  */
@@ -75,7 +75,10 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   const dataSource = app.get(DataSource);
   const [{ now }] = (await dataSource.query(`SELECT app_now() AS now`)) as Array<{ now: Date }>;
   const today = localDateOf(now);
-  const serviceStart = addDays(today, -15);
+  // The contracts take effect today (both sides confirm through the services, on the database
+  // clock), so the service starts today and every milestone, record, visit and payment comes on
+  // or after it: demo-dates.ts checks that they agree (issue 11).
+  const serviceStart = today;
   const serviceEnd = addDays(serviceStart, 364);
   const contracts = app.get(ContractsService);
   const assignment = app.get(EvaluatorAssignmentService);
@@ -127,9 +130,9 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   await delivery.submitDelivery(cast.leling.admin, paid.id, 1, {
     narrative: '本阶段完成玉林北路社区 80 岁以上独居老人摸底建档 96 户，逐户开展需求评估，组建“社工 + 志愿者”探访小组，每周上门探访并提供助餐送餐，详见服务记录和签到表。',
     formRows: [
-      { itemCode: 'C01-002', date: addDays(serviceStart, 2), sessions: '24', personVisits: '96', households: '96', hours: '48', note: '首轮入户建档与需求评估' },
-      { itemCode: 'C01-002', date: addDays(serviceStart, 9), sessions: '30', personVisits: '118', households: '92', hours: '59.5', note: '每周探访' },
-      { itemCode: 'C01-004', date: addDays(serviceStart, 10), sessions: '10', personVisits: '640', households: '64', hours: '40', note: '社区食堂助餐与送餐上门' },
+      { itemCode: 'C01-002', date: serviceStart, sessions: '24', personVisits: '96', households: '96', hours: '48', note: '首轮入户建档与需求评估' },
+      { itemCode: 'C01-002', date: serviceStart, sessions: '30', personVisits: '118', households: '92', hours: '59.5', note: '每周探访' },
+      { itemCode: 'C01-004', date: serviceStart, sessions: '10', personVisits: '640', households: '64', hours: '40', note: '社区食堂助餐与送餐上门' },
     ],
     attachments: [
       { kind: 'photo', originalName: '入户探访.png', buffer: TINY_PNG },
@@ -150,7 +153,7 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
     evaluatorFor(sunLi),
     paid.id,
     1,
-    { visitedOn: addDays(today, -1), place: '玉林北路社区睦邻点及 3 户独居老人家中', notes: '抽查 3 户建档资料与探访记录一致；社区食堂卫生良好，留样齐全。' },
+    { visitedOn: today, place: '玉林北路社区睦邻点及 3 户独居老人家中', notes: '抽查 3 户建档资料与探访记录一致；社区食堂卫生良好，留样齐全。' },
     [{ originalName: '现场评估.png', buffer: TINY_PNG }],
   );
   // 28 + 27.5 + 18 + 18.4 = 91.9 and 27 + 26 + 17 + 18.4 = 88.4: mean 90.15, 优秀, the whole tranche payable.
@@ -169,8 +172,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   await delivery.submitDelivery(cast.leling.admin, paid.id, 2, {
     narrative: '中期阶段持续开展每周探访与助餐送餐，新增 12 户高龄独居老人纳入服务，组织健康讲座 2 场，完成中期满意度回访，详见服务记录。',
     formRows: [
-      { itemCode: 'C01-002', date: addDays(serviceStart, 12), sessions: '36', personVisits: '140', households: '108', hours: '70', note: '每周探访（含新增 12 户）' },
-      { itemCode: 'C01-004', date: addDays(serviceStart, 13), sessions: '12', personVisits: '820', households: '76', hours: '48', note: '助餐与送餐' },
+      { itemCode: 'C01-002', date: serviceStart, sessions: '36', personVisits: '140', households: '108', hours: '70', note: '每周探访（含新增 12 户）' },
+      { itemCode: 'C01-004', date: serviceStart, sessions: '12', personVisits: '820', households: '76', hours: '48', note: '助餐与送餐' },
     ],
     attachments: [{ kind: 'photo', originalName: '健康讲座.png', buffer: TINY_PNG }],
   });
@@ -193,7 +196,7 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
     serviceStart,
     serviceEnd,
     milestones: [
-      { position: 1, name: '站点启动与队伍组建', dueDate: addDays(today, -2), shareBp: 5000, deliverables: '志愿者名册、站点运营制度、首月活动记录' },
+      { position: 1, name: '站点启动与队伍组建', dueDate: addDays(today, 10), shareBp: 5000, deliverables: '志愿者名册、站点运营制度、首月活动记录' },
       { position: 2, name: '全年运营与结项', dueDate: serviceEnd, shareBp: 5000, deliverables: '活动记录、结对探访台账、结项报告' },
     ],
     bidders: [
@@ -208,8 +211,8 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   await delivery.submitDelivery(cast.tongxin.admin, pending.id, 1, {
     narrative: '志愿服务站已挂牌运营，招募登记居民志愿者 46 名并完成培训，低龄老人与高龄老人结对 30 对，开展邻里互助活动 6 场，详见服务记录。',
     formRows: [
-      { itemCode: 'C07-004', date: addDays(serviceStart, 3), sessions: '6', personVisits: '210', households: '0', hours: '36', note: '站点活动与志愿者培训' },
-      { itemCode: 'C01-002', date: addDays(serviceStart, 8), sessions: '30', personVisits: '60', households: '30', hours: '45', note: '结对探访' },
+      { itemCode: 'C07-004', date: serviceStart, sessions: '6', personVisits: '210', households: '0', hours: '36', note: '站点活动与志愿者培训' },
+      { itemCode: 'C01-002', date: serviceStart, sessions: '30', personVisits: '60', households: '30', hours: '45', note: '结对探访' },
     ],
     attachments: [{ kind: 'sign_in_sheet', originalName: '志愿者培训签到表.png', buffer: TINY_PNG }],
   });
@@ -357,7 +360,8 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
       opened.push({ bidId: bid.id, organisationId: b.organisationId, priceMinor: b.priceMinor, hash, plaintext });
     }
     await m.query(`SET CONSTRAINTS bid_versions_deadline DEFERRED`);
-    await m.query(`UPDATE projects SET status = 'evaluation', bid_deadline_at = app_now() - interval '52 days' WHERE id = $1`, [project.id]);
+    // The deadline is the instant the bids were closed and opened (not a second app_now() a few ms later).
+    await m.query(`UPDATE projects SET status = 'evaluation', bid_deadline_at = opened_at WHERE id = $1`, [project.id]);
     await m.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, app_now() - interval '52 days', NULL, 'job', $2)`, [project.id, plan.bidders.length]);
     for (const o of opened) {
       await m.query(

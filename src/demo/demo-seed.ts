@@ -15,6 +15,7 @@ import { ProcurementRulesService } from '../procurement/procurement-rules.servic
 import { enterDemoCalendar } from './demo-calendar';
 import { FundsService } from '../procurement/funds.service';
 import { ProjectsService } from '../procurement/projects.service';
+import { assertDemoDatesAgree } from './demo-dates';
 import { seedDemoContracts } from './demo-contract';
 
 /**
@@ -219,6 +220,8 @@ export async function seedDemo(app: INestApplicationContext, log: (message: stri
     tongxin: { organisationId: orgIds[1], admin: orgAdmins[1] },
     heshilao: { organisationId: orgIds[3], admin: orgAdmins[3] },
   });
+  // Issue 11: no milestone due before its contract takes effect, no record before the service began.
+  await assertDemoDatesAgree(dataSource);
   log(
     `demo district created: ${DEMO_STAFF.length} staff, ${DEMO_EVALUATORS.length} evaluators, ${DEMO_ORGANISATIONS.length} organisations, 2 funds, 1 published project, ` +
       '2 contracts in delivery (one tranche paid, one awaiting approval)' +

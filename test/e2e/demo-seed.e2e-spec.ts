@@ -116,11 +116,11 @@ describe('demo district', () => {
     expect(fund).toEqual({ reserved: 36_000_000, committed: 20_020_000, payable: 0, paid: 8_580_000 });
   });
 
-  it('has 同心 contracted, milestone 1 delivered late, scored 良好, and its disbursement waiting for an approver', async () => {
+  it('has 同心 contracted, milestone 1 delivered on time, scored 良好, and its disbursement waiting for an approver', async () => {
     const c = await contractOf(DEMO_PENDING_CONTRACT_TITLE);
     expect(c).toMatchObject({ status: 'active', amount: 13_800_000, approved: 0, paid: 0 });
     expect(await milestoneStatuses(c.id)).toEqual(['passed', 'pending']);
-    expect(await t.dataSource.query(`SELECT late FROM milestone_deliveries WHERE contract_id = $1`, [c.id])).toEqual([{ late: true }]);
+    expect(await t.dataSource.query(`SELECT late FROM milestone_deliveries WHERE contract_id = $1`, [c.id])).toEqual([{ late: false }]);
     expect(await t.dataSource.query(`SELECT score_centi, grade FROM milestone_results WHERE contract_id = $1`, [c.id])).toEqual([{ score_centi: 8300, grade: 'good' }]);
     expect(await t.dataSource.query(`SELECT status, amount_minor::int AS amount, proposed_by FROM disbursements WHERE contract_id = $1`, [c.id])).toEqual([
       { status: 'proposed', amount: 6_900_000, proposed_by: await userId('officer2@demo.example') },
@@ -186,6 +186,18 @@ describe('demo district', () => {
     // The opening record verifies its receipt against the opened content.
     const { OpeningService } = await import('../../src/bidding/opening/opening.service');
     await expect(t.app.get(OpeningService).verifyReceipt(project.reference, own.receipt_sha256)).resolves.toMatchObject({ check: { status: 'verified' } });
+  });
+
+  it('has dates that agree: no milestone due, service record, visit or payment before its contract took effect (issue 11)', async () => {
+    const { demoDateProblems, loadDemoDateFacts } = await import('../../src/demo/demo-dates');
+    const { contracts, now } = await loadDemoDateFacts(t.dataSource);
+    expect(contracts).toHaveLength(2);
+    expect(demoDateProblems(contracts, now)).toEqual([]);
+    // The check sees a regression: 同心's milestone 1 moved to before the contract took effect.
+    const tongxin = contracts.find((c) => c.milestones.length === 2)!;
+    const yesterday = new Date(tongxin.activatedAt.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const broken = { ...tongxin, milestones: [{ position: 1, dueDate: yesterday }, tongxin.milestones[1]] };
+    expect(demoDateProblems([broken], now).join(' ')).toContain('before the contract took effect');
   });
 
   it('records the issue 6 story in the audit trail', async () => {
