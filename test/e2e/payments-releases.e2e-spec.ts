@@ -107,6 +107,19 @@ describe('payments: hold-back and retention releases, settlement', () => {
     expect(v.problems).toEqual([]);
   });
 
+  it('decides on the figure it shows (one rounding rule): 79.99, 80.00 and 80.00 average 79.9967, shown and treated as 80.00 良好, so the hold-back is released', async () => {
+    const c = await createActiveContract(t);
+    const paid = await payAllTranches(c, [7999, 8000, 8000]);
+    expect(Number(c.milestones[0].amountMinor) - paid[0]).toBeGreaterThan(0); // 79.99 is 合格: held back
+    const officer = await signInAsUser(t, c.officer);
+    const page = await officer.agent.get(`/staff/contracts/${c.contract.id}/releases`).expect(200);
+    expect(page.text).toContain('80.00');
+    expect(page.text).toContain('data-testid="propose-holdback"');
+    const ok = await officer.form(`/staff/contracts/${c.contract.id}/releases/holdback`).expect(303);
+    const d = await disbursements().get(ok.headers.location.split('/').pop()!);
+    expect(d).toMatchObject({ kind: 'holdback_release', amountMinor: Number(c.milestones[0].amountMinor) - paid[0] });
+  });
+
   it('forfeits the hold-back when the average is below good: refused as a release, returned to the fund at settlement', async () => {
     const c = await createActiveContract(t);
     const paid = await payAllTranches(c, [7000, 7000, 8500]); // average 75 → pass
