@@ -3,21 +3,21 @@
  * `npm start` builds only when the compiled app in dist/ no longer matches its sources: after a
  * successful build a stamp (dist/.build-stamp.json) records the sha256 of every build input, and
  * the next start compares. A second start therefore goes straight to the app instead of spending
- * ~30 s in `nest build`. Inputs are what the compiler reads: src/ and migrations/ (without unit
- * tests), scripts/*.ts, the compiler and Nest CLI settings and package-lock.json (a new compiler
+ * ~30 s in the build (scripts/build.js). Inputs are what the compiler reads: src/ and migrations/ (without unit
+ * tests), scripts/*.ts, the compiler settings, the build script and package-lock.json (a new compiler
  * or type package). views/ is read from the source tree at run time, so a template edit needs no
  * build. Run directly (`node scripts/build-freshness.js`) it builds if needed and exits.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { build } = require('./build');
 
 const ROOT = path.resolve(__dirname, '..');
 const STAMP_FILE = path.join('dist', '.build-stamp.json');
 const ENTRY_FILE = path.join('dist', 'src', 'main.js');
 /** A change to one of these can change every output: build from an empty dist/. */
-const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build.js', 'package-lock.json'];
 const SOURCE_DIRS = ['src', 'migrations', 'scripts'];
 
 function isSourceInput(relative) {
@@ -90,21 +90,20 @@ function buildIfStale({ root = ROOT, log = (line) => process.stderr.write(`${lin
   const inputs = collectInputs(root);
   const decision = decideBuild({ stamp: readStamp(root), inputs, entryExists: fs.existsSync(path.join(root, ENTRY_FILE)) });
   if (!decision.build) return 0;
-  let nest;
   try {
-    nest = require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] });
+    require.resolve('typescript/bin/tsc', { paths: [root] });
   } catch {
-    log(`dist/ is out of date (${decision.reason}) and @nestjs/cli is not installed: run npm ci (with dev dependencies) or npm run build where it is.`);
+    log(`dist/ is out of date (${decision.reason}) and typescript is not installed: run npm ci (with dev dependencies) or npm run build where it is.`);
     return 1;
   }
   log(`building (${decision.reason}) …`);
   const started = Date.now();
   if (decision.clean) fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   else fs.rmSync(path.join(root, STAMP_FILE), { force: true });
-  const result = spawnSync(process.execPath, [nest, 'build'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
+  const status = build(root);
+  if (status !== 0) {
     log('the build failed; nothing was started.');
-    return result.status || 1;
+    return status;
   }
   // The fingerprints taken before the build: a file edited during it makes the next start build again.
   fs.writeFileSync(path.join(root, STAMP_FILE), JSON.stringify({ builtAt: new Date().toISOString(), inputs }));
