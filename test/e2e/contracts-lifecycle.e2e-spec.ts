@@ -299,7 +299,7 @@ describe('contracts: generation, confirmation, publication', () => {
         return { contract: await service.confirmContract(actorOf(await createApprover(t)), c.id, 'approver') };
       })();
       // ¥205,000 fund, ¥180,000 committed: another project now reserves ¥20,000 of the ¥25,000 left, so +¥18,000 no longer fits.
-      await t.dataSource.query(`UPDATE funds SET reserved_minor = reserved_minor + 2_000_000 WHERE id = $1`, [project.fundId]);
+      await t.dataSource.query(`UPDATE funds SET reserved_minor = reserved_minor + 2000000 WHERE id = $1`, [project.fundId]);
       const variations = t.app.get(VariationsService);
       const v = await variations.proposeVariation(actorOf(await createOfficer(t)), contract.id, { kind: 'amount', description: '增加服务量测试', amount: '198000' });
       await expect(variations.decideVariation(actorOf(await createApprover(t)), contract.id, v.id, { decision: 'approve', reason: '同意增加服务量。' })).rejects.toMatchObject({ code: 'PROCUREMENT.FUND_INSUFFICIENT' });
