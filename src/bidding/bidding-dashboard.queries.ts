@@ -3,11 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DashboardUser, DashboardWidget } from '../common/views/dashboard.registry';
 import { hasAnyRole } from '../identity/domain/roles';
+import { ProjectsService } from '../procurement/projects.service';
 
 /** Dashboard panels: an organisation's bids; for officers, projects past their deadline still to be opened. */
 @Injectable()
 export class BiddingDashboardQueries {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly projects: ProjectsService,
+  ) {}
 
   async widgetsFor(user: DashboardUser): Promise<DashboardWidget[]> {
     const widgets: DashboardWidget[] = [];
@@ -16,15 +20,13 @@ export class BiddingDashboardQueries {
       widgets.push({ titleKey: 'bidding.dashboard.title', partial: 'bidding-dashboard', order: 30, data: { isOrganisation: true, count: n } });
     }
     if (user.roles.includes('bureau_officer')) {
-      const due = (await this.dataSource.query(
-        `SELECT id, reference, title, bid_deadline_at FROM projects WHERE status = 'published' AND bid_deadline_at <= app_now() ORDER BY bid_deadline_at LIMIT 20`,
-      )) as Array<{ id: string; reference: string; title: string; bid_deadline_at: Date }>;
+      const due = await this.projects.pastDeadlineNotOpened(20);
       if (due.length) {
         widgets.push({
           titleKey: 'bidding.dashboard.dueTitle',
           partial: 'bidding-dashboard',
           order: 25,
-          data: { isOrganisation: false, due: due.map((p) => ({ reference: p.reference, title: p.title, deadline: p.bid_deadline_at, url: `/staff/projects/${p.id}/bids` })) },
+          data: { isOrganisation: false, due: due.map((p) => ({ reference: p.reference, title: p.title, deadline: p.bidDeadlineAt, url: `/staff/projects/${p.id}/bids` })) },
         });
       }
     }

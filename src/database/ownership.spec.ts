@@ -47,7 +47,6 @@ const READ_EXCEPTIONS: ReadException[] = [
   { file: 'awards/awards.service.ts', tables: ['bids', 'committee_members', 'evaluation_results', 'evaluations', 'low_price_inquiries', 'organisations', 'qualification_reviews', 'score_sheets', 'score_submissions', 'users'], reason: RULE_FACTS },
   { file: 'awards/awards.queries.ts', tables: ['committee_members', 'evaluations', 'opened_bids', 'organisations', 'projects', 'users'], reason: PAGE_JOIN },
   { file: 'awards/challenges.service.ts', tables: ['bid_openings', 'evaluations', 'opened_bids', 'organisations', 'projects'], reason: RULE_FACTS },
-  { file: 'bidding/bidding-dashboard.queries.ts', tables: ['projects'], reason: PAGE_JOIN },
   { file: 'bidding/bids.service.ts', tables: ['organisations', 'projects'], reason: RULE_FACTS },
   { file: 'bidding/opening/opening.service.ts', tables: ['organisations', 'projects'], reason: RULE_FACTS },
   { file: 'common/suspension/procurement-suspension.ts', tables: ['procurement_suspensions'], reason: SUSPENSION },

@@ -239,6 +239,15 @@ export class ProjectsService {
     return rows.map((r) => ({ id: r.id, bidDeadlineAt: r.bid_deadline_at, delaySeconds: r.delay }));
   }
 
+  /** Published projects whose bid deadline has passed (database clock), oldest deadline first: still to be opened. */
+  async pastDeadlineNotOpened(limit: number): Promise<Array<{ id: string; reference: string; title: string; bidDeadlineAt: Date }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, reference, title, bid_deadline_at FROM projects WHERE status = 'published' AND bid_deadline_at <= app_now() ORDER BY bid_deadline_at LIMIT $1`,
+      [limit],
+    )) as Array<{ id: string; reference: string; title: string; bid_deadline_at: Date }>;
+    return rows.map((r) => ({ id: r.id, reference: r.reference, title: r.title, bidDeadlineAt: r.bid_deadline_at }));
+  }
+
   /** Reference and title of each project, for other modules' lists (awards ready for a contract …). */
   async labelsOf(projectIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { reference: string; title: string }>> {
     if (!projectIds.length) return new Map();
