@@ -1,8 +1,9 @@
-import { DeliveryReminders } from '../../src/delivery/delivery.reminders';
+import { DELIVERY_REMINDERS_QUEUE, DeliveryReminders } from '../../src/delivery/delivery.reminders';
 import { postDelivery, setClockTo } from '../factories/delivery';
 import { signInAsUser } from '../factories/awards';
 import { createActiveContract } from '../factories/payments';
 import { TestApp, createTestApp } from '../support/test-app';
+import { waitForQueueIdle } from '../support/waits';
 
 async function members(t: TestApp, organisationId: string): Promise<string[]> {
   const rows = (await t.dataSource.query(`SELECT id FROM users WHERE organisation_id = $1 AND is_active ORDER BY id`, [organisationId])) as Array<{ id: string }>;
@@ -127,17 +128,13 @@ describe('the reminder job on the queue (JOBS_ENABLED)', () => {
     await setClockTo(t, '2027-04-02T10:00:00+08:00');
     const job = t.app.get(DeliveryReminders);
     expect(job.isRunning).toBe(true);
-    const deadline = Date.now() + 30_000;
-    let found: Awaited<ReturnType<typeof reminders>> = [];
-    while (Date.now() < deadline && !found.length) {
-      await job.queueReminders(); // null while a run is already waiting
-      await new Promise((r) => setTimeout(r, 500));
-      found = await reminders(t, c.contract.id);
-    }
+    await job.queueReminders(); // null while a run is already waiting: that run reads the clock when it starts
+    await waitForQueueIdle(t.dataSource, DELIVERY_REMINDERS_QUEUE);
+    const found = await reminders(t, c.contract.id);
     expect(found.map((r) => r.user_id)).toContain(c.orgAdmin.id);
     // Further runs of the job (it is delivered at least once) send nothing more.
-    await job.queueReminders();
-    await new Promise((r) => setTimeout(r, 3000));
+    await expect(job.queueReminders()).resolves.toEqual(expect.any(String));
+    await waitForQueueIdle(t.dataSource, DELIVERY_REMINDERS_QUEUE);
     expect(await remindedOnce(t, c.contract.id, c.organisationId)).toEqual([['delivery.overdue', '1']]);
     const [schedule] = await t.dataSource.query(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'delivery.reminders'`);
     expect(schedule).toEqual({ cron: '5 * * * *', timezone: 'Asia/Shanghai' });

@@ -3,6 +3,7 @@ import { NotificationsService } from '../../src/notifications/notifications.serv
 import { anonymousSession, createUser, signIn } from '../factories/users';
 import { TestSmtpServer, startSmtpServer } from '../support/smtp';
 import { TestApp, createTestApp } from '../support/test-app';
+import { waitForLockWait } from '../support/waits';
 
 const PUBLIC_URL = 'https://mkt.example';
 
@@ -94,14 +95,7 @@ describe('notification email through SMTP', () => {
       await locker.query(`LOCK TABLE mail_outbox IN EXCLUSIVE MODE`);
       first = worker.sendPending();
       second = worker.sendPending();
-      let waiting = 0;
-      for (let i = 0; i < 500 && waiting < 2; i++) {
-        [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM mail_outbox%SKIP LOCKED%'`,
-        );
-        if (waiting < 2) await new Promise((r) => setImmediate(r));
-      }
+      const waiting = await waitForLockWait(t.dataSource, '%FROM mail_outbox%SKIP LOCKED%', { sessions: 2 });
       expect(waiting).toBe(2);
       await locker.commitTransaction();
       const results = (await Promise.all([first, second])) as Array<{ sent: number }>;

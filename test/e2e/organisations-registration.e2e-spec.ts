@@ -1,6 +1,7 @@
 import { anonymousSession, signInAs } from '../factories/users';
 import { organisationEvents, registerOrganisation, registrationForm, validCreditCode, withWrongCheckCharacter } from '../factories/organisations';
 import { TestApp, createTestApp } from '../support/test-app';
+import { waitForLockWait } from '../support/waits';
 
 /** The value attribute an input re-rendered with the user's input carries (Handlebars escapes). */
 const kept = (text: string) => `value="${text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/=/g, '&#x3D;')}"`;
@@ -131,13 +132,7 @@ describe('organisation registration', () => {
       const anon = await anonymousSession(t);
       // The existence check cannot see the uncommitted row, so the insert waits on the unique index.
       const pending = anon.form('/register', registrationForm({ creditCode: code })).then((r) => r);
-      for (let i = 0; i < 100; i++) {
-        const [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO organisations%'`,
-        );
-        if (waiting > 0) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitForLockWait(t.dataSource, 'INSERT INTO organisations%');
       await competitor.commitTransaction();
       const res = await pending;
       expect(res.status).toBe(400);

@@ -11,6 +11,7 @@ import {
 } from '../factories/organisations';
 import { Session, signInAs } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
+import { waitForLockWait } from '../support/waits';
 
 async function statusOf(t: TestApp, id: string): Promise<{ status: OrganisationStatus; status_reason: string | null }> {
   const [row] = await t.dataSource.query(`SELECT status, status_reason FROM organisations WHERE id = $1`, [id]);
@@ -448,7 +449,9 @@ describe('what other modules may ask of the registry', () => {
     try {
       await service.assertEligibleToBid(organisation.id, bid.manager);
       const suspension = decide(officer, organisation.id, 'suspend', 'approved', '审计发现问题').then((r) => r.status);
-      await new Promise((r) => setTimeout(r, 300));
+      // The suspension's SELECT … FOR UPDATE of the organisation row waits for the bid's share lock
+      // (pg_stat_activity keeps the first 1 kB of a query: TypeORM's column list, not the FOR UPDATE).
+      await waitForLockWait(t.dataSource, 'SELECT "Organisation".%');
       expect((await statusOf(t, organisation.id)).status).toBe('approved');
       await bid.commitTransaction();
       expect(await suspension).toBe(303);

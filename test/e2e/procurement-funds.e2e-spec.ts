@@ -4,6 +4,7 @@ import { FundsService } from '../../src/procurement/funds.service';
 import { createDraft, createFund, fieldErrorsIn, flattenForm, fundRow, projectForm, projectRow, publishProject } from '../factories/procurement';
 import { Session, signInAs } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
+import { waitForLockWait } from '../support/waits';
 
 describe('funds and reservations', () => {
   let t: TestApp;
@@ -92,7 +93,8 @@ describe('funds and reservations', () => {
     });
     await reserved;
     const second = t.dataSource.transaction((m) => funds.reserve(m, SYSTEM_ACTOR, fund.id, 60_000, projectId));
-    await new Promise((r) => setTimeout(r, 200));
+    // The second reservation is queued behind the first one's row lock on the fund.
+    await waitForLockWait(t.dataSource, 'UPDATE funds SET reserved_minor%');
     releaseFirst();
     await first;
     await expect(second).rejects.toMatchObject({ code: 'PROCUREMENT.FUND_INSUFFICIENT', availableMinor: 40_000 });
