@@ -141,37 +141,15 @@ export class ChallengesService {
       const challenge = await m.findOneOrFail(Challenge, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
       if (challenge.status !== 'open') throw new ChallengeAlreadyAnsweredError();
       const now = await this.clock.now(m);
-      await m.query(`UPDATE challenges SET status = $2, outcome = $3, answer = $4, answered_at = $5, answered_by = $6 WHERE id = $1`, [
-        challenge.id,
-        answer.status,
-        answer.outcome,
-        answer.answer,
-        now,
-        actor.userId,
-      ]);
       const [project] = (await m.query(`SELECT id, reference, title FROM projects WHERE id = $1`, [award.projectId])) as Array<{ id: string; reference: string; title: string }>;
-      await this.notifications.notify(m, {
-        recipients: { organisationIds: [challenge.organisationId] },
-        kind: 'challenge.answered',
-        titleKey: `awards.notifications.challenge_${answer.status}`,
-        params: { reference: project.reference, title: project.title },
-        link: `/organisation/awards/${award.id}`,
-      });
       const affectsAward = answer.status === 'upheld' && answer.outcome !== null && award.status === 'active';
-      await this.audit.record(m, actor, {
-        action: 'challenge.answered',
-        entityType: 'challenge',
-        entityId: challenge.id,
-        before: { status: 'open' },
-        after: { status: answer.status, outcome: answer.outcome, answeredAt: now.toISOString() },
-        details: {
-          awardId: award.id,
-          answerSha256: sha256(answer.answer),
-          answeredLate: hasEnded(now, challenge.answerDueAt),
-          awardStatusBefore: award.status,
-          changesAward: affectsAward,
-          faultedMemberIds: answer.faultedMemberIds,
-        },
+      await this.recordAnswer(m, actor, challenge, answer, now, { ...project, link: `/organisation/awards/${award.id}` }, {
+        awardId: award.id,
+        answerSha256: sha256(answer.answer),
+        answeredLate: hasEnded(now, challenge.answerDueAt),
+        awardStatusBefore: award.status,
+        changesAward: affectsAward,
+        faultedMemberIds: answer.faultedMemberIds,
       });
       if (affectsAward) await this.applyUpheld(m, actor, award, project, answer.outcome as 'rerun_evaluation' | 'cancel_award', challenge.id, answer.answer, now, answer.faultedMemberIds);
       return m.findOneByOrFail(Challenge, { id: challenge.id });
@@ -324,31 +302,49 @@ export class ChallengesService {
       const challenge = await m.findOneOrFail(Challenge, { where: { id: challengeId }, lock: { mode: 'pessimistic_write' } });
       if (challenge.status !== 'open') throw new ChallengeAlreadyAnsweredError();
       const now = await this.clock.now(m);
-      await m.query(`UPDATE challenges SET status = $2, outcome = $3, answer = $4, answered_at = $5, answered_by = $6 WHERE id = $1`, [
-        challenge.id,
-        answer.status,
-        answer.outcome,
-        answer.answer,
-        now,
-        actor.userId,
-      ]);
       const [project] = (await m.query(`SELECT reference, title FROM projects WHERE id = $1`, [challenge.projectId])) as Array<{ reference: string; title: string }>;
-      await this.notifications.notify(m, {
-        recipients: { organisationIds: [challenge.organisationId] },
-        kind: 'challenge.answered',
-        titleKey: `awards.notifications.challenge_${answer.status}`,
-        params: { reference: project.reference, title: project.title },
-        link: `/organisation/projects/${challenge.projectId}/challenges`,
-      });
-      await this.audit.record(m, actor, {
-        action: 'challenge.answered',
-        entityType: 'challenge',
-        entityId: challenge.id,
-        before: { status: 'open' },
-        after: { status: answer.status, outcome: answer.outcome, answeredAt: now.toISOString() },
-        details: { subject: challenge.subject, step: challenge.step, answerSha256: sha256(answer.answer), answeredLate: hasEnded(now, challenge.answerDueAt) },
+      await this.recordAnswer(m, actor, challenge, answer, now, { ...project, link: `/organisation/projects/${challenge.projectId}/challenges` }, {
+        subject: challenge.subject,
+        step: challenge.step,
+        answerSha256: sha256(answer.answer),
+        answeredLate: hasEnded(now, challenge.answerDueAt),
       });
       return m.findOneByOrFail(Challenge, { id: challenge.id });
+    });
+  }
+
+  /** The answer of an open challenge (row locked by the caller): written, sent to the challenging organisation, audited. */
+  private async recordAnswer(
+    m: EntityManager,
+    actor: Actor,
+    challenge: Challenge,
+    answer: CheckedAnswer,
+    now: Date,
+    notice: { reference: string; title: string; link: string },
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await m.query(`UPDATE challenges SET status = $2, outcome = $3, answer = $4, answered_at = $5, answered_by = $6 WHERE id = $1`, [
+      challenge.id,
+      answer.status,
+      answer.outcome,
+      answer.answer,
+      now,
+      actor.userId,
+    ]);
+    await this.notifications.notify(m, {
+      recipients: { organisationIds: [challenge.organisationId] },
+      kind: 'challenge.answered',
+      titleKey: `awards.notifications.challenge_${answer.status}`,
+      params: { reference: notice.reference, title: notice.title },
+      link: notice.link,
+    });
+    await this.audit.record(m, actor, {
+      action: 'challenge.answered',
+      entityType: 'challenge',
+      entityId: challenge.id,
+      before: { status: 'open' },
+      after: { status: answer.status, outcome: answer.outcome, answeredAt: now.toISOString() },
+      details,
     });
   }
 
