@@ -34,7 +34,7 @@ describe('SubmissionGate', () => {
   it('frees the slot when the work fails', async () => {
     const gate = new SubmissionGate(1);
     await expect(gate.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(gate.run(async () => 'next')).resolves.toBe('next');
+    await expect(gate.run(() => Promise.resolve('next'))).resolves.toBe('next');
     expect(gate.inFlight).toBe(0);
   });
 

@@ -326,8 +326,8 @@ export class ContractsService {
     const [row] = (await m.query(`SELECT content FROM opened_bids WHERE bid_id = $1`, [bidId])) as Array<{ content: { deliveryPlan?: unknown } | null }>;
     const plan = row?.content?.deliveryPlan;
     if (!Array.isArray(plan)) return [];
-    return plan
-      .filter((p): p is { milestone: number; milestoneName?: string; plan: string } => p && typeof p === 'object' && typeof (p as { plan?: unknown }).plan === 'string')
+    return (plan as unknown[])
+      .filter((p): p is { milestone: number; milestoneName?: string; plan: string } => !!p && typeof p === 'object' && typeof (p as { plan?: unknown }).plan === 'string')
       .map((p) => ({ milestone: Number(p.milestone), milestoneName: String(p.milestoneName ?? ''), plan: p.plan }));
   }
 }

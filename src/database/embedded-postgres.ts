@@ -178,7 +178,7 @@ export async function startEmbeddedPostgres(options: {
   const url = (port: number) => (database = 'postgres') =>
     `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
   const running = options.reuseRunning ? runningClusterPort(clusterDir) : null;
-  if (running) return { url: url(running), stop: async () => undefined, reused: true };
+  if (running) return { url: url(running), stop: () => Promise.resolve(), reused: true };
   checkDatabaseUserCanEnter(options.dataDir, clusterDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres({ keepSignalHandlers: !options.ownProcessGroup });
   const port = options.port || (await freePort());

@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 import 'reflect-metadata';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

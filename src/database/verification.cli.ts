@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../config/app.config';
 import { createDataSource } from './data-source';

@@ -33,7 +33,7 @@ export class AccessGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const access = accessOf(this.reflector, context.getHandler(), context.getClass());
     if (access.isPublic) return true;
-    if (!access.roles) throw new UndeclaredAccessError(`${req.method} ${req.route?.path ?? req.path}`);
+    if (!access.roles) throw new UndeclaredAccessError(`${req.method} ${(req.route as { path?: string } | undefined)?.path ?? req.path}`);
     const user = req.user as SessionUser | undefined;
     if (!user) throw new SignInRequiredError();
     if (!hasAnyRole(user.roles, access.roles)) throw new RoleRequiredError();

@@ -70,7 +70,7 @@ export class LocalLoginGuard extends AuthGuard('local') {
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser): TUser {
-    if (err) throw err;
+    if (err) throw err as Error;
     if (!user) throw new InvalidCredentialsError();
     return user;
   }

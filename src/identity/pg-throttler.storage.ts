@@ -33,7 +33,7 @@ export class PgThrottlerStorage implements ThrottlerStorage {
                  blocked_until`,
       [`${throttlerName}:${key}`, ttl],
     )) as Row[];
-    let { hits } = rows[0];
+    const { hits } = rows[0];
     let blockedMs = rows[0].blocked_ms ? Number(rows[0].blocked_ms) : 0;
     let blockedUntil = rows[0].blocked_until;
     if (hits > limit && blockedMs <= 0) {

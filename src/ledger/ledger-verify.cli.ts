@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 import 'reflect-metadata';
 import { runVerificationCli, verifyAt } from '../database/verification.cli';
 import { LedgerQueries, LedgerVerification, describeLedgerVerification } from './ledger.queries';

@@ -8,6 +8,6 @@ import { flash } from '../identity/session.setup';
  */
 export async function redirectWithFlash(req: Request, res: Response, key: string, url: string): Promise<void> {
   flash(req, 'success', key);
-  await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
   res.redirect(303, url);
 }

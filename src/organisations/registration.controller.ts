@@ -33,7 +33,7 @@ export class RegistrationController {
   async register(@CurrentActor() actor: Actor, @Body() dto: RegisterOrganisationDto, @Req() req: Request, @Res() res: Response) {
     const { user } = await this.organisations.register(actor, dto);
     // As LocalLoginGuard does: passport regenerates the session id, then the lifetime starts.
-    await new Promise<void>((resolve, reject) => req.login(user, (error: unknown) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => req.login(user, (error: unknown) => (error ? reject(error as Error) : resolve())));
     req.session.startedAt = Date.now();
     await redirectWithFlash(req, res, 'organisations.register.done', '/organisation');
   }

@@ -222,7 +222,6 @@ export class ReleasesService {
       scoreCenti: results.find((r) => r.position === ms.position)?.score_centi ?? null,
       approvedTranche: tranches.get(ms.position) ?? null,
     }));
-    const now = await this.clock.now(m);
     const { id: rulesId, rules } = await paymentRulesOfContract(m, contract.id);
     const [balances] = (await m.query(`SELECT approved_minor::text AS approved FROM contracts WHERE id = $1`, [contract.id])) as Array<{ approved: string }>;
     const [s] = (await m.query(`SELECT * FROM contract_settlements WHERE contract_id = $1`, [contract.id])) as Array<Record<string, string & Date>>;

@@ -3,7 +3,7 @@ import { LastAdminRoleError } from '../../src/identity/admin-users.errors';
 import { AdminUsersService } from '../../src/identity/admin-users.service';
 import { LastAdminError } from '../../src/identity/identity.errors';
 import { createOrganisationRow } from '../factories/evaluators';
-import { Session, TEST_PASSWORD, anonymousSession, createUser, signIn, signInAs } from '../factories/users';
+import { Session, anonymousSession, createUser, signIn, signInAs } from '../factories/users';
 import { listRoutes } from '../support/routes';
 import { TestApp, createTestApp } from '../support/test-app';
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { CommitteeService } from '../../src/evaluation/committee.service';
 import { DRAW_ALGORITHM, drawCommittee } from '../../src/evaluation/domain/draw';
 import { createEvaluator } from '../factories/evaluators';
 import { actorOf, committeeOf, createEvaluatorPool, createOpenedProject, declareAll, requestCommittee } from '../factories/evaluation';
@@ -127,7 +129,7 @@ describe('evaluation committee: draw, declarations, recusal', () => {
     ]);
     expect(row.status).toBe('declared');
     expect(row.declaration_text).toContain('晨曦社工服务社');
-    expect(row.declaration_sha256).toBe(require('node:crypto').createHash('sha256').update(row.declaration_text).digest('hex'));
+    expect(row.declaration_sha256).toBe(createHash('sha256').update(row.declaration_text).digest('hex'));
     await session.agent.get(`/evaluations/${evaluationId}/bids/A`).expect(200);
 
     // An evaluator not on the committee sees nothing.
@@ -178,7 +180,7 @@ describe('evaluation committee: draw, declarations, recusal', () => {
     ]);
     // Declaring twice is refused.
     const declared = after.find((m) => m.status !== 'recused')!;
-    await expect(t.app.get(require('../../src/evaluation/committee.service').CommitteeService).declare(actorOf({ id: declared.user_id }, ['evaluator']), evaluationId, { accepted: true, signerName: declared.display_name })).rejects.toMatchObject({
+    await expect(t.app.get(CommitteeService).declare(actorOf({ id: declared.user_id }, ['evaluator']), evaluationId, { accepted: true, signerName: declared.display_name })).rejects.toMatchObject({
       code: 'EVALUATION.ALREADY_DECLARED',
     });
   });

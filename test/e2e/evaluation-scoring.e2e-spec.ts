@@ -2,7 +2,6 @@ import { ResultsService } from '../../src/evaluation/results.service';
 import { ScoringService } from '../../src/evaluation/scoring.service';
 import { QualificationService } from '../../src/evaluation/qualification.service';
 import {
-  OpenedProject,
   actorOf,
   committeeOf,
   createEvaluatorPool,

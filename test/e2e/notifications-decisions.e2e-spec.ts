@@ -1,9 +1,8 @@
 import { ContractsService } from '../../src/contracts/contracts.service';
 import { MailOutboxWorker } from '../../src/notifications/mail-outbox.worker';
 import { NotificationsService } from '../../src/notifications/notifications.service';
-import { OrganisationsService } from '../../src/organisations/organisations.service';
 import { DisbursementsService } from '../../src/payments/disbursements.service';
-import { actorOf, awardProject, createApprover, createEvaluatedProject, createOfficer, fileChallenge, passChallengePeriod, signInAsUser } from '../factories/awards';
+import { actorOf, awardProject, createEvaluatedProject, createOfficer, fileChallenge, passChallengePeriod, signInAsUser } from '../factories/awards';
 import { createBiddingOrganisation, createPublishedProject } from '../factories/bidding';
 import { createOrganisation } from '../factories/organisations';
 import { createActiveContract, passMilestone, voucherNo } from '../factories/payments';

@@ -73,7 +73,6 @@ describe('object-level access between organisations', () => {
 
   it("cannot change B's record: the edit forms take no organisation id", async () => {
     const { email, displayName, password, confirmPassword, ...details } = a.form;
-    void email, displayName, password, confirmPassword;
     const res = await a.session.form('/organisation/edit', { ...details, id: b.organisationId, nameZh: '被篡改的名称' }).expect(400);
     expect(res.text).toContain('表单有误');
     await a.session.form('/organisation/edit', { ...details, nameZh: '甲机构社工服务中心（更名）' }).expect(303);

@@ -121,7 +121,6 @@ describe('vetting journey', () => {
     const edit = await org.session.form('/organisation/edit', { ...org.form, staffCount: '20' });
     expect(edit.status).toBe(400); // account fields are not part of the edit form
     const { email, displayName, password, confirmPassword, ...details } = org.form;
-    void email, displayName, password, confirmPassword;
     const underReview = await org.session.form('/organisation/edit', { ...details, staffCount: '20' }).expect(422);
     expect(underReview.text).toContain('该机构当前的状态不允许修改此项');
     await uploadDocument(org.session, 'other', tinyPng(), 'late.png').expect(422);
@@ -288,7 +287,6 @@ describe('vetting journey', () => {
     const colleague = (await signInAs(t, ['bureau_officer'])).session;
     await decide(colleague, org.organisationId, 'request_changes', 'submitted', '请补充负责人身份信息').expect(303);
     const { email, displayName, password, confirmPassword, ...details } = org.form;
-    void email, displayName, password, confirmPassword;
     await org.session.form('/organisation/edit', { ...details, legalRepresentative: '换了一个人' }).expect(303);
     await org.session.form('/organisation/submit').expect(303);
 

@@ -145,7 +145,7 @@ describe('payments: the Stripe outbox survives a crash between approval and the 
     expect(fake.transferCreations()).toHaveLength(0);
 
     first.kill('SIGKILL');
-    await until('the first process to die', 10_000, async () => first.signalCode === 'SIGKILL');
+    await until('the first process to die', 10_000, () => Promise.resolve(first.signalCode === 'SIGKILL'));
     const { rows: afterCrash } = await db.query(`SELECT d.status, o.status AS outbox, o.attempts FROM disbursements d JOIN payment_outbox o ON o.disbursement_id = d.id WHERE d.id = $1`, [disbursementId]);
     expect(afterCrash[0]).toMatchObject({ status: 'sending', outbox: 'sending', attempts: 1 });
 
@@ -176,6 +176,6 @@ describe('payments: the Stripe outbox survives a crash between approval and the 
     expect((await verifyLedgerAt(database.url, () => undefined)).ok).toBe(true);
 
     second.kill('SIGTERM');
-    await until('the second process to stop', 20_000, async () => second.exitCode !== null || second.signalCode !== null);
+    await until('the second process to stop', 20_000, () => Promise.resolve(second.exitCode !== null || second.signalCode !== null));
   });
 });

@@ -35,6 +35,7 @@ describe('route declarations', () => {
       }
     }
     const context = {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- the guard reads metadata off the method itself, never calls it
       getHandler: () => Bare.prototype.handler,
       getClass: () => Bare,
       switchToHttp: () => ({ getRequest: () => ({ method: 'GET', path: '/bare', user: { id: 'x', roles: ['admin'] } }) }),

@@ -67,7 +67,7 @@ describe('start-up and shutdown of the app process', () => {
     fs.chmodSync(dataDir, 0o755);
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     for (const run of runs) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

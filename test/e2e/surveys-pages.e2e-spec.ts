@@ -1,6 +1,6 @@
 import { createOfficer } from '../factories/awards';
 import { PayableContract, createActiveContract, setMilestoneStatus } from '../factories/payments';
-import { openSurvey, resident } from '../factories/surveys';
+import { resident } from '../factories/surveys';
 import { Session, createUser, signIn } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
 
@@ -48,7 +48,7 @@ describe('surveys: opening, the poster and the results pages', () => {
     const [n] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'survey.opened' AND user_id = $1`, [c.officer.id]);
     expect(n.n).toBe(1);
     const after = await owner.agent.get(`/organisation${base()}/1/survey`).expect(200);
-    expect(after.text).toContain(`https://fuwu.example.gov.cn/survey/${row.token}`);
+    expect(after.text).toContain(`https://fuwu.example.gov.cn/survey/${String(row.token)}`);
     expect(after.text).not.toContain('data-testid="open-form"');
   });
 

@@ -34,7 +34,6 @@ export async function createTestApp(
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
   configureApp(app, config, logger);
   await app.init();
-  let server: { close: () => void } | undefined;
   return {
     app,
     dataSource: app.get<DataSource>(getDataSourceToken()),
@@ -42,7 +41,7 @@ export async function createTestApp(
     database,
     http: () => request(app.getHttpServer()),
     async listen() {
-      server = await app.listen(0, '127.0.0.1');
+      await app.listen(0, '127.0.0.1');
       const address = app.getHttpServer().address() as { port: number };
       return `http://127.0.0.1:${address.port}`;
     },

@@ -8,7 +8,7 @@ function listOf<T>(cls: new () => T) {
   return ({ value }: { value: unknown }) => {
     if (value === undefined || value === null || value === '') return [];
     const list = Array.isArray(value) ? value : typeof value === 'object' ? Object.values(value as object) : value;
-    return Array.isArray(list) ? list.map((v) => (v && typeof v === 'object' ? plainToInstance(cls, v) : v)) : list;
+    return Array.isArray(list) ? (list as unknown[]).map((v) => (v && typeof v === 'object' ? plainToInstance(cls, v) : v)) : list;
   };
 }
 
@@ -31,7 +31,7 @@ export class DeliveryPlanEntryDto {
 /** A bid (submission or amendment): the same fields for the form and the JSON API. */
 export class SubmitBidDto {
   @ApiProperty({ description: 'Price in yuan, e.g. "186000" or "186,000.50"; at most the budget ceiling', example: '186000' })
-  @Transform(({ value }) => (typeof value === 'number' ? String(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value))
   @IsString()
   @MaxLength(30)
   price: string;

@@ -164,7 +164,7 @@ function encode(value: unknown): string | undefined {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((v) => encode(v) ?? 'null').join(',')}]`;
-      const proto = Object.getPrototypeOf(value);
+      const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw new SealingError('not_canonical', 'canonicalJson: only plain objects');
       const entries = Object.keys(value as object)
         .sort()

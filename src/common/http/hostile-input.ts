@@ -117,7 +117,7 @@ export class NulCharacterPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'custom') {
       // Uploaded files (@UploadedFile/@UploadedFiles): only their names are text.
-      const files = [value, ...(value && typeof value === 'object' && !('originalname' in value) ? Object.values(value) : [])].flat() as Array<
+      const files = [value as unknown, ...(value && typeof value === 'object' && !('originalname' in value) ? (Object.values(value) as unknown[]) : [])].flat() as Array<
         { originalname?: unknown } | null | undefined
       >;
       if (files.some((f) => typeof f?.originalname === 'string' && f.originalname.includes(NUL))) refuse([metadata.data ?? 'file']);

@@ -133,7 +133,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
           errors: fields ?? {},
           formError: fields ? translate(locale, 'errors.formInvalid') : message,
           errorSummary: summary,
-          csrfToken: res.locals.csrfToken,
+          csrfToken: res.locals.csrfToken as string | undefined,
         },
         (error: Error | null, html: string) => {
           if (error) {

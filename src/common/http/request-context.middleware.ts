@@ -24,7 +24,7 @@ export function requestContext(logger: Logger) {
     const incoming = req.header('x-request-id');
     req.id = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', req.id);
-    const cookieLocale = req.cookies?.[LOCALE_COOKIE];
+    const cookieLocale = (req.cookies as Record<string, unknown> | undefined)?.[LOCALE_COOKIE];
     req.locale = isApiRequest(req)
       ? localeFromAcceptLanguage(req.header('accept-language'), 'en')
       : isLocale(cookieLocale)

@@ -92,6 +92,6 @@ describe('unified social credit code (GB 32100-2015)', () => {
 
   it('answers false for values that are not strings', () => {
     expect(isValidCreditCode(undefined)).toBe(false);
-    expect(isValidCreditCode(914403001922038216)).toBe(false);
+    expect(isValidCreditCode(Number('914403001922038216'))).toBe(false);
   });
 });

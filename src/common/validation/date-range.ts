@@ -20,7 +20,7 @@ export function isCalendarDate(s: string): boolean {
 
 /** The first value of a query parameter, trimmed ('' when absent or not text). */
 export function queryText(raw: unknown): string {
-  const v = Array.isArray(raw) ? raw[0] : raw;
+  const v: unknown = Array.isArray(raw) ? (raw as unknown[])[0] : raw;
   return typeof v === 'string' ? v.trim() : '';
 }
 

@@ -42,7 +42,7 @@ describe('@IsCreditCode()', () => {
 
   it('explains illegal characters, and treats a non-string as one', async () => {
     await expect(messageFor('51510107MJ000000OB')).resolves.toMatchObject({ key: 'validation.creditCodeCharacters' });
-    await expect(messageFor(914403001922038216)).resolves.toMatchObject({ key: 'validation.creditCodeCharacters' });
+    await expect(messageFor(Number('914403001922038216'))).resolves.toMatchObject({ key: 'validation.creditCodeCharacters' });
   });
 
   it('with each: true, explains the first bad item', async () => {

@@ -30,7 +30,7 @@ export function IsCreditCode(validationOptions?: ValidationOptions): PropertyDec
         defaultMessage: (args?: ValidationArguments) => {
           const value: unknown = args?.value;
           // With { each: true } the message is built once for the whole array: explain its first bad item.
-          const subject = Array.isArray(value) ? value.find((item) => !isValidCreditCode(item)) : value;
+          const subject: unknown = Array.isArray(value) ? (value as unknown[]).find((item) => !isValidCreditCode(item)) : value;
           return creditCodeMessage(subject);
         },
       },

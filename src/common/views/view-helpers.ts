@@ -5,7 +5,7 @@ import { formatMinor } from '../money/money';
 export const DISPLAY_TIME_ZONE = 'Asia/Shanghai';
 
 function localeOf(options: HelperOptions): Locale {
-  const root = options?.data?.root as { locale?: unknown } | undefined;
+  const root = (options?.data as { root?: { locale?: unknown } } | undefined)?.root;
   return isLocale(root?.locale) ? root.locale : 'zh-CN';
 }
 
@@ -38,7 +38,7 @@ export function formatQuantity(value: unknown, locale: Locale = 'zh-CN'): string
 }
 
 /** Handlebars helpers: every UI string comes from translation files through `t`. */
-export function viewHelpers(): Record<string, (...args: any[]) => unknown> {
+export function viewHelpers(): Record<string, (...args: never[]) => unknown> {
   return {
     /** {{t "key" name=value}} or {{t key paramsObject}} (stored notification parameters). */
     t(key: unknown, ...rest: unknown[]) {
@@ -90,11 +90,11 @@ export function viewHelpers(): Record<string, (...args: any[]) => unknown> {
     },
     /** First field message for `name` from the `errors` map in the view context. */
     fieldError(name: string, options: HelperOptions) {
-      const errors = (options.data?.root as { errors?: Record<string, string[]> })?.errors;
+      const errors = (options.data as { root?: { errors?: Record<string, string[]> } } | undefined)?.root?.errors;
       return errors?.[name]?.[0] ?? '';
     },
     value(name: string, options: HelperOptions) {
-      const values = (options.data?.root as { values?: Record<string, unknown> })?.values;
+      const values = (options.data as { root?: { values?: Record<string, unknown> } } | undefined)?.root?.values;
       const v = values?.[name];
       return v === undefined || v === null ? '' : v;
     },

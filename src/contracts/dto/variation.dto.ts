@@ -7,7 +7,7 @@ function listOf<T>(cls: new () => T) {
   return ({ value }: { value: unknown }) => {
     if (value === undefined || value === null || value === '') return [];
     const list = Array.isArray(value) ? value : typeof value === 'object' ? Object.values(value as object) : value;
-    return Array.isArray(list) ? list.map((v) => (v && typeof v === 'object' ? plainToInstance(cls, v) : v)) : list;
+    return Array.isArray(list) ? (list as unknown[]).map((v) => (v && typeof v === 'object' ? plainToInstance(cls, v) : v)) : list;
   };
 }
 

@@ -9,7 +9,7 @@ export class AddMemberDto {
   @IsFormText({ min: 1, max: 100 })
   displayName: string;
 
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @MaxLength(254, { message: fieldMessage('validation.isEmail') })
   @IsEmail({}, { message: fieldMessage('validation.isEmail') })
   email: string;

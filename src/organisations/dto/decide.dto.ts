@@ -20,7 +20,7 @@ export class DecideDto {
 
   /** Shown to the organisation; required except for an approval (vetting rules decide). */
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.normalize('NFC').trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC').trim() : value))
   @MaxLength(MAX_REASON_LENGTH, { message: fieldMessage('validation.organisationLength', { min: 0, max: MAX_REASON_LENGTH }) })
   @IsString()
   reason?: string;

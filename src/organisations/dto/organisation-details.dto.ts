@@ -24,7 +24,7 @@ export class OrganisationDetailsDto extends OrganisationContactDto {
   nameZh: string;
 
   /** Normalised (upper case, ASCII) before it is checked and stored. */
-  @Transform(({ value }) => (typeof value === 'string' ? normaliseCreditCode(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseCreditCode(value) : value))
   @IsCreditCode()
   @IsNotEmpty({ message: required() })
   creditCode: string;

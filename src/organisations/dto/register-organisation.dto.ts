@@ -7,7 +7,7 @@ import { OrganisationDetailsDto } from './organisation-details.dto';
 
 /** The public registration form: the organisation and its first account (its administrator). */
 export class RegisterOrganisationDto extends OrganisationDetailsDto {
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @MaxLength(254, { message: fieldMessage('validation.isEmail') })
   @IsEmail({}, { message: fieldMessage('validation.isEmail') })
   email: string;

@@ -95,7 +95,7 @@ export class StripeOutboxWorker {
     }
     if (this.config.testHangBeforeSendMs > 0) await new Promise((r) => setTimeout(r, this.config.testHangBeforeSendMs));
     let transfer: TransferLike;
-    let adopted = false;
+    let adopted: boolean;
     try {
       const existing = findExistingTransfer(await this.gateway.transfersOfGroup(d.contract_id), d.id);
       adopted = existing !== null;

@@ -1,4 +1,4 @@
-import { EVALUATION_GRADES, EvaluationGrade } from '../../organisations/domain/registration';
+import { EVALUATION_GRADES } from '../../organisations/domain/registration';
 
 /**
  * Who may bid on (and ask questions about) a project. Pure: returns i18n keys, empty when the
@@ -9,7 +9,8 @@ export interface EligibilityOrganisation {
   status: string;
   serviceCategories: readonly string[];
   socialWorkerCount: number;
-  evaluationGrade: EvaluationGrade | string;
+  /** An EvaluationGrade as stored (text). */
+  evaluationGrade: string;
 }
 
 export interface EligibilityProject {
@@ -19,7 +20,8 @@ export interface EligibilityProject {
   /** Catalogue categories of the project's items. */
   categoryCodes: readonly string[];
   eligibilityMinSocialWorkers: number | null;
-  eligibilityMinGrade: EvaluationGrade | string | null;
+  /** An EvaluationGrade as stored (text), or no minimum. */
+  eligibilityMinGrade: string | null;
   /** Single source: the one invited organisation. Other methods: empty. */
   invitedOrganisationIds: readonly string[];
   /** Rule: only invited organisations may bid. */

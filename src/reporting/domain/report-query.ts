@@ -21,7 +21,7 @@ function isCalendarDate(s: string): boolean {
 }
 
 function one(raw: unknown): string {
-  const v = Array.isArray(raw) ? raw[0] : raw;
+  const v: unknown = Array.isArray(raw) ? (raw as unknown[])[0] : raw;
   return typeof v === 'string' ? v.trim() : '';
 }
 

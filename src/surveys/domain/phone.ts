@@ -14,8 +14,8 @@ const MOBILE = /^1[3-9]\d{9}$/;
 
 export function normalisePhone(raw: string): string | null {
   const halfWidth = raw.normalize('NFKC');
-  if (!/^[\d\s+().\-]*$/.test(halfWidth)) return null;
-  let digits = halfWidth.replace(/[\s().\-]/g, '');
+  if (!/^[\d\s+().-]*$/.test(halfWidth)) return null;
+  let digits = halfWidth.replace(/[\s().-]/g, '');
   if (digits.startsWith('+')) {
     if (!digits.startsWith('+86')) return null;
     digits = digits.slice(3);

@@ -29,6 +29,7 @@ export function parseResponse(input: ResponseInput): { ok: true; value: ParsedRe
   const commentText = typeof input.comment === 'string' ? input.comment.replace(/\r\n?/g, '\n').trim() : '';
   // Counted in code points, as a reader counts characters (an emoji is one).
   if ([...commentText].length > COMMENT_MAX_LENGTH) problems.comment = { key: 'surveys.validation.commentTooLong', params: { max: COMMENT_MAX_LENGTH } };
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(commentText)) problems.comment = { key: 'surveys.validation.commentControl' };
 
   const phoneText = typeof input.phone === 'string' ? input.phone.trim() : '';
