@@ -35,4 +35,5 @@ trap stop EXIT
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
 echo "== PostgreSQL $("${as_pg[@]}" "$PG_BIN/postgres" --version | awk '{print $3}') on port $port"
 
-DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" npx jest --selectProjects e2e "$@"
+# The paths first: --selectProjects takes every word after it as a project name.
+DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" npx jest "$@" --selectProjects e2e
