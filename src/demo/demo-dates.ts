@@ -70,7 +70,19 @@ export async function loadDemoDateFacts(dataSource: DataSource): Promise<{ contr
             p.published_at, p.question_deadline_at, p.bid_deadline_at, p.opened_at, a.awarded_at, a.challenge_period_ends_at
        FROM contracts c JOIN projects p ON p.id = c.project_id JOIN awards a ON a.id = c.award_id
       WHERE c.activated_at IS NOT NULL ORDER BY c.reference`,
-  )) as Array<Record<string, any>>;
+  )) as Array<{
+    id: string;
+    reference: string;
+    activated_at: Date;
+    service_start: string;
+    service_end: string;
+    published_at: Date;
+    question_deadline_at: Date;
+    bid_deadline_at: Date;
+    opened_at: Date | null;
+    awarded_at: Date;
+    challenge_period_ends_at: Date;
+  }>;
   const contracts: DemoContractDates[] = [];
   for (const r of rows) {
     const milestones = (await dataSource.query(`SELECT position, due_date::text AS due FROM contract_milestones WHERE contract_id = $1 ORDER BY position`, [r.id])) as Array<{ position: number; due: string }>;
