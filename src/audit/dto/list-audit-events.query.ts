@@ -1,11 +1,12 @@
-import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/http/page.query';
 
 /** Trims text; an empty field (a form left blank) means "no filter". */
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
 
 /** Filters of the auditor's event list; every filter is an exact match. */
-export class ListAuditEventsQuery {
+export class ListAuditEventsQuery extends PageQuery {
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -44,17 +45,5 @@ export class ListAuditEventsQuery {
   @MaxLength(20)
   to?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 50;
+  override pageSize = 50;
 }

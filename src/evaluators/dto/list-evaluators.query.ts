@@ -1,6 +1,7 @@
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { fieldMessage } from '../../common/http/validation';
+import { PageNumberQuery } from '../../common/http/page.query';
 
 /** Trims text; an empty field (a form's blank select) means "no filter". */
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
@@ -8,7 +9,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export const POOL_STATUSES = ['active', 'inactive'] as const;
 export type PoolStatus = (typeof POOL_STATUSES)[number];
 
-export class ListEvaluatorsQuery {
+export class ListEvaluatorsQuery extends PageNumberQuery {
   @IsOptional()
   @Transform(trim)
   @Matches(/^C\d{2}$/, { message: fieldMessage('validation.categoryCode') })
@@ -24,11 +25,4 @@ export class ListEvaluatorsQuery {
   @Transform(trim)
   @IsIn(POOL_STATUSES)
   status?: PoolStatus;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
 }

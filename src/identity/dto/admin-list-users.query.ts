@@ -1,12 +1,13 @@
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ROLES } from '../access.decorators';
 import { ACCOUNT_STATUSES, AccountStatus } from '../admin-users.service';
+import { PageNumberQuery } from '../../common/http/page.query';
 
 /** Trims text; an empty field (a form's blank select) means "no filter". */
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
 
-export class AdminListUsersQuery {
+export class AdminListUsersQuery extends PageNumberQuery {
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -22,11 +23,4 @@ export class AdminListUsersQuery {
   @Transform(trim)
   @IsIn(ACCOUNT_STATUSES)
   status?: AccountStatus;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
 }
