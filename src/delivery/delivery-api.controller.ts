@@ -8,8 +8,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { DeliveryService } from './delivery.service';
 import { SubmitDeliveryDto } from './dto/submit-delivery.dto';
 import { DELIVERY_FILE_FIELDS, DeliveryFiles, deliveryUploadOptions, submissionOf } from './submission';
-
-const int = (s: string) => (/^\d{1,6}$/.test(s) ? Number(s) : -1);
+import { pathInt } from '../common/http/params';
 
 /**
  * Milestone deliveries for API clients (session + X-CSRF-Token): the same service as the pages.
@@ -31,7 +30,7 @@ export class DeliveryApiController {
   @Get('milestones/:position/deliveries/:round')
   @ApiOperation({ summary: 'One delivery (round 1, or 2 after rectification) with its service records and attachments (sha256, upload time)' })
   async show(@Param('id') id: string, @Param('position') position: string, @Param('round') round: string, @CurrentActor() actor: Actor) {
-    return (await this.deliveries.getReadableDelivery(actor, id, int(position), int(round))).delivery;
+    return (await this.deliveries.getReadableDelivery(actor, id, pathInt(position), pathInt(round))).delivery;
   }
 
   @Post('milestones/:position/deliveries')
@@ -42,6 +41,6 @@ export class DeliveryApiController {
   @ApiOperation({ summary: 'Deliver a milestone of the organisation’s own active contract: narrative, records (or a serviceLog file, CSV or XLSX), attachments. 409 when already delivered.' })
   @UseInterceptors(FileFieldsInterceptor(DELIVERY_FILE_FIELDS, deliveryUploadOptions()))
   async submit(@Param('id') id: string, @Param('position') position: string, @Body() dto: SubmitDeliveryDto, @UploadedFiles() files: DeliveryFiles | undefined, @CurrentActor() actor: Actor) {
-    return this.deliveries.submitDelivery(actor, id, int(position), submissionOf(dto, files));
+    return this.deliveries.submitDelivery(actor, id, pathInt(position), submissionOf(dto, files));
   }
 }

@@ -13,8 +13,7 @@ import { DeliveryService } from './delivery.service';
 import { DeliveryQueries } from './delivery.queries';
 import { SubmitDeliveryDto } from './dto/submit-delivery.dto';
 import { DELIVERY_FILE_FIELDS, DeliveryFiles, deliveryUploadOptions, submissionOf } from './submission';
-
-const int = (s: string) => (/^\d{1,6}$/.test(s) ? Number(s) : -1);
+import { pathInt } from '../common/http/params';
 
 /** The organisation delivers the milestones of its own contracts (another organisation's contract is 404). */
 @ApiExcludeController()
@@ -48,7 +47,7 @@ export class OrganisationDeliveryController {
   @Get('contracts/:id/milestones/:position/deliver')
   @Render('delivery/deliver')
   form(@Param('id') id: string, @Param('position') position: string, @CurrentActor() actor: Actor) {
-    return this.views.deliverPage(actor, id, int(position));
+    return this.views.deliverPage(actor, id, pathInt(position));
   }
 
   /** Multipart (service log, photos, sign-in sheets): the CSRF token travels in the body (see MultipartForm). */
@@ -64,14 +63,14 @@ export class OrganisationDeliveryController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const delivery = await this.deliveries.submitDelivery(actor, id, int(position), submissionOf(dto, files));
+    const delivery = await this.deliveries.submitDelivery(actor, id, pathInt(position), submissionOf(dto, files));
     await redirectWithFlash(req, res, delivery.late ? 'delivery.flash.submittedLate' : 'delivery.flash.submitted', `/organisation/contracts/${id}/milestones/${delivery.milestonePosition}/deliveries/${delivery.round}`);
   }
 
   @Get('contracts/:id/milestones/:position/deliveries/:round')
   @Render('delivery/delivery')
   show(@Param('id') id: string, @Param('position') position: string, @Param('round') round: string, @CurrentActor() actor: Actor) {
-    return this.views.deliveryPage(actor, id, int(position), int(round), 'organisation');
+    return this.views.deliveryPage(actor, id, pathInt(position), pathInt(round), 'organisation');
   }
 
   @Get('contracts/:id/milestones/:position/deliveries/:round/attachments/:documentId')
@@ -83,6 +82,6 @@ export class OrganisationDeliveryController {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    sendDocument(res, await this.deliveries.loadAttachment(actor, id, int(position), int(round), documentId, { ownOnly: true }));
+    sendDocument(res, await this.deliveries.loadAttachment(actor, id, pathInt(position), pathInt(round), documentId, { ownOnly: true }));
   }
 }

@@ -8,8 +8,7 @@ import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { DeliveryService } from './delivery.service';
 import { DeliveryQueries } from './delivery.queries';
-
-const int = (s: string) => (/^\d{1,6}$/.test(s) ? Number(s) : -1);
+import { pathInt } from '../common/http/params';
 
 /** Bureau staff read deliveries (officers, approvers, auditors); nothing here changes anything. */
 @ApiExcludeController()
@@ -36,7 +35,7 @@ export class StaffDeliveryController {
   @Get('contracts/:id/milestones/:position/deliveries/:round')
   @Render('delivery/delivery')
   show(@Param('id') id: string, @Param('position') position: string, @Param('round') round: string, @CurrentActor() actor: Actor) {
-    return this.views.deliveryPage(actor, id, int(position), int(round), 'staff');
+    return this.views.deliveryPage(actor, id, pathInt(position), pathInt(round), 'staff');
   }
 
   @Get('contracts/:id/milestones/:position/deliveries/:round/attachments/:documentId')
@@ -48,6 +47,6 @@ export class StaffDeliveryController {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    sendDocument(res, await this.deliveries.loadAttachment(actor, id, int(position), int(round), documentId));
+    sendDocument(res, await this.deliveries.loadAttachment(actor, id, pathInt(position), pathInt(round), documentId));
   }
 }
