@@ -19,7 +19,7 @@ import { addDays, localDateOf } from '../procurement/domain/local-time';
 import { FundsService } from '../procurement/funds.service';
 import { ProcurementRulesService } from '../procurement/procurement-rules.service';
 import { EvaluatorAssignmentService } from '../service-evaluation/evaluator-assignment.service';
-import { ScoringService } from '../service-evaluation/scoring.service';
+import { MilestoneScoringService } from '../service-evaluation/milestone-scoring.service';
 import { SiteVisitsService } from '../service-evaluation/site-visits.service';
 import { SurveysService } from '../surveys/surveys.service';
 
@@ -82,7 +82,7 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
   const serviceEnd = addDays(serviceStart, 364);
   const contracts = app.get(ContractsService);
   const assignment = app.get(EvaluatorAssignmentService);
-  const scoring = app.get(ScoringService);
+  const scoring = app.get(MilestoneScoringService);
   const siteVisits = app.get(SiteVisitsService);
   const delivery = app.get(DeliveryService);
   const surveys = app.get(SurveysService);

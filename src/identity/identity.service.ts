@@ -25,6 +25,7 @@ import {
 import { dummyVerify, hashPassword, verifyPassword } from './passwords';
 import { PasswordResetToken } from './password-reset-token.entity';
 import { User } from './user.entity';
+import { isUuid } from '../common/validation/uuid';
 
 export interface NewUser {
   email: string;
@@ -138,7 +139,7 @@ export class IdentityService {
   }
 
   async getById(id: string): Promise<User> {
-    const user = /^[0-9a-f-]{36}$/i.test(id) ? await this.findById(id) : null;
+    const user = isUuid(id) ? await this.findById(id) : null;
     if (!user) throw new UserNotFoundError();
     return user;
   }

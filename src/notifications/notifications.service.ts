@@ -8,6 +8,7 @@ import { DEFAULT_LOCALE, isLocale } from '../i18n/i18n';
 import { isDeliverableAddress, isEssentialKind, renderEmail, shouldEmail } from './domain/email-policy';
 import { MailJobs } from './mail.jobs';
 import { Notification } from './notification.entity';
+import { isUuid } from '../common/validation/uuid';
 
 export interface Recipients {
   userIds?: string[];
@@ -124,7 +125,7 @@ export class NotificationsService {
   async markRead(userId: string, id: string): Promise<string | null> {
     const rows = (await this.dataSource.query(
       `UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING link`,
-      [/^[0-9a-f-]{36}$/i.test(id) ? id : '00000000-0000-0000-0000-000000000000', userId],
+      [isUuid(id) ? id : '00000000-0000-0000-0000-000000000000', userId],
     )) as [Array<{ link: string | null }>, number] | Array<{ link: string | null }>;
     const list = Array.isArray(rows[0]) ? (rows[0] as Array<{ link: string | null }>) : (rows as Array<{ link: string | null }>);
     if (!list.length) throw new NotFoundError('NOTIFICATIONS.NOT_FOUND', 'No such notification');

@@ -13,6 +13,7 @@ import { CalendarDay, WorkingCalendar, calendarOf } from './domain/working-days'
 import { CalendarDayRecord, ProcurementMethodRule } from './procurement-rule.entity';
 import { DuplicateRuleError, ProcurementValidationError } from './procurement.errors';
 import { pgError } from '../common/errors/pg-error';
+import { isUuid } from '../common/validation/uuid';
 
 export interface CalendarYear {
   year: number;
@@ -77,7 +78,7 @@ export class ProcurementRulesService {
   async getRule(id: string, manager: EntityManager = this.dataSource.manager): Promise<MethodRule | null> {
     const cached = this.ruleCache.get(id);
     if (cached) return cached;
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await manager.findOneBy(ProcurementMethodRule, { id }) : null;
+    const row = isUuid(id) ? await manager.findOneBy(ProcurementMethodRule, { id }) : null;
     const rule = row ? toMethodRule(row) : null;
     if (rule) this.ruleCache.set(id, rule);
     return rule;

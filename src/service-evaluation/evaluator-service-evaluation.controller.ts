@@ -12,7 +12,7 @@ import { CurrentActor } from '../identity/current-actor.decorator';
 import { redirectWithFlash } from '../organisations/redirect';
 import { RecusalDto, ScoreSheetDto, SiteVisitDto } from './dto/service-evaluation.dto';
 import { EvaluatorAssignmentService } from './evaluator-assignment.service';
-import { ScoringService } from './scoring.service';
+import { MilestoneScoringService } from './milestone-scoring.service';
 import { SiteVisitsService } from './site-visits.service';
 import { ServiceEvaluationQueries } from './service-evaluation.queries';
 
@@ -24,7 +24,7 @@ const PHOTOS_MAX = 6;
 @Allow('evaluator')
 export class EvaluatorServiceEvaluationController {
   constructor(
-    private readonly scores: ScoringService,
+    private readonly scores: MilestoneScoringService,
     private readonly siteVisits: SiteVisitsService,
     private readonly assignment: EvaluatorAssignmentService,
     private readonly views: ServiceEvaluationQueries,

@@ -16,7 +16,7 @@ export interface ScoreInput {
 
 /** Evaluators' score sheets: drafts and submissions; the last submission completes the round. */
 @Injectable()
-export class ScoringService {
+export class MilestoneScoringService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly contracts: ContractsService,

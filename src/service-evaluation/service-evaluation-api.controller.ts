@@ -4,7 +4,7 @@ import { Actor } from '../audit/actor';
 import { Allow } from '../identity/access.decorators';
 import { CurrentActor } from '../identity/current-actor.decorator';
 import { ScoreSheetDto } from './dto/service-evaluation.dto';
-import { ScoringService } from './scoring.service';
+import { MilestoneScoringService } from './milestone-scoring.service';
 import { ServiceEvaluationQueries } from './service-evaluation.queries';
 
 /** JSON: a contract's milestone results (staff, or the contracted organisation), and an evaluator's score sheet. */
@@ -12,7 +12,7 @@ import { ServiceEvaluationQueries } from './service-evaluation.queries';
 @Controller('api/v1/service-evaluations/:contractId')
 export class ServiceEvaluationApiController {
   constructor(
-    private readonly scoring: ScoringService,
+    private readonly scoring: MilestoneScoringService,
     private readonly views: ServiceEvaluationQueries,
   ) {}
 

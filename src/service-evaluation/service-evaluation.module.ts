@@ -13,7 +13,7 @@ import { EvaluationRoundsService } from './evaluation-rounds.service';
 import { EvaluatorAssignmentService } from './evaluator-assignment.service';
 import { IndicatorTemplatesService } from './indicator-templates.service';
 import { RectificationService } from './rectification.service';
-import { ScoringService } from './scoring.service';
+import { MilestoneScoringService } from './milestone-scoring.service';
 import { ServiceEvaluationDashboardQueries } from './service-evaluation-dashboard.queries';
 import { SiteVisitsService } from './site-visits.service';
 import { ServiceEvaluationQueries } from './service-evaluation.queries';
@@ -34,13 +34,13 @@ import { registerModulePartials } from '../common/views/partials';
     EvaluationRoundsService,
     ContractTerminationService,
     EvaluatorAssignmentService,
-    ScoringService,
+    MilestoneScoringService,
     SiteVisitsService,
     RectificationService,
     ServiceEvaluationQueries,
     ServiceEvaluationDashboardQueries,
   ],
-  exports: [EvaluatorAssignmentService, ScoringService, SiteVisitsService],
+  exports: [EvaluatorAssignmentService, MilestoneScoringService, SiteVisitsService],
 })
 export class ServiceEvaluationModule implements OnModuleInit {
   constructor(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Actor } from '../../src/audit/actor';
 import { EvaluatorAssignmentService } from '../../src/service-evaluation/evaluator-assignment.service';
-import { ScoringService } from '../../src/service-evaluation/scoring.service';
+import { MilestoneScoringService } from '../../src/service-evaluation/milestone-scoring.service';
 import { TestApp } from '../support/test-app';
 import { actorOf } from './awards';
 import { createEvaluator } from './evaluators';
@@ -19,9 +19,9 @@ export interface EvaluatedContract extends PayableContract {
 let counter = 0;
 
 /** The service-evaluation use cases the tests drive directly (assignment, recusal, score sheets). */
-export function serviceEvaluation(t: TestApp): Pick<EvaluatorAssignmentService, 'assignEvaluator' | 'recuse'> & Pick<ScoringService, 'saveScores'> {
+export function serviceEvaluation(t: TestApp): Pick<EvaluatorAssignmentService, 'assignEvaluator' | 'recuse'> & Pick<MilestoneScoringService, 'saveScores'> {
   const assignment = t.app.get(EvaluatorAssignmentService);
-  const scoring = t.app.get(ScoringService);
+  const scoring = t.app.get(MilestoneScoringService);
   return {
     assignEvaluator: (...args) => assignment.assignEvaluator(...args),
     recuse: (...args) => assignment.recuse(...args),
