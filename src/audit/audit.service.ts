@@ -237,13 +237,13 @@ export class AuditService {
   }
 
   /**
-   * Names of the users who acted, read from identity's users table (read only: the audit log
+   * Names of the users who acted, read from identity's user_contacts view (read only: the audit log
    * keeps ids, since events outlive accounts; the pages show who that was).
    */
   async actorNames(ids: Array<string | null>): Promise<Map<string, AuditActorName>> {
     const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
     if (!wanted.length) return new Map();
-    const rows = (await this.dataSource.query(`SELECT id, display_name, email FROM users WHERE id = ANY($1::uuid[])`, [wanted])) as Array<{ id: string; display_name: string; email: string }>;
+    const rows = (await this.dataSource.query(`SELECT id, display_name, email FROM user_contacts WHERE id = ANY($1::uuid[])`, [wanted])) as Array<{ id: string; display_name: string; email: string }>;
     return new Map(rows.map((r) => [r.id, { displayName: r.display_name, email: r.email }]));
   }
 

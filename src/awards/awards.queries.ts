@@ -200,7 +200,7 @@ export class AwardsQueries {
 
   private async committeeWithIds(evaluationId: string): Promise<Array<{ userId: string; name: string; roleKey: string }>> {
     const rows = (await this.dataSource.query(
-      `SELECT cm.user_id, u.display_name, cm.role FROM committee_members cm JOIN users u ON u.id = cm.user_id
+      `SELECT cm.user_id, u.display_name, cm.role FROM committee_members cm JOIN user_names u ON u.id = cm.user_id
         WHERE cm.evaluation_id = $1 AND cm.status <> 'recused' ORDER BY cm.is_chair DESC, cm.role = 'bureau_representative', u.display_name`,
       [evaluationId],
     )) as Array<{ user_id: string; display_name: string; role: string }>;

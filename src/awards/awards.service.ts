@@ -345,7 +345,7 @@ export class AwardsService {
   /** The committee who served (recused members did not), chair first. */
   async committeeOf(m: EntityManager, evaluationId: string): Promise<NoticeCommitteeMember[]> {
     const rows = (await m.query(
-      `SELECT u.display_name, cm.role, cm.is_chair FROM committee_members cm JOIN users u ON u.id = cm.user_id
+      `SELECT u.display_name, cm.role, cm.is_chair FROM committee_members cm JOIN user_names u ON u.id = cm.user_id
         WHERE cm.evaluation_id = $1 AND cm.status <> 'recused'
         ORDER BY cm.is_chair DESC, cm.role = 'bureau_representative', u.display_name`,
       [evaluationId],

@@ -36,7 +36,7 @@ export class ContractsQueries {
   private async names(ids: Array<string | null>): Promise<Map<string, string>> {
     const list = [...new Set(ids.filter((x): x is string => Boolean(x)))];
     if (!list.length) return new Map();
-    const rows = (await this.dataSource.query(`SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])`, [list])) as Array<{ id: string; display_name: string }>;
+    const rows = (await this.dataSource.query(`SELECT id, display_name FROM user_names WHERE id = ANY($1::uuid[])`, [list])) as Array<{ id: string; display_name: string }>;
     return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 

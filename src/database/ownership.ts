@@ -17,6 +17,8 @@ export const TABLE_OWNERS = {
   user_sessions: 'identity',
   password_reset_tokens: 'identity',
   throttle_counters: 'identity',
+  user_names: 'identity', // view: id, display name
+  user_contacts: 'identity', // view: id, display name, e-mail
 
   audit_events: 'audit',
   documents: 'documents',
@@ -125,7 +127,7 @@ export type OwnedTable = keyof typeof TABLE_OWNERS;
 export type OwningModule = (typeof TABLE_OWNERS)[OwnedTable];
 
 /** Views an owner maintains for other modules to read (a read of them is never a breach). */
-export const OWNER_VIEWS: ReadonlySet<OwnedTable> = new Set<OwnedTable>(['milestone_satisfaction']);
+export const OWNER_VIEWS: ReadonlySet<OwnedTable> = new Set<OwnedTable>(['milestone_satisfaction', 'user_names', 'user_contacts']);
 
 /** Running balances kept on other modules' rows, moved only by the ledger's postings. */
 export const LEDGER_BALANCE_COLUMNS: Partial<Record<OwnedTable, readonly string[]>> = {

@@ -497,4 +497,4 @@ export class DeliveryService {
 const DELIVERY_SQL = `
   SELECT d.id, d.contract_id, d.organisation_id, d.milestone_position, d.round, d.narrative, d.submitted_by, u.display_name AS submitter_name,
          d.submitted_at, d.deadline_at, d.late, d.records_source, d.service_log_name, d.service_log_sha256
-    FROM milestone_deliveries d JOIN users u ON u.id = d.submitted_by`;
+    FROM milestone_deliveries d JOIN user_names u ON u.id = d.submitted_by`;

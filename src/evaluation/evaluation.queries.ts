@@ -43,7 +43,7 @@ export class EvaluationQueries {
       const draws = await loadDraws(tx, evaluation.id);
       const ids = [...new Set(draws.flatMap((d) => [...d.pool, ...d.result]))];
       const names = new Map(
-        ((await tx.query(`SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ id: string; display_name: string }>).map((u) => [u.id, u.display_name]),
+        ((await tx.query(`SELECT id, display_name FROM user_names WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ id: string; display_name: string }>).map((u) => [u.id, u.display_name]),
       );
       return {
         evaluation,

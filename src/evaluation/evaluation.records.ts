@@ -105,7 +105,7 @@ export async function loadMembers(manager: EntityManager, evaluationId: string):
             row_number() OVER (ORDER BY m.role = 'bureau_representative', d.drawn_at NULLS LAST,
                                coalesce(array_position(ARRAY(SELECT jsonb_array_elements_text(d.result)), m.user_id::text), 0), m.user_id) AS seat
        FROM committee_members m
-       JOIN users u ON u.id = m.user_id
+       JOIN user_names u ON u.id = m.user_id
        LEFT JOIN committee_draws d ON d.id = m.draw_id
       WHERE m.evaluation_id = $1
       ORDER BY seat`,
@@ -146,7 +146,7 @@ export interface DrawRecord {
 export async function loadDraws(manager: EntityManager, evaluationId: string): Promise<DrawRecord[]> {
   const rows = (await manager.query(
     `SELECT d.id, d.kind, d.algorithm, d.seed, d.pool, d.excluded, d.wanted, d.result, d.drawn_at, d.drawn_by, u.display_name
-       FROM committee_draws d JOIN users u ON u.id = d.drawn_by
+       FROM committee_draws d JOIN user_names u ON u.id = d.drawn_by
       WHERE d.evaluation_id = $1 ORDER BY d.drawn_at, d.id`,
     [evaluationId],
   )) as Record<string, any>[];
@@ -231,7 +231,7 @@ export interface QualificationRecord {
 export async function loadQualifications(manager: EntityManager, evaluationId: string): Promise<QualificationRecord[]> {
   const rows = (await manager.query(
     `SELECT q.bid_id, q.is_valid, q.reason_code, q.reason, q.decided_by, u.display_name, q.decided_at
-       FROM qualification_reviews q JOIN users u ON u.id = q.decided_by WHERE q.evaluation_id = $1 ORDER BY q.bid_id`,
+       FROM qualification_reviews q JOIN user_names u ON u.id = q.decided_by WHERE q.evaluation_id = $1 ORDER BY q.bid_id`,
     [evaluationId],
   )) as Record<string, any>[];
   return rows.map((r) => ({
@@ -275,7 +275,7 @@ export interface InquiryRecord {
 
 export async function loadInquiries(manager: EntityManager, evaluationId: string): Promise<InquiryRecord[]> {
   const rows = (await manager.query(
-    `SELECT i.*, u.display_name AS decided_by_name FROM low_price_inquiries i LEFT JOIN users u ON u.id = i.decided_by
+    `SELECT i.*, u.display_name AS decided_by_name FROM low_price_inquiries i LEFT JOIN user_names u ON u.id = i.decided_by
       WHERE i.evaluation_id = $1 ORDER BY i.bid_id`,
     [evaluationId],
   )) as Record<string, any>[];
@@ -341,7 +341,7 @@ export interface FlagRecord {
 export async function loadFlags(manager: EntityManager, evaluationId: string): Promise<FlagRecord[]> {
   const rows = (await manager.query(
     `SELECT f.user_id, f.bid_id, f.deviation_centi, f.resolution, f.resolved_at, f.resolved_by, u.display_name, f.note
-       FROM score_flags f LEFT JOIN users u ON u.id = f.resolved_by WHERE f.evaluation_id = $1 ORDER BY f.bid_id, f.user_id`,
+       FROM score_flags f LEFT JOIN user_names u ON u.id = f.resolved_by WHERE f.evaluation_id = $1 ORDER BY f.bid_id, f.user_id`,
     [evaluationId],
   )) as Record<string, any>[];
   return rows.map((r) => ({

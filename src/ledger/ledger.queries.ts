@@ -446,7 +446,7 @@ export class LedgerQueries {
          JOIN funds f ON f.id = l.fund_id
          LEFT JOIN projects p ON p.id = l.project_id
          LEFT JOIN contracts c ON c.id = l.contract_id
-         LEFT JOIN users u ON u.id = e.actor_id
+         LEFT JOIN user_names u ON u.id = e.actor_id
          ${where}
         ORDER BY l.entry_id ${order}, l.line
         ${limit}`,

@@ -119,7 +119,7 @@ export class ServiceEvaluationQueries {
     const contract = await this.contract(contractId);
     const isOfficer = hasAnyRole(actor.roles, ['bureau_officer']);
     const evaluators = (await this.dataSource.query(
-      `SELECT e.evaluator_id, u.display_name, e.status, e.assigned_at, e.recused_at, e.recusal_reason FROM service_evaluators e JOIN users u ON u.id = e.evaluator_id
+      `SELECT e.evaluator_id, u.display_name, e.status, e.assigned_at, e.recused_at, e.recusal_reason FROM service_evaluators e JOIN user_names u ON u.id = e.evaluator_id
         WHERE e.contract_id = $1 ORDER BY e.assigned_at`,
       [contract.id],
     )) as Array<Record<string, any>>;
@@ -162,7 +162,7 @@ export class ServiceEvaluationQueries {
     for (const r of rounds) {
       const sheets = (await this.dataSource.query(
         `SELECT s.evaluator_id, u.display_name, s.status, s.submitted_at, e.status AS assignment
-           FROM milestone_scoresheets s JOIN users u ON u.id = s.evaluator_id LEFT JOIN service_evaluators e ON e.contract_id = s.contract_id AND e.evaluator_id = s.evaluator_id
+           FROM milestone_scoresheets s JOIN user_names u ON u.id = s.evaluator_id LEFT JOIN service_evaluators e ON e.contract_id = s.contract_id AND e.evaluator_id = s.evaluator_id
           WHERE s.contract_id = $1 AND s.milestone_position = $2 AND s.round = $3 ORDER BY u.display_name`,
         [contract.id, milestone.position, r.round],
       )) as Array<Record<string, any>>;
@@ -581,7 +581,7 @@ export class ServiceEvaluationQueries {
 
   private async visitsOf(contractId: string, position: number, round: number, withNames: boolean, evaluatorId?: string) {
     const rows = (await this.dataSource.query(
-      `SELECT v.id, v.visited_on::text AS visited_on, v.place, v.notes, v.created_at, u.display_name FROM site_visits v JOIN users u ON u.id = v.evaluator_id
+      `SELECT v.id, v.visited_on::text AS visited_on, v.place, v.notes, v.created_at, u.display_name FROM site_visits v JOIN user_names u ON u.id = v.evaluator_id
         WHERE v.contract_id = $1 AND v.milestone_position = $2 AND v.round = $3 AND ($4::uuid IS NULL OR v.evaluator_id = $4) ORDER BY v.visited_on, v.created_at`,
       [contractId, position, round, evaluatorId ?? null],
     )) as Array<Record<string, any>>;

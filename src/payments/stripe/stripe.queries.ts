@@ -68,7 +68,7 @@ export class StripeQueries {
       ) as Promise<Array<Record<string, unknown>>>,
       this.dataSource.query(
         `SELECT i.id, i.kind, i.found_at, i.stripe_transfer_id, i.resolved_at, i.resolution_note, u.display_name AS resolved_by
-           FROM reconciliation_issues i LEFT JOIN users u ON u.id = i.resolved_by WHERE i.resolved_at IS NOT NULL ORDER BY i.resolved_at DESC LIMIT 50`,
+           FROM reconciliation_issues i LEFT JOIN user_names u ON u.id = i.resolved_by WHERE i.resolved_at IS NOT NULL ORDER BY i.resolved_at DESC LIMIT 50`,
       ) as Promise<Array<Record<string, unknown>>>,
       this.dataSource.query(
         `SELECT d.id, c.reference, d.milestone_position, d.amount_minor::text AS amount_minor, d.status, o.status AS outbox_status, o.attempts, o.last_error, o.next_attempt_at
