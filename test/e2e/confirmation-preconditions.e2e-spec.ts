@@ -1,7 +1,7 @@
 import { ContractsService } from '../../src/contracts/contracts.service';
 import { DisbursementsService } from '../../src/payments/disbursements.service';
 import { actorOf, awardProject, createApprover, createEvaluatedProject, createOfficer, passChallengePeriod, signInAsUser } from '../factories/awards';
-import { bidPayload, createBiddingOrganisation, createPublishedProject, submitBid } from '../factories/bidding';
+import { bidPayload, submitBid, createProjectWithBidder } from '../factories/bidding';
 import { committeeOf, createEvaluatorPool, createOpenedProject, declareAll, lettersOf, qualifyAll, requestCommittee, score } from '../factories/evaluation';
 import { createActiveContract, passMilestone } from '../factories/payments';
 import { createDraft, createFund, projectForm } from '../factories/procurement';
@@ -27,8 +27,7 @@ describe('confirmation steps: refusals come before the step, never after it', ()
   });
 
   it('withdraw a bid: no bid to withdraw, or one already withdrawn, is refused without a step', async () => {
-    const project = await createPublishedProject(t);
-    const org = await createBiddingOrganisation(t);
+    const { project, org } = await createProjectWithBidder(t);
     const none = await org.session.form(`/projects/${project.id}/bid/withdraw`);
     expect(none.status).toBe(404);
     expect(none.text).not.toContain(STEP);

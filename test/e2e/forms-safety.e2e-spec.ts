@@ -1,6 +1,6 @@
 import { TestApp, createTestApp } from '../support/test-app';
 import { createApprover, createEvaluatedProject, signInAsUser } from '../factories/awards';
-import { bidPayload, createBiddingOrganisation, createPublishedProject, submitBid } from '../factories/bidding';
+import { bidPayload, createBiddingOrganisation, submitBid, createProjectWithBidder } from '../factories/bidding';
 import { registerOrganisation, registrationForm, tinyPng } from '../factories/organisations';
 import { committeeOf, createEvaluatorPool, createOpenedProject, declareAll, lettersOf, qualifyAll, requestCommittee } from '../factories/evaluation';
 import { createDraft, createFund, flattenForm, projectForm } from '../factories/procurement';
@@ -35,8 +35,7 @@ describe('multipart forms keep the CSRF token out of the URL', () => {
   });
 
   it('renders the bid form with the token as a hidden field, not in its action', async () => {
-    const project = await createPublishedProject(t);
-    const org = await createBiddingOrganisation(t);
+    const { project, org } = await createProjectWithBidder(t);
     const page = await org.session.agent.get(`/projects/${project.id}/bid`).expect(200);
     const form = /<form[^>]*data-testid="bid-form"[^>]*>/.exec(page.text)![0];
     expect(form).toContain(`action="/projects/${project.id}/bid"`);
@@ -46,8 +45,7 @@ describe('multipart forms keep the CSRF token out of the URL', () => {
   });
 
   it('accepts the token from the multipart body, refuses it from the query string', async () => {
-    const project = await createPublishedProject(t);
-    const org = await createBiddingOrganisation(t);
+    const { project, org } = await createProjectWithBidder(t);
     const fields = bidFields(project);
     const inQuery = await postBidPage(org.session, project.id, fields, `/projects/${project.id}/bid?_csrf=${encodeURIComponent(org.session.csrf)}`).expect(403);
     expect(inQuery.text).toContain('页面已过期');
@@ -62,8 +60,7 @@ describe('multipart forms keep the CSRF token out of the URL', () => {
   });
 
   it('re-renders a refused bid at the same address with every field message and the input kept', async () => {
-    const project = await createPublishedProject(t);
-    const org = await createBiddingOrganisation(t);
+    const { project, org } = await createProjectWithBidder(t);
     const res = await postBidPage(org.session, project.id, {
       _csrf: org.session.csrf,
       ...bidFields(project, { price: '十万元', proposal: '太短', declarationAccepted: '', declarationSigner: '', 'team[0][name]': '' }),
@@ -91,8 +88,7 @@ describe('confirmation before irreversible or money actions', () => {
   });
 
   it('withdraws a bid only from its confirmation step, then offers a new bid pre-filled with its own withdrawn content only', async () => {
-    const project = await createPublishedProject(t);
-    const org = await createBiddingOrganisation(t);
+    const { project, org } = await createProjectWithBidder(t);
     const rival = await createBiddingOrganisation(t);
     await submitBid(org.session, project.id, bidPayload(project, { proposal: '本机构的服务方案：每周两次上门探访，建立一人一档。' })).expect(201);
     await submitBid(rival.session, project.id, bidPayload(project, { price: '150000', proposal: '对手的密封方案，绝不能出现在别人的表单里。' })).expect(201);

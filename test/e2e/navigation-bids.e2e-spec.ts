@@ -1,5 +1,5 @@
 import { translate } from '../../src/i18n/i18n';
-import { bidPayload, createBiddingOrganisation, createPublishedProject, submitBid } from '../factories/bidding';
+import { bidPayload, createBiddingOrganisation, createPublishedProject, submitBid, createProjectWithBidder } from '../factories/bidding';
 import { advanceClock, resetClock } from '../support/clock';
 import { findLink, linksOf, textOf } from '../support/html';
 import { TestApp, createTestApp } from '../support/test-app';
@@ -16,8 +16,7 @@ describe('navigation: from a project to the bid form and back', () => {
   });
 
   it('links an eligible organisation from the open-projects list and the project page to the bid form', async () => {
-    const project = await createPublishedProject(t);
-    const org = await createBiddingOrganisation(t);
+    const { project, org } = await createProjectWithBidder(t);
 
     const list = await org.session.agent.get('/projects').expect(200);
     const rowLink = linksOf(list.text).find((l) => l.href === `/projects/${project.id}/bid`);
@@ -63,8 +62,7 @@ describe('navigation: from a project to the bid form and back', () => {
   });
 
   it('links a submitted bid back to its project and its receipt from “my bids”', async () => {
-    const project = await createPublishedProject(t);
-    const org = await createBiddingOrganisation(t);
+    const { project, org } = await createProjectWithBidder(t);
     const receipt = await submitBid(org.session, project.id, bidPayload(project)).expect(201);
 
     const mine = await org.session.agent.get('/bids').expect(200);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { bidPayload, createBiddingOrganisation, createPublishedProject, submitBid } from '../factories/bidding';
+import { bidPayload, createBiddingOrganisation, submitBid, createProjectWithBidder } from '../factories/bidding';
 import { registerOrganisation, tinyPng, uploadDocument } from '../factories/organisations';
 import { ContractsService } from '../../src/contracts/contracts.service';
 import { actorOf, awardProject, createEvaluatedProject, createOfficer, passChallengePeriod, signInAsUser } from '../factories/awards';
@@ -33,8 +33,7 @@ describe('printable records: bid receipts, contracts, vetting document previews'
   });
 
   it('prints a bid receipt as HTML and PDF with its sha256, for the bidder only', async () => {
-    const project = await createPublishedProject(t);
-    const org = await createBiddingOrganisation(t);
+    const { project, org } = await createProjectWithBidder(t);
     const receipt = (await submitBid(org.session, project.id, bidPayload(project)).expect(201)).body as { bidId: string; version: number; receiptSha256: string };
     const page = await org.session.agent.get(`/projects/${project.id}/bid`).expect(200);
     const printUrl = `/bids/${receipt.bidId}/versions/1/receipt/print`;

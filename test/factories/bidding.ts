@@ -160,3 +160,10 @@ export function submitBid(session: Session, projectId: string, payload: Record<s
 }
 
 export { TEST_PASSWORD };
+
+/** A published project open for bids and an approved organisation signed in to bid on it: the start of most bidding tests. */
+export async function createProjectWithBidder(t: TestApp, overrides: ProjectOverrides = {}): Promise<{ project: BiddingProject; org: BiddingOrganisation }> {
+  const project = await createPublishedProject(t, overrides);
+  const org = await createBiddingOrganisation(t);
+  return { project, org };
+}
