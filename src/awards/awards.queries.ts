@@ -181,8 +181,8 @@ export class AwardsQueries {
       this.challenges.attachmentsOf(challenge.id),
       this.now(),
     ]);
-    const [org] = (await this.dataSource.query(`SELECT name_zh FROM organisations WHERE id = $1`, [challenge.organisationId])) as Array<{ name_zh: string }>;
-    const [project] = (await this.dataSource.query(`SELECT id, reference, title FROM projects WHERE id = $1`, [challenge.projectId])) as Array<{ id: string; reference: string; title: string }>;
+    const [org] = (await this.dataSource.query(`SELECT name_zh FROM organisation_labels WHERE id = $1`, [challenge.organisationId])) as Array<{ name_zh: string }>;
+    const [project] = (await this.dataSource.query(`SELECT id, reference, title FROM project_labels WHERE id = $1`, [challenge.projectId])) as Array<{ id: string; reference: string; title: string }>;
     return {
       titleKey: 'awards.challenge.title',
       challenge: presentChallenge(challenge, locale, now, { organisationName: org?.name_zh }),
@@ -339,7 +339,7 @@ export class AwardsQueries {
   private async challengeRows(where: string, order: string, limit = 200): Promise<ChallengeRow[]> {
     const rows = (await this.dataSource.query(
       `SELECT c.id, o.name_zh, p.reference, p.title FROM challenges c
-         JOIN projects p ON p.id = c.project_id JOIN organisations o ON o.id = c.organisation_id
+         JOIN project_labels p ON p.id = c.project_id JOIN organisation_labels o ON o.id = c.organisation_id
         WHERE ${where} ORDER BY ${order} LIMIT ${Number(limit)}`,
     )) as Array<{ id: string; name_zh: string; reference: string; title: string }>;
     if (!rows.length) return [];

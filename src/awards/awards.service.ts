@@ -321,7 +321,7 @@ export class AwardsService {
       `SELECT r.bid_id, r.organisation_id, r.price_minor, r.price_score, r.technical_score, r.total_score, r.rank, r.tie_note,
               o.name_zh, o.credit_code, coalesce(q.is_valid, true) AS is_valid
          FROM evaluation_results r
-         JOIN organisations o ON o.id = r.organisation_id
+         JOIN organisation_labels o ON o.id = r.organisation_id
          LEFT JOIN qualification_reviews q ON q.evaluation_id = r.evaluation_id AND q.bid_id = r.bid_id
         WHERE r.evaluation_id = $1
         ORDER BY r.rank, r.bid_id`,

@@ -100,7 +100,7 @@ export class ChallengesService {
           [award.id, organisationId, actor.userId, grounds, now, due.endsAt, JSON.stringify(due.explanation), award.projectId, award.challengePeriodEndsAt,
             JSON.stringify(award.challengePeriodExplanation)],
         )) as Array<{ id: string }>;
-        const [project] = (await m.query(`SELECT reference, title FROM projects WHERE id = $1`, [award.projectId])) as Array<{ reference: string; title: string }>;
+        const [project] = (await m.query(`SELECT reference, title FROM project_labels WHERE id = $1`, [award.projectId])) as Array<{ reference: string; title: string }>;
         await this.recordFiling(m, actor, {
           id,
           files,
@@ -141,7 +141,7 @@ export class ChallengesService {
       const challenge = await m.findOneOrFail(Challenge, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
       if (challenge.status !== 'open') throw new ChallengeAlreadyAnsweredError();
       const now = await this.clock.now(m);
-      const [project] = (await m.query(`SELECT id, reference, title FROM projects WHERE id = $1`, [award.projectId])) as Array<{ id: string; reference: string; title: string }>;
+      const [project] = (await m.query(`SELECT id, reference, title FROM project_labels WHERE id = $1`, [award.projectId])) as Array<{ id: string; reference: string; title: string }>;
       const affectsAward = answer.status === 'upheld' && answer.outcome !== null && award.status === 'active';
       await this.recordAnswer(m, actor, challenge, answer, now, { ...project, link: `/organisation/awards/${award.id}` }, {
         awardId: award.id,
@@ -302,7 +302,7 @@ export class ChallengesService {
       const challenge = await m.findOneOrFail(Challenge, { where: { id: challengeId }, lock: { mode: 'pessimistic_write' } });
       if (challenge.status !== 'open') throw new ChallengeAlreadyAnsweredError();
       const now = await this.clock.now(m);
-      const [project] = (await m.query(`SELECT reference, title FROM projects WHERE id = $1`, [challenge.projectId])) as Array<{ reference: string; title: string }>;
+      const [project] = (await m.query(`SELECT reference, title FROM project_labels WHERE id = $1`, [challenge.projectId])) as Array<{ reference: string; title: string }>;
       await this.recordAnswer(m, actor, challenge, answer, now, { ...project, link: `/organisation/projects/${challenge.projectId}/challenges` }, {
         subject: challenge.subject,
         step: challenge.step,
@@ -359,7 +359,7 @@ export class ChallengesService {
   async challengesWithOrganisations(awardId: string): Promise<Array<{ challenge: Challenge; organisationName: string }>> {
     const challenges = await this.dataSource.manager.find(Challenge, { where: { awardId }, order: { filedAt: 'ASC', id: 'ASC' } });
     if (!challenges.length) return [];
-    const rows = (await this.dataSource.query(`SELECT id, name_zh FROM organisations WHERE id = ANY($1::uuid[])`, [challenges.map((c) => c.organisationId)])) as Array<{ id: string; name_zh: string }>;
+    const rows = (await this.dataSource.query(`SELECT id, name_zh FROM organisation_labels WHERE id = ANY($1::uuid[])`, [challenges.map((c) => c.organisationId)])) as Array<{ id: string; name_zh: string }>;
     const names = new Map(rows.map((r) => [r.id, r.name_zh]));
     return challenges.map((challenge) => ({ challenge, organisationName: names.get(challenge.organisationId) ?? '' }));
   }

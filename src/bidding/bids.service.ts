@@ -317,7 +317,7 @@ export class BidsService {
     if (!isUuid(bidId) || !Number.isSafeInteger(version)) throw new BidNotFoundError();
     const rows = (await this.dataSource.query(
       `SELECT b.id, b.project_id, p.reference, b.organisation_id, v.version, v.kind, v.submitted_at, v.receipt_sha256
-         FROM bids b JOIN bid_versions v ON v.bid_id = b.id JOIN projects p ON p.id = b.project_id
+         FROM bids b JOIN bid_versions v ON v.bid_id = b.id JOIN project_labels p ON p.id = b.project_id
         WHERE b.id = $1 AND v.version = $2 AND b.organisation_id = $3`,
       [bidId, version, organisationId],
     )) as Array<{ id: string; project_id: string; reference: string; organisation_id: string; version: number; kind: BidVersionKind; submitted_at: Date; receipt_sha256: string | null }>;

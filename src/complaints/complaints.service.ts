@@ -69,7 +69,7 @@ export interface SuspensionRecord {
   inForce: boolean;
 }
 
-const SELECT = `SELECT c.*, p.reference, p.title, o.name_zh FROM complaints c JOIN projects p ON p.id = c.project_id JOIN organisations o ON o.id = c.organisation_id`;
+const SELECT = `SELECT c.*, p.reference, p.title, o.name_zh FROM complaints c JOIN project_labels p ON p.id = c.project_id JOIN organisation_labels o ON o.id = c.organisation_id`;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -132,7 +132,7 @@ export class ComplaintsService {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10::jsonb, 'received') RETURNING id`,
           [challenge.id, award.project_id, challenge.organisationId, actor.userId, grounds, now, period.endsAt, JSON.stringify(period.explanation), due.endsAt, JSON.stringify(due.explanation)],
         )) as Array<{ id: string }>;
-        const [project] = (await m.query(`SELECT reference, title FROM projects WHERE id = $1`, [award.project_id])) as Array<{ reference: string; title: string }>;
+        const [project] = (await m.query(`SELECT reference, title FROM project_labels WHERE id = $1`, [award.project_id])) as Array<{ reference: string; title: string }>;
         await this.notifications.notify(m, {
           recipients: { roles: ['finance_supervisor'] },
           kind: 'complaint.filed',

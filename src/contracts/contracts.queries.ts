@@ -48,7 +48,7 @@ export class ContractsQueries {
       ...variations.flatMap((v) => [v.proposedBy, v.decidedBy]),
     ]);
     const shown = forPublic ? variations.filter((v) => v.status === 'approved') : variations;
-    const [project] = (await this.dataSource.query(`SELECT reference, title FROM projects WHERE id = $1`, [contract.projectId])) as Array<{ reference: string; title: string }>;
+    const [project] = (await this.dataSource.query(`SELECT reference, title FROM project_labels WHERE id = $1`, [contract.projectId])) as Array<{ reference: string; title: string }>;
     return {
       contract: {
         ...presentContract(contract, milestones, locale),

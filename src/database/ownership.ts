@@ -25,6 +25,7 @@ export const TABLE_OWNERS = {
 
   // the registry and the expert pool
   organisations: 'organisations',
+  organisation_labels: 'organisations', // view: id, name, credit code
   evaluator_profiles: 'evaluators',
   evaluator_relationships: 'evaluators',
 
@@ -37,6 +38,7 @@ export const TABLE_OWNERS = {
   calendar_days: 'procurement',
   calendar_years: 'procurement',
   projects: 'procurement',
+  project_labels: 'procurement', // view: id, reference, title
   project_items: 'procurement',
   project_criteria: 'procurement',
   project_milestones: 'procurement',
@@ -127,7 +129,7 @@ export type OwnedTable = keyof typeof TABLE_OWNERS;
 export type OwningModule = (typeof TABLE_OWNERS)[OwnedTable];
 
 /** Views an owner maintains for other modules to read (a read of them is never a breach). */
-export const OWNER_VIEWS: ReadonlySet<OwnedTable> = new Set<OwnedTable>(['milestone_satisfaction', 'user_names', 'user_contacts']);
+export const OWNER_VIEWS: ReadonlySet<OwnedTable> = new Set<OwnedTable>(['milestone_satisfaction', 'user_names', 'user_contacts', 'organisation_labels', 'project_labels']);
 
 /** Running balances kept on other modules' rows, moved only by the ledger's postings. */
 export const LEDGER_BALANCE_COLUMNS: Partial<Record<OwnedTable, readonly string[]>> = {

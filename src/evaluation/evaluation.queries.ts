@@ -72,7 +72,7 @@ export class EvaluationQueries {
               (SELECT count(*)::int FROM committee_members m WHERE m.evaluation_id = e.id AND m.status = 'declared') AS declared,
               (SELECT count(*)::int FROM score_submissions s WHERE s.evaluation_id = e.id) AS submitted,
               (SELECT count(*)::int FROM committee_members m WHERE m.evaluation_id = e.id AND m.signed_off_at IS NOT NULL) AS signed
-         FROM evaluations e JOIN projects p ON p.id = e.project_id
+         FROM evaluations e JOIN project_labels p ON p.id = e.project_id
         ORDER BY ${STATUS_ORDER}, e.created_at DESC LIMIT 200`,
     )) as Array<Record<string, any>>;
     const awaiting = await this.projectQueries.listForStaff({ status: 'opened', page: 1, pageSize: 100 });
@@ -190,7 +190,7 @@ export class EvaluationQueries {
               EXISTS (SELECT 1 FROM score_submissions s WHERE s.evaluation_id = e.id AND s.user_id = m.user_id) AS submitted,
               (SELECT count(*)::int FROM score_flags f JOIN qualification_reviews q ON q.evaluation_id = f.evaluation_id AND q.bid_id = f.bid_id AND q.is_valid
                 WHERE f.evaluation_id = e.id AND f.resolution IS NULL AND (f.user_id = m.user_id OR m.is_chair)) AS open_flags
-         FROM committee_members m JOIN evaluations e ON e.id = m.evaluation_id JOIN projects p ON p.id = e.project_id
+         FROM committee_members m JOIN evaluations e ON e.id = m.evaluation_id JOIN project_labels p ON p.id = e.project_id
         WHERE m.user_id = $1 AND m.status <> 'recused'
         ORDER BY ${STATUS_ORDER}, e.created_at DESC`,
       [viewer.userId],

@@ -201,7 +201,7 @@ function bodyOf(content: any): BidBody | null {
 export async function loadOpenedBids(manager: EntityManager, projectId: string): Promise<OpenedBidRecord[]> {
   const rows = (await manager.query(
     `SELECT ob.bid_id, ob.organisation_id, o.name_zh, ob.decrypted, ob.decrypt_error, ob.price_minor, ob.submitted_at, ob.receipt_sha256, ob.content
-       FROM opened_bids ob JOIN organisations o ON o.id = ob.organisation_id
+       FROM opened_bids ob JOIN organisation_labels o ON o.id = ob.organisation_id
       WHERE ob.project_id = $1 ORDER BY ob.bid_id`,
     [projectId],
   )) as Record<string, any>[];

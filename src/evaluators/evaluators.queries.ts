@@ -48,8 +48,8 @@ export class EvaluatorsQueries {
               r.note, r.declared_by, d.display_name AS declared_by_name, r.created_at,
               o.name_zh AS organisation_name, o.credit_code
          FROM evaluator_relationships r
-         JOIN organisations o ON o.id = r.organisation_id
-         LEFT JOIN users d ON d.id = r.declared_by
+         JOIN organisation_labels o ON o.id = r.organisation_id
+         LEFT JOIN user_names d ON d.id = r.declared_by
         WHERE r.evaluator_id = $1
         ORDER BY (r.ended_on IS NULL) DESC, r.started_on DESC, r.created_at DESC`,
       [evaluatorId],

@@ -133,7 +133,7 @@ const ACCOUNT_SELECT = `
          u.is_active, coalesce(u.locked_until > $1, false) AS is_locked, u.locked_until,
          u.last_login_at, u.must_change_password, u.created_at
     FROM users u
-    LEFT JOIN organisations o ON o.id = u.organisation_id`;
+    LEFT JOIN organisation_labels o ON o.id = u.organisation_id`;
 
 /** The WHERE clause of a filter, its placeholders numbered from `first`. */
 function accountConditions(filter: AccountFilter, now: Date, first: number): { where: string; params: unknown[] } {

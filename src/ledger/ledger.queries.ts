@@ -444,7 +444,7 @@ export class LedgerQueries {
          FROM journal_lines l
          JOIN journal_entries e ON e.id = l.entry_id
          JOIN funds f ON f.id = l.fund_id
-         LEFT JOIN projects p ON p.id = l.project_id
+         LEFT JOIN project_labels p ON p.id = l.project_id
          LEFT JOIN contracts c ON c.id = l.contract_id
          LEFT JOIN user_names u ON u.id = e.actor_id
          ${where}

@@ -166,14 +166,14 @@ export class ProjectQueries {
     const amendments = await manager.find(ProjectAmendment, { where: { projectId: project.id }, order: { sequence: 'ASC' } });
     const questions = (await manager.query(
       `SELECT q.id, q.question, q.asked_at, q.answer, q.answered_at, q.organisation_id, o.name_zh
-         FROM project_questions q JOIN organisations o ON o.id = q.organisation_id WHERE q.project_id = $1 ORDER BY q.asked_at`,
+         FROM project_questions q JOIN organisation_labels o ON o.id = q.organisation_id WHERE q.project_id = $1 ORDER BY q.asked_at`,
       [project.id],
     )) as Array<{ id: string; question: string; asked_at: Date; answer: string | null; answered_at: Date | null; organisation_id: string; name_zh: string }>;
     const fund = await this.funds.get(project.fundId, manager);
     const rule = await this.rules.getRule(project.methodRuleId, manager);
     const categoryCodes = await this.projects.categoriesOf(manager, project.id);
     const invited = children.invitedOrganisationIds.length
-      ? ((await manager.query(`SELECT id, name_zh FROM organisations WHERE id = ANY($1::uuid[])`, [children.invitedOrganisationIds])) as Array<{ id: string; name_zh: string }>).map(
+      ? ((await manager.query(`SELECT id, name_zh FROM organisation_labels WHERE id = ANY($1::uuid[])`, [children.invitedOrganisationIds])) as Array<{ id: string; name_zh: string }>).map(
           (o) => ({ id: o.id, nameZh: o.name_zh }),
         )
       : [];

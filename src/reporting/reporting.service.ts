@@ -182,7 +182,7 @@ export class ReportingService {
   async organisationContracts(organisationId: string) {
     const rows = (await this.dataSource.query(
       `SELECT c.id, c.reference, p.title, c.status, c.amount_minor::text AS amount, c.approved_minor::text AS approved, c.paid_minor::text AS paid, c.service_start::text AS service_start, c.service_end::text AS service_end
-         FROM contracts c JOIN projects p ON p.id = c.project_id WHERE c.organisation_id = $1 AND c.status <> 'awaiting_confirmation' ORDER BY c.created_at DESC`,
+         FROM contracts c JOIN project_labels p ON p.id = c.project_id WHERE c.organisation_id = $1 AND c.status <> 'awaiting_confirmation' ORDER BY c.created_at DESC`,
       [organisationId],
     )) as Array<Record<string, string>>;
     return rows.map((r) => ({ id: r.id, reference: r.reference, title: r.title, status: r.status, amountMinor: num(r.amount), approvedMinor: num(r.approved), paidMinor: num(r.paid), serviceStart: r.service_start, serviceEnd: r.service_end }));

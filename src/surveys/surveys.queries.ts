@@ -65,7 +65,7 @@ export class SurveysQueries {
               to_char(m.due_date, 'YYYY-MM-DD') AS due_date, s.id AS survey_id, s.status, (s.status = 'open' AND app_now() < s.closes_at) AS is_accepting,
               s.closes_at, ms.responses, ms.rating_sum, ms.min_responses
          FROM contracts c
-         JOIN projects p ON p.id = c.project_id
+         JOIN project_labels p ON p.id = c.project_id
          JOIN contract_milestones m ON m.contract_id = c.id
          LEFT JOIN milestone_surveys s ON s.contract_id = m.contract_id AND s.milestone_position = m.position
          LEFT JOIN milestone_satisfaction ms ON ms.contract_id = m.contract_id AND ms.milestone_position = m.position
@@ -158,7 +158,7 @@ export class SurveysQueries {
   async publicContext(survey: MilestoneSurvey) {
     const [row] = (await this.dataSource.query(
       `SELECT c.parties->'provider'->>'name' AS provider, c.parties->'purchaser'->>'name' AS purchaser, p.title, m.name AS milestone_name
-         FROM contracts c JOIN projects p ON p.id = c.project_id
+         FROM contracts c JOIN project_labels p ON p.id = c.project_id
          JOIN contract_milestones m ON m.contract_id = c.id AND m.position = $2
         WHERE c.id = $1`,
       [survey.contractId, survey.milestonePosition],
@@ -217,7 +217,7 @@ export class SurveysQueries {
   }
 
   private async contractFacts(contract: Contract) {
-    const [project] = (await this.dataSource.query(`SELECT title FROM projects WHERE id = $1`, [contract.projectId])) as Array<{ title: string }>;
+    const [project] = (await this.dataSource.query(`SELECT title FROM project_labels WHERE id = $1`, [contract.projectId])) as Array<{ title: string }>;
     return { id: contract.id, reference: contract.reference, title: project?.title ?? '', provider: contract.parties.provider.name, purchaser: contract.parties.purchaser.name, statusKey: `contracts.status.${contract.status}` };
   }
 

@@ -244,7 +244,7 @@ export class OpeningService {
   private async openedBids(m: EntityManager, projectId: string): Promise<OpenedBidRecord[]> {
     const rows = (await m.query(
       `SELECT ob.bid_id, ob.organisation_id, org.name_zh, ob.version, ob.submitted_at, ob.receipt_sha256, ob.decrypted, ob.decrypt_error, ob.price_minor
-         FROM opened_bids ob JOIN organisations org ON org.id = ob.organisation_id
+         FROM opened_bids ob JOIN organisation_labels org ON org.id = ob.organisation_id
         WHERE ob.project_id = $1 ORDER BY ob.submitted_at, ob.bid_id`,
       [projectId],
     )) as Array<{ bid_id: string; organisation_id: string; name_zh: string; version: number; submitted_at: Date; receipt_sha256: string; decrypted: boolean; decrypt_error: string | null; price_minor: string | null }>;

@@ -96,7 +96,7 @@ export class StripeRailService {
     const organisationId = this.ownOrganisation(actor);
     let account = await this.accountOf(organisationId);
     if (!account.stripeAccountId) {
-      const [org] = (await this.dataSource.query(`SELECT name_zh FROM organisations WHERE id = $1`, [organisationId])) as Array<{ name_zh: string }>;
+      const [org] = (await this.dataSource.query(`SELECT name_zh FROM organisation_labels WHERE id = $1`, [organisationId])) as Array<{ name_zh: string }>;
       const accountId = await this.call(() => this.gateway.createConnectedAccount({ id: organisationId, name: org?.name_zh ?? organisationId, email: null }));
       await this.dataSource.transaction(async (m) => {
         // Two admins clicking at once: the first account stays linked, the second is never stored.
