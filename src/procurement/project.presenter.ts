@@ -26,7 +26,7 @@ export function presentProject(detail: ProjectDetail, options: PresentOptions) {
   const p = detail.project;
   const isStaff = options.audience === 'staff';
   const eligibility: Array<{ key: string; params: Record<string, unknown> }> = [{ key: 'procurement.eligibilityRule.approved', params: {} }];
-  if (p.eligibilityCategories) eligibility.push({ key: 'procurement.eligibilityRule.categories', params: { codes: detail.categoryCodes.join('、') } });
+  if (p.eligibilityCategories) eligibility.push({ key: 'procurement.eligibilityRule.categories', params: { codes: detail.categoryCodes.join(translate(options.locale, 'app.punct.listSep')) } });
   if (p.eligibilityMinSocialWorkers !== null) eligibility.push({ key: 'procurement.eligibilityRule.socialWorkers', params: { count: p.eligibilityMinSocialWorkers } });
   if (p.eligibilityMinGrade) eligibility.push({ key: 'procurement.eligibilityRule.grade', params: { grade: p.eligibilityMinGrade } });
   if (detail.invited.length) eligibility.push({ key: 'procurement.eligibilityRule.invited', params: { name: detail.invited.map((o) => o.nameZh).join('、') } });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { DEMO_EVALUATORS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_STAFF, seedDemo } from '../../src/demo/demo-seed';
 import { dictionaryKeys } from '../../src/i18n/i18n';
 import { Session, anonymousSession, signIn } from '../factories/users';
-import { PageLink, decodeEntities, linksOf, textOf } from '../support/html';
+import { PageLink, decodeEntities, linksOf, textOf, unlabelledScrollRegions, withoutLanguage } from '../support/html';
 import { listRoutes } from '../support/routes';
 import { TestApp, createTestApp } from '../support/test-app';
 
@@ -11,7 +11,9 @@ import { TestApp, createTestApp } from '../support/test-app';
  * follows every same-site link the pages show (breadth first, bounded), in Chinese (and in English for
  * one account per role).
  * Fails on any 4xx/5xx, a link that leads nowhere, or an untranslated key shown to the reader
- * (`t` renders a missing key as the raw key, e.g. `payments.status.paid`). Then checks that every
+ * (`t` renders a missing key as the raw key, e.g. `payments.status.paid`), a scrolling table that is not
+ * a focusable region with a label, or, in English, full-width punctuation (：（）、，) beside English
+ * words or figures outside the Chinese data marked lang="zh-CN" (a template's own). Then checks that every
  * page a role may open (every GET page route its roles allow) was reached by clicking.
  */
 const MAX_PAGES_PER_ACCOUNT = 300;
@@ -118,6 +120,16 @@ describe('navigation crawler: every link of the demo district, for every demo ac
       const html = res.text;
       const raw = readable(html).match(rawKeyPattern);
       if (raw) problems.push(`untranslated ${[...new Set(raw)].join(', ')}: ${where}`);
+      const regions = unlabelledScrollRegions(html);
+      if (regions.length) problems.push(`scrolling table not a labelled focusable region ${regions[0]}: ${where}`);
+      if (locale === 'en') {
+        const english = readable(withoutLanguage(html, 'zh-CN'));
+        // A template's own punctuation sits beside English words or figures ("Deliverables：", "（40）");
+        // a Chinese name or sentence left unmarked has it between Chinese characters and is not counted here.
+        // (A closing bracket or a full stop ending Chinese data may be followed by English: not counted.)
+        const punctuation = [...english.matchAll(/.{0,24}(?:[A-Za-z0-9] ?[：（）、，；【】《》]|[：（、，；【《] ?[A-Za-z0-9]).{0,24}/g)].map((m) => m[0]);
+        if (punctuation.length) problems.push(`full-width punctuation outside lang="zh-CN" «${[...new Set(punctuation)].slice(0, 3).join('» «')}»: ${where}`);
+      }
       for (const link of linksOf(html)) {
         const path = sitePath(link.href, visit.path);
         if (!path || seen.has(path)) continue;

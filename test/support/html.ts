@@ -49,3 +49,48 @@ export function findLink(html: string, name: string): PageLink | undefined {
   const links = linksOf(html);
   return links.find((l) => l.attributes['data-testid'] === name) ?? links.find((l) => l.text === name);
 }
+
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/**
+ * The page with every element marked `lang="<lang>"` (and all it contains) removed: what an
+ * English page shows outside the Chinese data it marks as such.
+ */
+export function withoutLanguage(html: string, lang: string): string {
+  const marked = new RegExp(`\\slang="${lang.replace(/[-]/g, '\\-')}"`, 'i');
+  const tags = /<(\/?)([a-zA-Z][\w-]*)\b([^>]*)>/g;
+  let out = '';
+  let from = 0;
+  let depth = 0;
+  for (const m of html.matchAll(tags)) {
+    const [whole, close, name, attributes] = m;
+    if (depth === 0) out += html.slice(from, m.index);
+    from = m.index! + whole.length;
+    const isVoid = VOID_ELEMENTS.has(name.toLowerCase()) || attributes.endsWith('/');
+    if (depth > 0) {
+      if (close) depth -= 1;
+      else if (!isVoid) depth += 1;
+      continue;
+    }
+    if (!close && !isVoid && marked.test(attributes)) {
+      depth = 1;
+      out += ' ';
+      continue;
+    }
+    out += whole;
+  }
+  if (depth === 0) out += html.slice(from);
+  return out;
+}
+
+/** Scrolling table wrappers (.table-wrap) that are not a focusable region with a label (aria-label, or aria-labelledby naming an element of the page). */
+export function unlabelledScrollRegions(html: string): string[] {
+  const problems: string[] = [];
+  for (const m of html.matchAll(/<div\b[^>]*\bclass="[^"]*\btable-wrap\b[^"]*"[^>]*>/g)) {
+    const tag = m[0];
+    const labelledBy = /\saria-labelledby="([^"]+)"/.exec(tag)?.[1];
+    const labelled = /\saria-label="[^"]*\S[^"]*"/.test(tag) || (labelledBy !== undefined && labelledBy.split(/\s+/).every((id) => html.includes(`id="${id}"`)));
+    if (!/\stabindex="0"/.test(tag) || !/\srole="region"/.test(tag) || !labelled) problems.push(tag);
+  }
+  return problems;
+}
