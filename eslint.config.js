@@ -5,9 +5,7 @@ const tseslint = require('typescript-eslint');
 
 /** Node's globals for the CommonJS scripts (the TypeScript files get them from @types/node). */
 const nodeGlobals = Object.fromEntries(
-  ['process', 'console', 'Buffer', '__dirname', '__filename', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'URL', 'fetch'].map(
-    (name) => [name, 'readonly'],
-  ),
+  ['process', 'console', 'Buffer', '__dirname', '__filename', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'URL', 'fetch'].map((name) => [name, 'readonly']),
 );
 
 module.exports = defineConfig(

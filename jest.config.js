@@ -19,7 +19,9 @@ function esmPackages(dir = path.join(__dirname, 'node_modules')) {
     }
   });
 }
-const esm = esmPackages().map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+const esm = esmPackages()
+  .map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+  .join('|');
 
 const shared = {
   testEnvironment: 'node',

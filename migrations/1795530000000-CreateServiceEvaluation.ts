@@ -47,12 +47,42 @@ export class CreateServiceEvaluation1795530000000 implements MigrationInterface 
       END $$`);
     await q.query(`CREATE TRIGGER indicator_templates_no_change BEFORE UPDATE OR DELETE ON indicator_templates FOR EACH ROW EXECUTE FUNCTION service_evaluation_append_only()`);
     const defaults = [
-      { code: 'output_quantity', nameZh: '产出数量', nameEn: 'Output quantity', weight: 30, guidanceZh: '对照合同约定的服务数量（场次、人次、户数、时长）核对服务记录与签到表，按完成比例评分。', guidanceEn: 'Check the service records and sign-in sheets against the quantities in the contract (sessions, person-visits, households, hours); score by the share delivered.' },
-      { code: 'service_quality', nameZh: '服务质量', nameEn: 'Service quality', weight: 30, guidanceZh: '结合实地走访、服务对象访谈和照片，评价服务是否符合服务标准和项目目标。', guidanceEn: 'From site visits, interviews with service users and photos: does the service meet its standards and the project goals?' },
-      { code: 'resident_satisfaction', nameZh: '居民满意度', nameEn: 'Resident satisfaction', weight: 20, guidanceZh: '居民满意度问卷回收数达到最低要求时按平均分自动折算；否则由评估专家根据走访情况评分。', guidanceEn: 'Taken from the residents’ survey average when enough responses arrived; otherwise scored by the evaluators from their visits.' },
-      { code: 'management_finance', nameZh: '管理与财务', nameEn: 'Management and finances', weight: 20, guidanceZh: '项目管理制度、人员配备、档案台账和资金使用是否规范、账目是否清楚。', guidanceEn: 'Project management, staffing, records and the use of funds: are they orderly and the accounts clear?' },
+      {
+        code: 'output_quantity',
+        nameZh: '产出数量',
+        nameEn: 'Output quantity',
+        weight: 30,
+        guidanceZh: '对照合同约定的服务数量（场次、人次、户数、时长）核对服务记录与签到表，按完成比例评分。',
+        guidanceEn: 'Check the service records and sign-in sheets against the quantities in the contract (sessions, person-visits, households, hours); score by the share delivered.',
+      },
+      {
+        code: 'service_quality',
+        nameZh: '服务质量',
+        nameEn: 'Service quality',
+        weight: 30,
+        guidanceZh: '结合实地走访、服务对象访谈和照片，评价服务是否符合服务标准和项目目标。',
+        guidanceEn: 'From site visits, interviews with service users and photos: does the service meet its standards and the project goals?',
+      },
+      {
+        code: 'resident_satisfaction',
+        nameZh: '居民满意度',
+        nameEn: 'Resident satisfaction',
+        weight: 20,
+        guidanceZh: '居民满意度问卷回收数达到最低要求时按平均分自动折算；否则由评估专家根据走访情况评分。',
+        guidanceEn: 'Taken from the residents’ survey average when enough responses arrived; otherwise scored by the evaluators from their visits.',
+      },
+      {
+        code: 'management_finance',
+        nameZh: '管理与财务',
+        nameEn: 'Management and finances',
+        weight: 20,
+        guidanceZh: '项目管理制度、人员配备、档案台账和资金使用是否规范、账目是否清楚。',
+        guidanceEn: 'Project management, staffing, records and the use of funds: are they orderly and the accounts clear?',
+      },
     ];
-    await q.query(`INSERT INTO indicator_templates (category_code, version, effective_from, indicators, note) SELECT code, 1, DATE '2000-01-01', $1::jsonb, '默认评估指标' FROM catalogue_categories`, [JSON.stringify(defaults)]);
+    await q.query(`INSERT INTO indicator_templates (category_code, version, effective_from, indicators, note) SELECT code, 1, DATE '2000-01-01', $1::jsonb, '默认评估指标' FROM catalogue_categories`, [
+      JSON.stringify(defaults),
+    ]);
 
     await q.query(`
       CREATE TABLE service_evaluators (
@@ -194,7 +224,16 @@ export class CreateServiceEvaluation1795530000000 implements MigrationInterface 
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    for (const t of ['contract_terminations', 'milestone_rectifications', 'site_visits', 'milestone_scores', 'milestone_scoresheets', 'milestone_evaluation_rounds', 'service_evaluators', 'indicator_templates']) {
+    for (const t of [
+      'contract_terminations',
+      'milestone_rectifications',
+      'site_visits',
+      'milestone_scores',
+      'milestone_scoresheets',
+      'milestone_evaluation_rounds',
+      'service_evaluators',
+      'indicator_templates',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
     await q.query(`DROP FUNCTION milestone_scores_frozen()`);

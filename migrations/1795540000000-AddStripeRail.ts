@@ -29,7 +29,9 @@ export class AddStripeRail1795540000000 implements MigrationInterface {
         ADD CONSTRAINT disbursements_stripe_destination CHECK (rail <> 'stripe' OR status IN ('proposed', 'rejected') OR stripe_destination IS NOT NULL)`);
     await q.query(`ALTER TABLE reconciliation_issues ADD CONSTRAINT reconciliation_issues_kind CHECK (kind IN
       ('transfer_without_disbursement', 'amount_mismatch', 'destination_mismatch', 'paid_in_stripe_not_recorded', 'missing_in_stripe', 'partial_reversal'))`);
-    await q.query(`ALTER TABLE reconciliation_issues ADD CONSTRAINT reconciliation_issues_resolution CHECK (resolved_at IS NULL OR (resolved_by IS NOT NULL AND length(coalesce(resolution_note, '')) > 0))`);
+    await q.query(
+      `ALTER TABLE reconciliation_issues ADD CONSTRAINT reconciliation_issues_resolution CHECK (resolved_at IS NULL OR (resolved_by IS NOT NULL AND length(coalesce(resolution_note, '')) > 0))`,
+    );
     await q.query(`CREATE UNIQUE INDEX reconciliation_issues_open ON reconciliation_issues (kind, coalesce(stripe_transfer_id, ''), coalesce(disbursement_id::text, '')) WHERE resolved_at IS NULL`);
     await q.query(`ALTER TABLE stripe_events ADD CONSTRAINT stripe_events_id CHECK (event_id ~ '^evt_[A-Za-z0-9_]+$')`);
   }

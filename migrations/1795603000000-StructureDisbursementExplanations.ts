@@ -62,7 +62,10 @@ export class StructureDisbursementExplanations1795603000000 implements Migration
   static convert = convertTrancheExplanation;
 
   public async up(q: QueryRunner): Promise<void> {
-    const rows = (await q.query(`SELECT id, computation FROM disbursements WHERE kind = 'tranche' AND jsonb_typeof(computation->'explanation') = 'array'`)) as Array<{ id: string; computation: Computation }>;
+    const rows = (await q.query(`SELECT id, computation FROM disbursements WHERE kind = 'tranche' AND jsonb_typeof(computation->'explanation') = 'array'`)) as Array<{
+      id: string;
+      computation: Computation;
+    }>;
     for (const r of rows) {
       const lines = convertTrancheExplanation(r.computation);
       if (!lines) continue;

@@ -49,7 +49,10 @@ function collectInputs(root = ROOT) {
   for (const file of CONFIG_INPUTS) if (fs.existsSync(path.join(root, file))) files.push(file);
   const inputs = {};
   for (const file of files.sort()) {
-    inputs[file.split(path.sep).join('/')] = crypto.createHash('sha256').update(fs.readFileSync(path.join(root, file))).digest('hex');
+    inputs[file.split(path.sep).join('/')] = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(root, file)))
+      .digest('hex');
   }
   return inputs;
 }

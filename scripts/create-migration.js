@@ -9,7 +9,9 @@ if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
 }
 const ts = Date.now();
 const file = path.join(__dirname, '..', 'migrations', `${ts}-${name}.ts`);
-fs.writeFileSync(file, `import { MigrationInterface, QueryRunner } from 'typeorm';
+fs.writeFileSync(
+  file,
+  `import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${name}${ts} implements MigrationInterface {
   name = '${name}${ts}';
@@ -22,5 +24,6 @@ export class ${name}${ts} implements MigrationInterface {
     await q.query(\`\`);
   }
 }
-`);
+`,
+);
 console.log(`created ${path.relative(process.cwd(), file)}`);

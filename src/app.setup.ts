@@ -17,7 +17,6 @@ import { AppConfig } from './config/app.config';
 import { configureSessions } from './identity/session.setup';
 import { OrganisationsService } from './organisations/organisations.service';
 
-
 let helpersRegistered = false;
 
 /** Express-level setup shared by main.ts and the tests, so both serve the same app. */

@@ -55,9 +55,7 @@ async function bootstrap(): Promise<void> {
     });
     configureApp(app, config, logger);
     if (config.bootstrapAdmin) {
-      const created = await app
-        .get(IdentityService)
-        .ensureBootstrapAdmin({ ...SYSTEM_ACTOR, roles: ['system:bootstrap'] }, config.bootstrapAdmin.email, config.bootstrapAdmin.password);
+      const created = await app.get(IdentityService).ensureBootstrapAdmin({ ...SYSTEM_ACTOR, roles: ['system:bootstrap'] }, config.bootstrapAdmin.email, config.bootstrapAdmin.password);
       logger.info({ email: config.bootstrapAdmin.email }, created ? 'bootstrap admin created' : 'an admin already exists; ADMIN_EMAIL ignored');
     }
     if (config.demo) await seedDemo(app, (message) => logger.info({ context: 'demo' }, message));

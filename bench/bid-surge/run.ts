@@ -125,9 +125,7 @@ async function seed(url: string): Promise<Seeded> {
     // One argon2id hash, computed once and shared by every bench account.
     const hash = await passwords.hashPassword(PASSWORD);
     await db.query('BEGIN');
-    const [officer] = (
-      await db.query(`INSERT INTO users (email, display_name, password_hash, roles) VALUES ('officer@bench.example', '采购经办', $1, '{bureau_officer}') RETURNING id`, [hash])
-    ).rows;
+    const [officer] = (await db.query(`INSERT INTO users (email, display_name, password_hash, roles) VALUES ('officer@bench.example', '采购经办', $1, '{bureau_officer}') RETURNING id`, [hash])).rows;
     const orgs = (
       await db.query(
         `INSERT INTO organisations (name_zh, credit_code, registration_track, registering_authority, legal_representative, contact_person,
@@ -148,7 +146,10 @@ async function seed(url: string): Promise<Seeded> {
       [hash, orgs.map((o) => o.id)],
     );
     const [fund] = (
-      await db.query(`INSERT INTO funds (name, fiscal_year, owner_level, owner_unit, total_minor, reserved_minor, created_by) VALUES ('压测专项资金', 2026, 'district', '区民政局', 1000000000, 50000000, $1) RETURNING id`, [officer.id])
+      await db.query(
+        `INSERT INTO funds (name, fiscal_year, owner_level, owner_unit, total_minor, reserved_minor, created_by) VALUES ('压测专项资金', 2026, 'district', '区民政局', 1000000000, 50000000, $1) RETURNING id`,
+        [officer.id],
+      )
     ).rows;
     const [project] = (
       await db.query(
@@ -163,7 +164,10 @@ async function seed(url: string): Promise<Seeded> {
         [fund.id, officer.id],
       )
     ).rows;
-    await db.query(`INSERT INTO project_items (project_id, position, item_code, quantity, unit_code) SELECT $1, 1, code, 1000, unit_code FROM catalogue_items WHERE category_code = 'C01' ORDER BY code LIMIT 1`, [project.id]);
+    await db.query(
+      `INSERT INTO project_items (project_id, position, item_code, quantity, unit_code) SELECT $1, 1, code, 1000, unit_code FROM catalogue_items WHERE category_code = 'C01' ORDER BY code LIMIT 1`,
+      [project.id],
+    );
     await db.query(
       `INSERT INTO project_milestones (project_id, position, name, due_date, payment_share_bp) VALUES ($1, 1, '服务启动与需求评估', '2027-03-31', 3000), ($1, 2, '全年服务交付与结项评估', '2027-12-31', 7000)`,
       [project.id],
@@ -299,7 +303,11 @@ async function main(): Promise<void> {
     let sampling = process.env.BENCH_SAMPLE_WAITS === '1';
     const sampler = (async () => {
       while (sampling && Date.now() < phaseEnd) {
-        const rows = (await db.query(`SELECT CASE WHEN state = 'active' OR state LIKE 'idle in%' THEN state || coalesce(' ' || wait_event_type || ':' || wait_event, '') ELSE state END AS w, count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'marketplace' AND pid <> pg_backend_pid() GROUP BY 1`)).rows;
+        const rows = (
+          await db.query(
+            `SELECT CASE WHEN state = 'active' OR state LIKE 'idle in%' THEN state || coalesce(' ' || wait_event_type || ':' || wait_event, '') ELSE state END AS w, count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'marketplace' AND pid <> pg_backend_pid() GROUP BY 1`,
+          )
+        ).rows;
         for (const r of rows) waits.set(r.w, (waits.get(r.w) ?? 0) + r.n);
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -343,7 +351,13 @@ async function main(): Promise<void> {
     log(`surge done: ${attempts.length} requests in ${Date.now() - phaseStart} ms`);
     sampling = false;
     await sampler;
-    if (waits.size) log(`connection states sampled: ${[...waits].sort((a, b) => b[1] - a[1]).map(([w, n]) => `${w}=${n}`).join(' ')}`);
+    if (waits.size)
+      log(
+        `connection states sampled: ${[...waits]
+          .sort((a, b) => b[1] - a[1])
+          .map(([w, n]) => `${w}=${n}`)
+          .join(' ')}`,
+      );
 
     // Wait for the opening job.
     t = Date.now();
@@ -369,10 +383,22 @@ async function main(): Promise<void> {
     const chainLinkedMs = Date.now() - t;
     const { verifyChain } = require(path.join(DIST, 'audit', 'domain', 'audit-chain.js')) as typeof import('../../src/audit/domain/audit-chain');
     const chainRows = (
-      await db.query(`SELECT id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, summary, request_id, ip, prev_hash, hash FROM audit_events WHERE chain_seq IS NOT NULL ORDER BY chain_seq`)
+      await db.query(
+        `SELECT id, occurred_at, actor_id, actor_roles, action, entity_type, entity_id, summary, request_id, ip, prev_hash, hash FROM audit_events WHERE chain_seq IS NOT NULL ORDER BY chain_seq`,
+      )
     ).rows.map((r: any) => ({
-      id: r.id, occurredAt: r.occurred_at, actorId: r.actor_id, actorRoles: r.actor_roles, action: r.action, entityType: r.entity_type,
-      entityId: r.entity_id, summary: r.summary, requestId: r.request_id, ip: r.ip, prevHash: r.prev_hash, hash: r.hash,
+      id: r.id,
+      occurredAt: r.occurred_at,
+      actorId: r.actor_id,
+      actorRoles: r.actor_roles,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      summary: r.summary,
+      requestId: r.request_id,
+      ip: r.ip,
+      prevHash: r.prev_hash,
+      hash: r.hash,
     }));
     const chain = verifyChain(chainRows);
     const bidEvents = Number((await db.query(`SELECT count(*) AS n FROM audit_events WHERE action IN ('bid.submitted', 'bid.amended')`)).rows[0].n);
@@ -446,7 +472,9 @@ async function main(): Promise<void> {
     const out = path.join(RESULTS_DIR, `bid-surge-${figures.date.replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`\n${JSON.stringify(figures, null, 2)}\n\n`);
-    log(`accepted ${figures.throughput.acceptedPerSecond}/s, p50 ${figures.latencyMs.all.p50} ms, p95 ${figures.latencyMs.all.p95} ms, p99 ${figures.latencyMs.all.p99} ms; 5xx ${serverErrors.length}`);
+    log(
+      `accepted ${figures.throughput.acceptedPerSecond}/s, p50 ${figures.latencyMs.all.p50} ms, p95 ${figures.latencyMs.all.p95} ms, p99 ${figures.latencyMs.all.p99} ms; 5xx ${serverErrors.length}`,
+    );
     log(problems.length ? `VERIFICATION FAILED:\n  ${problems.join('\n  ')}` : `verification passed: every acknowledged bid opened exactly once (latest version), every late one refused, no 5xx`);
     log(`results in ${path.relative(ROOT, out)}`);
     process.exitCode = problems.length ? 1 : 0;

@@ -73,7 +73,12 @@ export class AuditPagesController {
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
     });
-    res.write(csvDocument(CSV_COLUMNS.map((c) => translate(locale, `audit.log.columns.${c}`)), []));
+    res.write(
+      csvDocument(
+        CSV_COLUMNS.map((c) => translate(locale, `audit.log.columns.${c}`)),
+        [],
+      ),
+    );
     for await (const batch of this.audit.stream({ ...query, from: range.from, to: range.to })) {
       const names = await this.audit.actorNames(batch.map((e) => e.actorId));
       const lines = batch.map((e) => {

@@ -4,7 +4,6 @@ import { AuditActorName } from './audit.service';
 import { ChainVerification } from './domain/audit-chain';
 import { isUuid } from '../common/validation/uuid';
 
-
 /** The staff page that shows an entity, for the types an auditor may open (every one is a READERS route). */
 const ENTITY_PAGES: Record<string, (id: string) => string> = {
   organisation: (id) => `/staff/organisations/${id}`,

@@ -13,7 +13,6 @@ export const AUDIT_CHAIN_LOCK_KEY = 728_341_101;
 /** Summaries hold snapshots of the changed fields only; anything larger is a caller's mistake. */
 export const MAX_SUMMARY_BYTES = 32 * 1024;
 
-
 /** Rows read per query by verify(). */
 export const VERIFY_BATCH_SIZE = 1000;
 

@@ -26,7 +26,10 @@ export class AwardNoticesController {
   }
 
   @Get('api/v1/notices/awards/:projectReference')
-  @ApiOperation({ summary: 'The award notices of a project, newest first: winner, prices (fen), exact scores ("n/d"), committee, challenge period, answered challenges, and on the current notice the payment terms fixed at publication' })
+  @ApiOperation({
+    summary:
+      'The award notices of a project, newest first: winner, prices (fen), exact scores ("n/d"), committee, challenge period, answered challenges, and on the current notice the payment terms fixed at publication',
+  })
   async json(@Param('projectReference') reference: string) {
     const page = await this.views.noticePage(reference, 'en');
     const strip = (n: (typeof page.earlier)[number]) => ({
@@ -39,7 +42,15 @@ export class AwardNoticesController {
       winner: n.winner,
       isTopRanked: n.isTopRanked,
       deviationReason: n.deviationReason,
-      results: n.results.map((r) => ({ rank: r.rank, organisationName: r.organisationName, priceMinor: r.priceMinor, priceScore: r.priceScore, technicalScore: r.technicalScore, totalScore: r.totalScore, tieNote: r.tieNote })),
+      results: n.results.map((r) => ({
+        rank: r.rank,
+        organisationName: r.organisationName,
+        priceMinor: r.priceMinor,
+        priceScore: r.priceScore,
+        technicalScore: r.technicalScore,
+        totalScore: r.totalScore,
+        tieNote: r.tieNote,
+      })),
       committee: n.committee.map((c) => ({ name: c.name, role: c.role, isChair: c.isChair })),
       challengePeriodEndsAt: n.challengePeriodEndsAt,
       challenges: n.challenges.map((c) => ({ filedAt: c.filedAt, status: c.status, outcome: c.outcome, answer: c.answer, answeredAt: c.answeredAt })),

@@ -19,7 +19,13 @@ export class ChallengeNotFoundError extends NotFoundError {
 
 export class EvaluationNotSignedOffError extends DomainError {
   constructor() {
-    super('AWARDS.EVALUATION_NOT_SIGNED_OFF', 'The evaluation of this project has not been signed off by the committee; there is nothing to award yet', 'rule', undefined, 'awards.errors.notSignedOff');
+    super(
+      'AWARDS.EVALUATION_NOT_SIGNED_OFF',
+      'The evaluation of this project has not been signed off by the committee; there is nothing to award yet',
+      'rule',
+      undefined,
+      'awards.errors.notSignedOff',
+    );
   }
 }
 
@@ -84,14 +90,9 @@ export class AwardNotActiveError extends ConflictError {
 
 export class ChallengePeriodEndedError extends DomainError {
   constructor(endsAt: Date) {
-    super(
-      'AWARDS.CHALLENGE_PERIOD_ENDED',
-      `The challenge period ended at ${endsAt.toISOString()} (database clock); the challenge was not accepted`,
-      'rule',
-      undefined,
-      'awards.errors.periodEnded',
-      { endsAt: formatDateTime(endsAt) },
-    );
+    super('AWARDS.CHALLENGE_PERIOD_ENDED', `The challenge period ended at ${endsAt.toISOString()} (database clock); the challenge was not accepted`, 'rule', undefined, 'awards.errors.periodEnded', {
+      endsAt: formatDateTime(endsAt),
+    });
   }
 }
 

@@ -93,7 +93,9 @@ export class AwardsQueries {
       tookPart: !eligibility.ok && eligibility.reason === 'took_part',
       capacityKeys: !eligibility.ok && eligibility.reason === 'took_part' ? eligibility.capacities.map((c) => `awards.capacities.${c}`) : [],
       activeAward: active ? { id: active.id, organisationName: active.notice.winner.organisationName, priceMinor: active.priceMinor, awardedAt: active.awardedAt } : null,
-      history: awards.filter((a) => a.status !== 'active').map((a) => ({ id: a.id, statusKey: `awards.status.${a.status}`, organisationName: a.notice.winner.organisationName, endedAt: a.cancelledAt })),
+      history: awards
+        .filter((a) => a.status !== 'active')
+        .map((a) => ({ id: a.id, statusKey: `awards.status.${a.status}`, organisationName: a.notice.winner.organisationName, endedAt: a.cancelledAt })),
       canAward: eligibility.ok && isSignedOff && project.status === 'evaluation' && !active,
       reasonMin: DEVIATION_REASON_MIN,
       reasonMax: DEVIATION_REASON_MAX,
@@ -176,11 +178,7 @@ export class AwardsQueries {
 
   async challengePage(challengeId: string, locale: Locale) {
     const challenge = await this.challenges.getChallenge(challengeId);
-    const [award, attachments, now] = await Promise.all([
-      challenge.awardId ? this.awards.getAward(challenge.awardId) : Promise.resolve(null),
-      this.challenges.attachmentsOf(challenge.id),
-      this.now(),
-    ]);
+    const [award, attachments, now] = await Promise.all([challenge.awardId ? this.awards.getAward(challenge.awardId) : Promise.resolve(null), this.challenges.attachmentsOf(challenge.id), this.now()]);
     const [org] = (await this.dataSource.query(`SELECT name_zh FROM organisation_labels WHERE id = $1`, [challenge.organisationId])) as Array<{ name_zh: string }>;
     const [project] = (await this.dataSource.query(`SELECT id, reference, title FROM project_labels WHERE id = $1`, [challenge.projectId])) as Array<{ id: string; reference: string; title: string }>;
     return {

@@ -33,7 +33,6 @@ import { assertNotSuspended } from '../common/suspension/procurement-suspension'
 import { pgError } from '../common/errors/pg-error';
 import { isUuid } from '../common/validation/uuid';
 
-
 export interface AwardInput {
   bidId: string;
   reason?: string | null;
@@ -171,8 +170,20 @@ export class AwardsService {
           `INSERT INTO awards (project_id, evaluation_id, bid_id, organisation_id, price_minor, is_top_ranked, deviation_reason, status,
              awarded_by, awarded_at, challenge_period_ends_at, challenge_period_explanation, notice)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11::jsonb, $12::jsonb) RETURNING id`,
-          [project.id, evaluation.id, chosen.bidId, chosen.organisationId, chosen.priceMinor, choice.isTopRanked, choice.reason, actor.userId, now, period.endsAt,
-            JSON.stringify(period.explanation), JSON.stringify(notice)],
+          [
+            project.id,
+            evaluation.id,
+            chosen.bidId,
+            chosen.organisationId,
+            chosen.priceMinor,
+            choice.isTopRanked,
+            choice.reason,
+            actor.userId,
+            now,
+            period.endsAt,
+            JSON.stringify(period.explanation),
+            JSON.stringify(notice),
+          ],
         )) as Array<{ id: string }>;
         await this.projects.recordAward(m, project.id);
 

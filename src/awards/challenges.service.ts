@@ -35,7 +35,6 @@ import { hasEnded, workingDayPeriod } from './domain/working-day-period';
 import { pgError } from '../common/errors/pg-error';
 import { isUuid } from '../common/validation/uuid';
 
-
 export const CHALLENGE_DOCUMENT_OWNER = 'challenge';
 
 export interface ChallengeFile {
@@ -97,8 +96,18 @@ export class ChallengesService {
           `INSERT INTO challenges (award_id, organisation_id, filed_by, grounds, filed_at, answer_due_at, answer_due_explanation, status,
              subject, project_id, period_ends_at, period_explanation)
            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'open', 'result', $8, $9, $10::jsonb) RETURNING id`,
-          [award.id, organisationId, actor.userId, grounds, now, due.endsAt, JSON.stringify(due.explanation), award.projectId, award.challengePeriodEndsAt,
-            JSON.stringify(award.challengePeriodExplanation)],
+          [
+            award.id,
+            organisationId,
+            actor.userId,
+            grounds,
+            now,
+            due.endsAt,
+            JSON.stringify(due.explanation),
+            award.projectId,
+            award.challengePeriodEndsAt,
+            JSON.stringify(award.challengePeriodExplanation),
+          ],
         )) as Array<{ id: string }>;
         const [project] = (await m.query(`SELECT reference, title FROM project_labels WHERE id = $1`, [award.projectId])) as Array<{ reference: string; title: string }>;
         await this.recordFiling(m, actor, {
@@ -128,10 +137,7 @@ export class ChallengesService {
   async answerChallenge(actor: Actor, challengeId: string, input: AnswerInput): Promise<Challenge> {
     const subject = isUuid(challengeId) ? (await this.dataSource.manager.findOneBy(Challenge, { id: challengeId }))?.subject : undefined;
     if (!subject) throw new ChallengeNotFoundError();
-    const checked = checkAnswer(
-      { decision: String(input.decision ?? ''), outcome: input.outcome ?? null, answer: String(input.answer ?? ''), faultedMemberIds: input.faultedMemberIds },
-      subject,
-    );
+    const checked = checkAnswer({ decision: String(input.decision ?? ''), outcome: input.outcome ?? null, answer: String(input.answer ?? ''), faultedMemberIds: input.faultedMemberIds }, subject);
     if (!checked.answer) throw new AwardsValidationError(checked.problems);
     const answer = checked.answer;
     if (subject !== 'result') return this.answerProjectChallenge(actor, challengeId, answer);
@@ -143,14 +149,22 @@ export class ChallengesService {
       const now = await this.clock.now(m);
       const [project] = (await m.query(`SELECT id, reference, title FROM project_labels WHERE id = $1`, [award.projectId])) as Array<{ id: string; reference: string; title: string }>;
       const affectsAward = answer.status === 'upheld' && answer.outcome !== null && award.status === 'active';
-      await this.recordAnswer(m, actor, challenge, answer, now, { ...project, link: `/organisation/awards/${award.id}` }, {
-        awardId: award.id,
-        answerSha256: sha256(answer.answer),
-        answeredLate: hasEnded(now, challenge.answerDueAt),
-        awardStatusBefore: award.status,
-        changesAward: affectsAward,
-        faultedMemberIds: answer.faultedMemberIds,
-      });
+      await this.recordAnswer(
+        m,
+        actor,
+        challenge,
+        answer,
+        now,
+        { ...project, link: `/organisation/awards/${award.id}` },
+        {
+          awardId: award.id,
+          answerSha256: sha256(answer.answer),
+          answeredLate: hasEnded(now, challenge.answerDueAt),
+          awardStatusBefore: award.status,
+          changesAward: affectsAward,
+          faultedMemberIds: answer.faultedMemberIds,
+        },
+      );
       if (affectsAward) await this.applyUpheld(m, actor, award, project, answer.outcome as 'rerun_evaluation' | 'cancel_award', challenge.id, answer.answer, now, answer.faultedMemberIds);
       return m.findOneByOrFail(Challenge, { id: challenge.id });
     });
@@ -198,12 +212,7 @@ export class ChallengesService {
    * project) or against a procedural step (a bidder whose bid was opened), each within its own
    * period (实施条例 第五十三条(一)(二)), checked again at COMMIT by the database.
    */
-  async fileProjectChallenge(
-    actor: Actor,
-    projectId: string,
-    input: { subject: string; step?: string | null; grounds: string },
-    files: ChallengeFile[],
-  ): Promise<Challenge> {
+  async fileProjectChallenge(actor: Actor, projectId: string, input: { subject: string; step?: string | null; grounds: string }, files: ChallengeFile[]): Promise<Challenge> {
     if (!actor.organisationId || !actor.userId) throw new OrganisationRequiredError();
     const organisationId = actor.organisationId;
     const subject = input.subject === 'documents' || input.subject === 'procedure' ? input.subject : null;
@@ -303,12 +312,20 @@ export class ChallengesService {
       if (challenge.status !== 'open') throw new ChallengeAlreadyAnsweredError();
       const now = await this.clock.now(m);
       const [project] = (await m.query(`SELECT reference, title FROM project_labels WHERE id = $1`, [challenge.projectId])) as Array<{ reference: string; title: string }>;
-      await this.recordAnswer(m, actor, challenge, answer, now, { ...project, link: `/organisation/projects/${challenge.projectId}/challenges` }, {
-        subject: challenge.subject,
-        step: challenge.step,
-        answerSha256: sha256(answer.answer),
-        answeredLate: hasEnded(now, challenge.answerDueAt),
-      });
+      await this.recordAnswer(
+        m,
+        actor,
+        challenge,
+        answer,
+        now,
+        { ...project, link: `/organisation/projects/${challenge.projectId}/challenges` },
+        {
+          subject: challenge.subject,
+          step: challenge.step,
+          answerSha256: sha256(answer.answer),
+          answeredLate: hasEnded(now, challenge.answerDueAt),
+        },
+      );
       return m.findOneByOrFail(Challenge, { id: challenge.id });
     });
   }
@@ -359,7 +376,10 @@ export class ChallengesService {
   async challengesWithOrganisations(awardId: string): Promise<Array<{ challenge: Challenge; organisationName: string }>> {
     const challenges = await this.dataSource.manager.find(Challenge, { where: { awardId }, order: { filedAt: 'ASC', id: 'ASC' } });
     if (!challenges.length) return [];
-    const rows = (await this.dataSource.query(`SELECT id, name_zh FROM organisation_labels WHERE id = ANY($1::uuid[])`, [challenges.map((c) => c.organisationId)])) as Array<{ id: string; name_zh: string }>;
+    const rows = (await this.dataSource.query(`SELECT id, name_zh FROM organisation_labels WHERE id = ANY($1::uuid[])`, [challenges.map((c) => c.organisationId)])) as Array<{
+      id: string;
+      name_zh: string;
+    }>;
     const names = new Map(rows.map((r) => [r.id, r.name_zh]));
     return challenges.map((challenge) => ({ challenge, organisationName: names.get(challenge.organisationId) ?? '' }));
   }

@@ -51,7 +51,12 @@ export class OrganisationAwardsController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.challenges.fileChallenge(actor, awardId, { grounds: dto.grounds }, (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })));
+    await this.challenges.fileChallenge(
+      actor,
+      awardId,
+      { grounds: dto.grounds },
+      (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })),
+    );
     await redirectWithFlash(req, res, 'awards.flash.challenged', `/organisation/awards/${awardId}#challenge`);
   }
 
@@ -75,7 +80,12 @@ export class OrganisationAwardsController {
     @Res() res: Response,
   ) {
     const [subject, step] = String(dto.choice ?? '').split(':');
-    await this.challenges.fileProjectChallenge(actor, projectId, { subject, step: step ?? null, grounds: dto.grounds }, (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })));
+    await this.challenges.fileProjectChallenge(
+      actor,
+      projectId,
+      { subject, step: step ?? null, grounds: dto.grounds },
+      (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })),
+    );
     await redirectWithFlash(req, res, 'awards.flash.challenged', `/organisation/projects/${projectId}/challenges`);
   }
 

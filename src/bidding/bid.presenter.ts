@@ -88,7 +88,15 @@ export function presentContent(bidId: string, c: BidContent, attachmentUrl: (doc
 }
 
 function presentOwnBid(bid: OwnBid) {
-  const versions = bid.versions.map((v) => ({ ...v, submittedAtIso: v.submittedAt.toISOString(), submittedAtText: formatSeconds(v.submittedAt), kindKey: `bidding.kinds.${v.kind}`, receiptUrl: receiptUrl(bid.id, v.version), printUrl: receiptPrintUrl(bid.id, v.version), isCurrent: v.version === bid.currentVersion }));
+  const versions = bid.versions.map((v) => ({
+    ...v,
+    submittedAtIso: v.submittedAt.toISOString(),
+    submittedAtText: formatSeconds(v.submittedAt),
+    kindKey: `bidding.kinds.${v.kind}`,
+    receiptUrl: receiptUrl(bid.id, v.version),
+    printUrl: receiptPrintUrl(bid.id, v.version),
+    isCurrent: v.version === bid.currentVersion,
+  }));
   return {
     latest: versions[0],
     id: bid.id,
@@ -117,9 +125,7 @@ export function presentForm(project: BiddingProject, bid: OwnBid | null, body: F
   // After a withdrawal the form offers a new bid pre-filled with what was withdrawn.
   const content = bid?.content ?? bid?.withdrawnContent ?? null;
   const posted = body && Object.keys(body).length > 0 ? body : null;
-  const team = posted
-    ? rows(posted.team).map((m) => ({ name: str(m.name), role: str(m.role), qualifications: str(m.qualifications) }))
-    : (content?.team ?? []).map((m) => ({ ...m }));
+  const team = posted ? rows(posted.team).map((m) => ({ name: str(m.name), role: str(m.role), qualifications: str(m.qualifications) })) : (content?.team ?? []).map((m) => ({ ...m }));
   const filled = team.filter((m) => m.name || m.role || m.qualifications);
   const teamRows = [...filled, ...Array.from({ length: BLANK_TEAM_ROWS }, () => ({ name: '', role: '', qualifications: '' }))].map((m, i) => ({
     ...m,
@@ -158,7 +164,10 @@ export function presentWithdrawConfirmation(page: BidPage): ConfirmationPage {
     params: { version: page.bid?.currentVersion ?? '', deadline: formatDateTime(page.project.bidDeadlineAt) },
     amountMinor: page.bid?.content?.priceMinor ?? null,
     amountLabelKey: 'bidding.confirm.withdrawAmount',
-    facts: [{ labelKey: 'bidding.bid.reference', value: page.project.reference }, { labelKey: 'bidding.confirm.project', value: page.project.title, lang: 'zh-CN' }],
+    facts: [
+      { labelKey: 'bidding.bid.reference', value: page.project.reference },
+      { labelKey: 'bidding.confirm.project', value: page.project.title, lang: 'zh-CN' },
+    ],
     confirmKey: 'bidding.confirm.withdraw',
     backUrl: `/projects/${page.project.id}/bid`,
     isDanger: true,
@@ -237,6 +246,15 @@ export function presentOpeningJson(record: OpeningRecord) {
 }
 
 export function presentCheck(check: ReceiptCheck) {
-  const bid = 'bid' in check ? { organisationName: check.bid.organisationName, priceMinor: check.bid.priceMinor, submittedAt: check.bid.submittedAt, submittedAtText: formatSeconds(check.bid.submittedAt), version: check.bid.version } : null;
+  const bid =
+    'bid' in check
+      ? {
+          organisationName: check.bid.organisationName,
+          priceMinor: check.bid.priceMinor,
+          submittedAt: check.bid.submittedAt,
+          submittedAtText: formatSeconds(check.bid.submittedAt),
+          version: check.bid.version,
+        }
+      : null;
   return { status: check.status, statusKey: `bidding.verify.status.${check.status}`, isVerified: check.status === 'verified', bid, version: 'version' in check ? check.version : null };
 }

@@ -7,9 +7,7 @@ export class BidWindowClosedError extends DomainError {
   constructor(deadline?: Date | null) {
     super(
       'PROCUREMENT.BID_WINDOW_CLOSED',
-      deadline
-        ? `Bidding closed at ${deadline.toISOString()} (database clock); the bid was not accepted`
-        : 'Bidding on this project is closed; the bid was not accepted',
+      deadline ? `Bidding closed at ${deadline.toISOString()} (database clock); the bid was not accepted` : 'Bidding on this project is closed; the bid was not accepted',
       'rule',
       undefined,
       deadline ? 'bidding.errors.windowClosedAt' : 'bidding.errors.windowClosed',
@@ -25,14 +23,7 @@ export function isBidWindowClosedAtCommit(error: unknown): boolean {
 
 export class NotEligibleError extends DomainError {
   constructor(readonly problems: string[]) {
-    super(
-      'BIDDING.NOT_ELIGIBLE',
-      `This organisation may not bid on this project: ${problems.join(', ')}`,
-      'forbidden',
-      undefined,
-      'bidding.errors.notEligible',
-      { problems: problems.join('、') },
-    );
+    super('BIDDING.NOT_ELIGIBLE', `This organisation may not bid on this project: ${problems.join(', ')}`, 'forbidden', undefined, 'bidding.errors.notEligible', { problems: problems.join('、') });
   }
 }
 

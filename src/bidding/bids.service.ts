@@ -10,15 +10,7 @@ import { fieldMessage } from '../common/http/validation';
 import { DocumentsService, LoadedDocument } from '../documents/documents.service';
 import { UploadedDocumentFile } from '../documents/upload';
 import { translate } from '../i18n/i18n';
-import {
-  BidAlreadyWithdrawnError,
-  BidConflictError,
-  BidNotFoundError,
-  BidWindowClosedError,
-  NotEligibleError,
-  OrganisationRequiredError,
-  isBidWindowClosedAtCommit,
-} from './bidding.errors';
+import { BidAlreadyWithdrawnError, BidConflictError, BidNotFoundError, BidWindowClosedError, NotEligibleError, OrganisationRequiredError, isBidWindowClosedAtCommit } from './bidding.errors';
 import { BIDDING_CONFIG, BiddingConfig } from './bidding.config';
 import { BidAttachment, BidContent, BidInput, LIMITS, buildBidContent, isBiddingOpen, parseBidContent } from './domain/bid-content';
 import { OpeningJobs } from './opening/opening.jobs';
@@ -97,7 +89,6 @@ export interface SubmitBidInput extends BidInput {
   /** Attachments of the current version to carry over (document ids). */
   keepAttachmentIds?: string[];
 }
-
 
 interface BidRow {
   id: string;
@@ -231,10 +222,13 @@ export class BidsService {
       if (!bid) throw new BidNotFoundError();
       if (bid.status === 'withdrawn') throw new BidAlreadyWithdrawnError();
       const version = bid.current_version + 1;
-      await m.query(
-        `INSERT INTO bid_versions (bid_id, version, project_id, kind, submitted_at, submitted_by) VALUES ($1, $2, $3, 'withdrawal', $4, $5)`,
-        [bid.id, version, project.id, now, actor.userId],
-      );
+      await m.query(`INSERT INTO bid_versions (bid_id, version, project_id, kind, submitted_at, submitted_by) VALUES ($1, $2, $3, 'withdrawal', $4, $5)`, [
+        bid.id,
+        version,
+        project.id,
+        now,
+        actor.userId,
+      ]);
       await m.query(`UPDATE bids SET status = 'withdrawn', current_version = $2, last_changed_at = $3 WHERE id = $1`, [bid.id, version, now]);
       await this.audit.record(m, actor, {
         action: 'bid.withdrawn',
@@ -295,7 +289,19 @@ export class BidsService {
         WHERE b.organisation_id = $1
         ORDER BY p.bid_deadline_at DESC, b.id`,
       [organisationId],
-    )) as Array<{ id: string; project_id: string; reference: string; title: string; project_status: string; bid_deadline_at: Date | null; status: 'submitted' | 'withdrawn'; current_version: number; last_changed_at: Date; is_opened: boolean; has_receipt: boolean }>;
+    )) as Array<{
+      id: string;
+      project_id: string;
+      reference: string;
+      title: string;
+      project_status: string;
+      bid_deadline_at: Date | null;
+      status: 'submitted' | 'withdrawn';
+      current_version: number;
+      last_changed_at: Date;
+      is_opened: boolean;
+      has_receipt: boolean;
+    }>;
     return rows.map((r) => ({
       bidId: r.id,
       projectId: r.project_id,
@@ -427,7 +433,11 @@ export class BidsService {
    * for this bid or is seen by it), the project's wrapped key and the organisation's bid,
    * locked for update so its versions are numbered one at a time.
    */
-  private async lockBidContext(m: EntityManager, projectId: string, organisationId: string): Promise<{ now: Date; organisation: EligibilityOrganisation; key: ProjectKeyRow | null; bid: BidRow | null }> {
+  private async lockBidContext(
+    m: EntityManager,
+    projectId: string,
+    organisationId: string,
+  ): Promise<{ now: Date; organisation: EligibilityOrganisation; key: ProjectKeyRow | null; bid: BidRow | null }> {
     const [row] = (await m.query(
       `SELECT app_now() AS now,
               (SELECT row_to_json(o) FROM (SELECT id, status, service_categories AS "serviceCategories",
@@ -488,16 +498,21 @@ export class BidsService {
   }
 
   private async readOwnBid(m: EntityManager, projectId: string, organisationId: string): Promise<OwnBid | null> {
-    const bids = (await m.query(
-      `SELECT id, status, current_version, first_submitted_at, last_changed_at FROM bids WHERE project_id = $1 AND organisation_id = $2`,
-      [projectId, organisationId],
-    )) as Array<{ id: string; status: 'submitted' | 'withdrawn'; current_version: number; first_submitted_at: Date; last_changed_at: Date }>;
+    const bids = (await m.query(`SELECT id, status, current_version, first_submitted_at, last_changed_at FROM bids WHERE project_id = $1 AND organisation_id = $2`, [
+      projectId,
+      organisationId,
+    ])) as Array<{ id: string; status: 'submitted' | 'withdrawn'; current_version: number; first_submitted_at: Date; last_changed_at: Date }>;
     const b = bids[0];
     if (!b) return null;
-    const versions = (await m.query(
-      `SELECT version, kind, submitted_at, receipt_sha256, sealed_content, iv, auth_tag FROM bid_versions WHERE bid_id = $1 ORDER BY version DESC`,
-      [b.id],
-    )) as Array<{ version: number; kind: BidVersionKind; submitted_at: Date; receipt_sha256: string | null; sealed_content: Buffer | null; iv: Buffer | null; auth_tag: Buffer | null }>;
+    const versions = (await m.query(`SELECT version, kind, submitted_at, receipt_sha256, sealed_content, iv, auth_tag FROM bid_versions WHERE bid_id = $1 ORDER BY version DESC`, [b.id])) as Array<{
+      version: number;
+      kind: BidVersionKind;
+      submitted_at: Date;
+      receipt_sha256: string | null;
+      sealed_content: Buffer | null;
+      iv: Buffer | null;
+      auth_tag: Buffer | null;
+    }>;
     // The latest version with sealed content: the current one, or (withdrawn) the one withdrawn.
     let decrypted: BidContent | null = null;
     const latest = versions[0];

@@ -26,11 +26,7 @@ export class CataloguePagesController {
   @Get('search')
   @Render('catalogue/search')
   async search(@Query() query: ListItemsQuery) {
-    const [result, categories, units] = await Promise.all([
-      this.catalogue.listItems(query),
-      this.catalogue.listCategories(),
-      this.catalogue.listUnits(),
-    ]);
+    const [result, categories, units] = await Promise.all([this.catalogue.listItems(query), this.catalogue.listCategories(), this.catalogue.listUnits()]);
     const params = new URLSearchParams();
     for (const key of ['q', 'category', 'unit'] as const) if (query[key]) params.set(key, query[key] as string);
     return {

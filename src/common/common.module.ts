@@ -16,14 +16,7 @@ export class CommonModule {
   static register(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: CommonModule,
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: APP_LOGGER, useValue: logger },
-        { provide: Clock, useClass: SystemClock },
-        FormContextRegistry,
-        DashboardRegistry,
-        JobQueue,
-      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: APP_LOGGER, useValue: logger }, { provide: Clock, useClass: SystemClock }, FormContextRegistry, DashboardRegistry, JobQueue],
       exports: [APP_CONFIG, APP_LOGGER, Clock, FormContextRegistry, DashboardRegistry, JobQueue],
     };
   }

@@ -22,20 +22,9 @@ import {
   NotSuspendedError,
   complaintRefusalAtCommit,
 } from './complaints.errors';
-import {
-  ComplaintConsequence,
-  ComplaintStatus,
-  DECISION_WORKING_DAYS,
-  SUSPENSION_MAX_DAYS,
-  checkDecision,
-  checkText,
-  complaintPeriod,
-  complaintWindow,
-  suspensionEndsAt,
-} from './domain/complaints';
+import { ComplaintConsequence, ComplaintStatus, DECISION_WORKING_DAYS, SUSPENSION_MAX_DAYS, checkDecision, checkText, complaintPeriod, complaintWindow, suspensionEndsAt } from './domain/complaints';
 import { pgError } from '../common/errors/pg-error';
 import { isUuid } from '../common/validation/uuid';
-
 
 export interface ComplaintRecord {
   id: string;
@@ -177,10 +166,14 @@ export class ComplaintsService {
       if (suspended) throw new AlreadySuspendedError();
       const now = await this.clock.now(m);
       const endsAt = suspensionEndsAt(now, days);
-      const [{ id }] = (await m.query(
-        `INSERT INTO procurement_suspensions (project_id, complaint_id, reason, ordered_at, ordered_by, ends_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [complaint.projectId, complaint.id, reason, now, actor.userId, endsAt],
-      )) as Array<{ id: string }>;
+      const [{ id }] = (await m.query(`INSERT INTO procurement_suspensions (project_id, complaint_id, reason, ordered_at, ordered_by, ends_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, [
+        complaint.projectId,
+        complaint.id,
+        reason,
+        now,
+        actor.userId,
+        endsAt,
+      ])) as Array<{ id: string }>;
       await this.notifyBureau(m, complaint, 'complaint.suspended', 'complaints.notifications.suspended');
       await this.audit.record(m, actor, {
         action: 'procurement.suspended',
@@ -255,9 +248,7 @@ export class ComplaintsService {
 
   async list(where: 'received' | 'decided', limit = 100): Promise<ComplaintRecord[]> {
     const rows = (await this.dataSource.query(
-      where === 'received'
-        ? `${SELECT} WHERE c.status = 'received' ORDER BY c.decision_due_at, c.id LIMIT $1`
-        : `${SELECT} WHERE c.status <> 'received' ORDER BY c.decided_at DESC, c.id LIMIT $1`,
+      where === 'received' ? `${SELECT} WHERE c.status = 'received' ORDER BY c.decision_due_at, c.id LIMIT $1` : `${SELECT} WHERE c.status <> 'received' ORDER BY c.decided_at DESC, c.id LIMIT $1`,
       [limit],
     )) as ComplaintRow[];
     return rows.map(toRecord);
@@ -269,11 +260,19 @@ export class ComplaintsService {
   }
 
   async suspensionsOf(projectId: string, manager: EntityManager = this.dataSource.manager): Promise<SuspensionRecord[]> {
-    const rows = (await manager.query(
-      `SELECT s.*, (s.lifted_at IS NULL AND app_now() < s.ends_at) AS in_force FROM procurement_suspensions s WHERE s.project_id = $1 ORDER BY s.ordered_at DESC`,
-      [projectId],
-    )) as Array<{ id: string; complaint_id: string; reason: string; ordered_at: Date; ends_at: Date; lifted_at: Date | null; lift_reason: string | null; in_force: boolean }>;
-    return rows.map((r) => ({ id: r.id, complaintId: r.complaint_id, reason: r.reason, orderedAt: r.ordered_at, endsAt: r.ends_at, liftedAt: r.lifted_at, liftReason: r.lift_reason, inForce: r.in_force }));
+    const rows = (await manager.query(`SELECT s.*, (s.lifted_at IS NULL AND app_now() < s.ends_at) AS in_force FROM procurement_suspensions s WHERE s.project_id = $1 ORDER BY s.ordered_at DESC`, [
+      projectId,
+    ])) as Array<{ id: string; complaint_id: string; reason: string; ordered_at: Date; ends_at: Date; lifted_at: Date | null; lift_reason: string | null; in_force: boolean }>;
+    return rows.map((r) => ({
+      id: r.id,
+      complaintId: r.complaint_id,
+      reason: r.reason,
+      orderedAt: r.ordered_at,
+      endsAt: r.ends_at,
+      liftedAt: r.lifted_at,
+      liftReason: r.lift_reason,
+      inForce: r.in_force,
+    }));
   }
 
   getChallenge(challengeId: string): Promise<Challenge> {

@@ -15,7 +15,12 @@ describe('mail configuration (SMTP_URL, MAIL_FROM)', () => {
   });
 
   it('accepts smtp:// and smtps:// URLs and a From with a display name', () => {
-    const mail = loadAppConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(8) + 'Q7v2L9kT4mN8pR3sW6yB1cF5', SMTP_URL: 'smtps://u:p@mail.example:465', MAIL_FROM: '社区公共服务购买平台 <noreply@mz.example>' }).mail;
+    const mail = loadAppConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(8) + 'Q7v2L9kT4mN8pR3sW6yB1cF5',
+      SMTP_URL: 'smtps://u:p@mail.example:465',
+      MAIL_FROM: '社区公共服务购买平台 <noreply@mz.example>',
+    }).mail;
     expect(mail).toMatchObject({ smtpUrl: 'smtps://u:p@mail.example:465', from: '社区公共服务购买平台 <noreply@mz.example>' });
   });
 

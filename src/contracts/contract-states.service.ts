@@ -75,12 +75,10 @@ export class ContractStatesService {
   private async moveMilestone(m: EntityManager, contractId: string, position: number, action: MilestoneAction, to: MilestoneStatus): Promise<boolean> {
     const rule = MILESTONE_TRANSITIONS[action];
     if (!(rule.to as readonly string[]).includes(to)) throw new RangeError(`a milestone ${action} cannot lead to ${to}`);
-    const [, count] = (await m.query(`UPDATE contract_milestones SET status = $3 WHERE contract_id = $1 AND position = $2 AND status = ANY($4::text[])`, [
-      contractId,
-      position,
-      to,
-      rule.from,
-    ])) as [unknown[], number];
+    const [, count] = (await m.query(`UPDATE contract_milestones SET status = $3 WHERE contract_id = $1 AND position = $2 AND status = ANY($4::text[])`, [contractId, position, to, rule.from])) as [
+      unknown[],
+      number,
+    ];
     return count === 1;
   }
 

@@ -40,7 +40,15 @@ export async function renderContractPdf(c: ContractPdfModel, locale: Locale): Pr
 }
 
 interface PrintableContract {
-  contract: { reference: string; parties: { purchaser: { name: string }; provider: { name: string } }; amountMinor: number; terms: string; termsSha256: string; organisationConfirmedAt: Date | null; approverConfirmedAt: Date | null };
+  contract: {
+    reference: string;
+    parties: { purchaser: { name: string }; provider: { name: string } };
+    amountMinor: number;
+    terms: string;
+    termsSha256: string;
+    organisationConfirmedAt: Date | null;
+    approverConfirmedAt: Date | null;
+  };
   project: { title: string };
   isDraft: boolean;
 }

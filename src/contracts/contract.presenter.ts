@@ -55,7 +55,10 @@ export function presentVariation(v: ContractVariation, names: Map<string, string
   const lines: Array<{ key: string; params: Record<string, unknown> }> = [];
   if (c.dates) {
     if (c.dates.before.serviceStart !== c.dates.after.serviceStart || c.dates.before.serviceEnd !== c.dates.after.serviceEnd) {
-      lines.push({ key: 'contracts.variation.changes.period', params: { before: `${c.dates.before.serviceStart} – ${c.dates.before.serviceEnd}`, after: `${c.dates.after.serviceStart} – ${c.dates.after.serviceEnd}` } });
+      lines.push({
+        key: 'contracts.variation.changes.period',
+        params: { before: `${c.dates.before.serviceStart} – ${c.dates.before.serviceEnd}`, after: `${c.dates.after.serviceStart} – ${c.dates.after.serviceEnd}` },
+      });
     }
     for (const after of c.dates.after.milestones) {
       const before = c.dates.before.milestones.find((b) => b.position === after.position);
@@ -65,7 +68,8 @@ export function presentVariation(v: ContractVariation, names: Map<string, string
   if (c.scope) {
     for (const after of c.scope.after) {
       const before = c.scope.before.find((b) => b.position === after.position);
-      if (before && before.quantity !== after.quantity) lines.push({ key: 'contracts.variation.changes.quantity', params: { position: after.position, before: before.quantity, after: after.quantity } });
+      if (before && before.quantity !== after.quantity)
+        lines.push({ key: 'contracts.variation.changes.quantity', params: { position: after.position, before: before.quantity, after: after.quantity } });
     }
   }
   if (c.amount) lines.push({ key: 'contracts.variation.changes.amount', params: { before: formatMinor(c.amount.beforeMinor), after: formatMinor(c.amount.afterMinor) } });
@@ -86,7 +90,9 @@ export function presentVariation(v: ContractVariation, names: Map<string, string
     decidedAt: v.decidedAt,
     decidedBy: forPublic || !v.decidedBy ? null : (names.get(v.decidedBy) ?? null),
     decisionReason: v.decisionReason,
-    reallocated: (c.applied?.milestoneAmounts ?? []).filter((a) => a.afterMinor !== a.beforeMinor).map((a) => ({ position: a.position, before: formatMinor(a.beforeMinor), after: formatMinor(a.afterMinor) })),
+    reallocated: (c.applied?.milestoneAmounts ?? [])
+      .filter((a) => a.afterMinor !== a.beforeMinor)
+      .map((a) => ({ position: a.position, before: formatMinor(a.beforeMinor), after: formatMinor(a.afterMinor) })),
   };
 }
 

@@ -15,7 +15,12 @@ export class ContractsDashboardQueries {
     const widgets: DashboardWidget[] = [];
     if (user.roles.includes('bureau_approver')) {
       const queue = await this.views.approverQueue({ userId: user.id, roles: user.roles });
-      widgets.push({ titleKey: 'contracts.dashboard.approverTitle', partial: 'contracts/dashboard-widget', order: 15, data: { kind: 'approver', ...queue, isEmpty: !queue.toConfirm.length && !queue.variations.length } });
+      widgets.push({
+        titleKey: 'contracts.dashboard.approverTitle',
+        partial: 'contracts/dashboard-widget',
+        order: 15,
+        data: { kind: 'approver', ...queue, isEmpty: !queue.toConfirm.length && !queue.variations.length },
+      });
     }
     if (user.roles.includes('bureau_officer')) {
       const ready = await this.views.readyForContract();
@@ -24,7 +29,12 @@ export class ContractsDashboardQueries {
     if (user.organisationId && hasAnyRole(user.roles, ['org_member', 'org_admin'])) {
       const toConfirm = await this.views.organisationQueue(user.organisationId);
       if (toConfirm.length) {
-        widgets.push({ titleKey: 'contracts.dashboard.organisationTitle', partial: 'contracts/dashboard-widget', order: 11, data: { kind: 'organisation', toConfirm, isAdmin: user.roles.includes('org_admin') } });
+        widgets.push({
+          titleKey: 'contracts.dashboard.organisationTitle',
+          partial: 'contracts/dashboard-widget',
+          order: 11,
+          data: { kind: 'organisation', toConfirm, isAdmin: user.roles.includes('org_admin') },
+        });
       }
     }
     return widgets;

@@ -31,7 +31,14 @@ export class ChallengePeriodNotOverError extends DomainError {
 
 export class OpenChallengeError extends DomainError {
   constructor(count: number) {
-    super('CONTRACTS.OPEN_CHALLENGE', `${count} challenge(s) against this award still await an answer; the contract cannot be signed until they are answered`, 'rule', undefined, 'contracts.errors.openChallenge', { count });
+    super(
+      'CONTRACTS.OPEN_CHALLENGE',
+      `${count} challenge(s) against this award still await an answer; the contract cannot be signed until they are answered`,
+      'rule',
+      undefined,
+      'contracts.errors.openChallenge',
+      { count },
+    );
   }
 }
 
@@ -70,7 +77,7 @@ export class ConfirmationNotAllowedError extends DomainError {
     super(
       'CONTRACTS.CONFIRMATION_NOT_ALLOWED',
       reason === 'org_admin_required'
-        ? "Only an administrator of the contracted organisation confirms the contract for it"
+        ? 'Only an administrator of the contracted organisation confirms the contract for it'
         : reason === 'approver_required'
           ? 'Only a bureau approver confirms the contract for the bureau'
           : 'You took part in the evaluation of this project; another approver must confirm the contract',

@@ -25,7 +25,14 @@ import { registerModulePartials } from '../common/views/partials';
 @Module({
   imports: [AwardsModule, ProcurementModule],
   controllers: [StaffContractsController, OrganisationContractsController, ContractNoticesController],
-  providers: [{ provide: CONTRACTS_CONFIG, useFactory: () => loadContractsConfig(process.env) }, ContractsService, ContractStatesService, VariationsService, ContractsQueries, ContractsDashboardQueries],
+  providers: [
+    { provide: CONTRACTS_CONFIG, useFactory: () => loadContractsConfig(process.env) },
+    ContractsService,
+    ContractStatesService,
+    VariationsService,
+    ContractsQueries,
+    ContractsDashboardQueries,
+  ],
   exports: [ContractsService, ContractStatesService, VariationsService],
 })
 export class ContractsModule implements OnModuleInit {

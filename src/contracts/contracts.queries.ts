@@ -21,7 +21,6 @@ import { VARIATION_KINDS, isUnpaid } from './domain/variations';
 import { VariationsService } from './variations.service';
 import { forRoles } from '../identity/form-contexts';
 
-
 /** Page contexts of this module's templates, for the GET handlers and for re-rendered forms. */
 @Injectable()
 export class ContractsQueries {
@@ -42,11 +41,7 @@ export class ContractsQueries {
 
   private async full(contract: Contract, locale: Locale, forPublic: boolean) {
     const [milestones, variations] = await Promise.all([this.contracts.milestonesOf(contract.id), this.variations.variationsOf(contract.id)]);
-    const names = await this.names([
-      contract.organisationConfirmedBy,
-      contract.approverConfirmedBy,
-      ...variations.flatMap((v) => [v.proposedBy, v.decidedBy]),
-    ]);
+    const names = await this.names([contract.organisationConfirmedBy, contract.approverConfirmedBy, ...variations.flatMap((v) => [v.proposedBy, v.decidedBy])]);
     const shown = forPublic ? variations.filter((v) => v.status === 'approved') : variations;
     const [project] = (await this.dataSource.query(`SELECT reference, title FROM project_labels WHERE id = $1`, [contract.projectId])) as Array<{ reference: string; title: string }>;
     return {
@@ -68,7 +63,16 @@ export class ContractsQueries {
     return {
       titleKey: 'contracts.staff.title',
       ready,
-      contracts: rows.map((c) => ({ id: c.id, reference: c.reference, provider: c.parties.provider.name, amountMinor: c.amountMinor, status: c.status, statusKey: `contracts.status.${c.status}`, createdAt: c.createdAt, publishedAt: c.publishedAt })),
+      contracts: rows.map((c) => ({
+        id: c.id,
+        reference: c.reference,
+        provider: c.parties.provider.name,
+        amountMinor: c.amountMinor,
+        status: c.status,
+        statusKey: `contracts.status.${c.status}`,
+        createdAt: c.createdAt,
+        publishedAt: c.publishedAt,
+      })),
     };
   }
 
@@ -153,7 +157,8 @@ export class ContractsQueries {
       this.awards.getAward(contract.awardId),
       this.variations.increasedSoFar(this.dataSource.manager, contract.id),
     ]);
-    const postedRows = (value: unknown): Array<Record<string, unknown>> => (Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : []) as Array<Record<string, unknown>>;
+    const postedRows = (value: unknown): Array<Record<string, unknown>> =>
+      (Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : []) as Array<Record<string, unknown>>;
     const postedMilestones = postedRows(posted?.milestones);
     const postedItems = postedRows(posted?.items);
     return {
@@ -252,16 +257,17 @@ export class ContractsQueries {
   }
 
   async noticesIndexPage() {
-    const rows = await this.dataSource
-      .getRepository(Contract)
-      .createQueryBuilder('c')
-      .where('c.published_at IS NOT NULL')
-      .orderBy('c.published_at', 'DESC')
-      .take(200)
-      .getMany();
+    const rows = await this.dataSource.getRepository(Contract).createQueryBuilder('c').where('c.published_at IS NOT NULL').orderBy('c.published_at', 'DESC').take(200).getMany();
     return {
       titleKey: 'contracts.notices.title',
-      contracts: rows.map((c) => ({ reference: c.reference, purchaser: c.parties.purchaser.name, provider: c.parties.provider.name, amountMinor: c.amountMinor, publishedAt: c.publishedAt, statusKey: `contracts.status.${c.status}` })),
+      contracts: rows.map((c) => ({
+        reference: c.reference,
+        purchaser: c.parties.purchaser.name,
+        provider: c.parties.provider.name,
+        amountMinor: c.amountMinor,
+        publishedAt: c.publishedAt,
+        statusKey: `contracts.status.${c.status}`,
+      })),
     };
   }
 
@@ -269,19 +275,25 @@ export class ContractsQueries {
 
   async approverQueue(actor: Pick<Actor, 'userId' | 'roles'>) {
     const rows = await this.dataSource.getRepository(Contract).find({ where: { status: 'awaiting_confirmation' }, order: { createdAt: 'ASC' } });
-    const toConfirm = rows.filter((c) => c.approverConfirmedAt === null).map((c) => ({ id: c.id, reference: c.reference, provider: c.parties.provider.name, amountMinor: c.amountMinor, organisationConfirmed: c.organisationConfirmedAt !== null }));
+    const toConfirm = rows
+      .filter((c) => c.approverConfirmedAt === null)
+      .map((c) => ({ id: c.id, reference: c.reference, provider: c.parties.provider.name, amountMinor: c.amountMinor, organisationConfirmed: c.organisationConfirmedAt !== null }));
     const open = await this.dataSource.getRepository(ContractVariation).find({ where: { status: 'proposed' }, order: { proposedAt: 'ASC' } });
     const contracts = open.length ? await this.dataSource.getRepository(Contract).find({ where: open.map((v) => ({ id: v.contractId })) }) : [];
     const refs = new Map(contracts.map((c) => [c.id, c.reference]));
-    const variations = open.map((v) => ({ contractId: v.contractId, reference: refs.get(v.contractId) ?? '', sequence: v.sequence, kindKey: `contracts.variation.kinds.${v.kind}`, isOwn: v.proposedBy === actor.userId }));
+    const variations = open.map((v) => ({
+      contractId: v.contractId,
+      reference: refs.get(v.contractId) ?? '',
+      sequence: v.sequence,
+      kindKey: `contracts.variation.kinds.${v.kind}`,
+      isOwn: v.proposedBy === actor.userId,
+    }));
     return { toConfirm, variations };
   }
 
   async organisationQueue(organisationId: string) {
     const rows = await this.dataSource.getRepository(Contract).find({ where: { organisationId, status: 'awaiting_confirmation' }, order: { createdAt: 'ASC' } });
-    return rows
-      .filter((c) => c.organisationConfirmedAt === null)
-      .map((c) => ({ id: c.id, reference: c.reference, purchaser: c.parties.purchaser.name, amountMinor: c.amountMinor }));
+    return rows.filter((c) => c.organisationConfirmedAt === null).map((c) => ({ id: c.id, reference: c.reference, purchaser: c.parties.purchaser.name, amountMinor: c.amountMinor }));
   }
 
   /** Providers for the error filter: forms re-rendered with their page, for readers allowed to see it. */

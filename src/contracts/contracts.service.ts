@@ -33,7 +33,6 @@ import { assertNotSuspended } from '../common/suspension/procurement-suspension'
 import { pgError } from '../common/errors/pg-error';
 import { isUuid } from '../common/validation/uuid';
 
-
 export type ConfirmingParty = 'organisation' | 'approver';
 
 /** What the payments module needs of a contract, under its row lock. */
@@ -87,7 +86,10 @@ export class ContractsService {
           if (error instanceof ContractTermsError) throw new MilestonePlanError(error.message);
           throw error;
         }
-        const items = await this.itemsOf(m, children.items.map((i) => ({ position: i.position, itemCode: i.itemCode, quantity: i.quantity, notes: i.notes })));
+        const items = await this.itemsOf(
+          m,
+          children.items.map((i) => ({ position: i.position, itemCode: i.itemCode, quantity: i.quantity, notes: i.notes })),
+        );
         const parties = await this.partiesOf(m, project.purchaserName, project.purchaserLevel, award.organisationId);
         const deliveryPlan = await this.deliveryPlanOf(m, award.bidId);
         const [{ n }] = (await m.query(`SELECT nextval('contract_reference_seq')::int AS n`)) as Array<{ n: number }>;
@@ -116,8 +118,23 @@ export class ContractsService {
           `INSERT INTO contracts (reference, project_id, award_id, organisation_id, fund_id, amount_minor, currency, service_start, service_end,
              items, parties, settlement_method, terms, terms_sha256, status, created_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, 'awaiting_confirmation', $15) RETURNING id`,
-          [reference, project.id, award.id, award.organisationId, project.fundId, award.priceMinor, project.currency, project.serviceStart, project.serviceEnd,
-            JSON.stringify(items), JSON.stringify(parties), settlementMethod, text, sha256, now],
+          [
+            reference,
+            project.id,
+            award.id,
+            award.organisationId,
+            project.fundId,
+            award.priceMinor,
+            project.currency,
+            project.serviceStart,
+            project.serviceEnd,
+            JSON.stringify(items),
+            JSON.stringify(parties),
+            settlementMethod,
+            text,
+            sha256,
+            now,
+          ],
         )) as Array<{ id: string }>;
         for (const ms of milestones) {
           await m.query(
@@ -236,10 +253,12 @@ export class ContractsService {
     await this.funds.commitForContract(m, actor, contract.fundId, project.id, project.reservedMinor, contract.amountMinor);
     const calendar = await this.rules.loadCalendar(m, localDateOf(now));
     const due = workingDayPeriod(now, this.config.publicationWorkingDays, calendar, 'contract_publication');
-    await m.query(
-      `UPDATE contracts SET status = 'active', activated_at = $2, publish_due_at = $3, publish_due_explanation = $4::jsonb, published_at = $2 WHERE id = $1`,
-      [contract.id, now, due.endsAt, JSON.stringify(due.explanation)],
-    );
+    await m.query(`UPDATE contracts SET status = 'active', activated_at = $2, publish_due_at = $3, publish_due_explanation = $4::jsonb, published_at = $2 WHERE id = $1`, [
+      contract.id,
+      now,
+      due.endsAt,
+      JSON.stringify(due.explanation),
+    ]);
     await this.notifications.notify(m, {
       recipients: { organisationIds: [contract.organisationId], roles: ['bureau_officer'] },
       kind: 'contract.activated',
@@ -306,15 +325,29 @@ export class ContractsService {
     const byCode = new Map(catalogue.map((c) => [c.code, c]));
     return rows.map((r) => {
       const c = byCode.get(r.itemCode);
-      return { position: r.position, itemCode: r.itemCode, nameZh: c?.name_zh ?? r.itemCode, nameEn: c?.name_en ?? r.itemCode, quantity: r.quantity, unitZh: c?.unit_zh ?? '', unitEn: c?.unit_en ?? '', notes: r.notes };
+      return {
+        position: r.position,
+        itemCode: r.itemCode,
+        nameZh: c?.name_zh ?? r.itemCode,
+        nameEn: c?.name_en ?? r.itemCode,
+        quantity: r.quantity,
+        unitZh: c?.unit_zh ?? '',
+        unitEn: c?.unit_en ?? '',
+        notes: r.notes,
+      };
     });
   }
 
   private async partiesOf(m: EntityManager, purchaserName: string, purchaserLevel: string, organisationId: string): Promise<ContractParties> {
-    const [o] = (await m.query(
-      `SELECT id, name_zh, credit_code, legal_representative, sub_district, community, street_address FROM organisations WHERE id = $1`,
-      [organisationId],
-    )) as Array<{ id: string; name_zh: string; credit_code: string; legal_representative: string; sub_district: string; community: string; street_address: string }>;
+    const [o] = (await m.query(`SELECT id, name_zh, credit_code, legal_representative, sub_district, community, street_address FROM organisations WHERE id = $1`, [organisationId])) as Array<{
+      id: string;
+      name_zh: string;
+      credit_code: string;
+      legal_representative: string;
+      sub_district: string;
+      community: string;
+      street_address: string;
+    }>;
     return {
       purchaser: { name: purchaserName, level: purchaserLevel },
       provider: { organisationId: o.id, name: o.name_zh, creditCode: o.credit_code, legalRepresentative: o.legal_representative, address: `${o.sub_district}${o.community}${o.street_address}` },

@@ -21,10 +21,20 @@ import {
   VariationPendingError,
 } from './contracts.errors';
 import { ContractsService } from './contracts.service';
-import { AmountLimits, REDUCTION_REASON_MAX, REDUCTION_REASON_MIN, VARIATION_KINDS, VariationKind, checkAmountChange, checkDatesChange, checkDecider, isUnpaid, reallocateUnpaid } from './domain/variations';
+import {
+  AmountLimits,
+  REDUCTION_REASON_MAX,
+  REDUCTION_REASON_MIN,
+  VARIATION_KINDS,
+  VariationKind,
+  checkAmountChange,
+  checkDatesChange,
+  checkDecider,
+  isUnpaid,
+  reallocateUnpaid,
+} from './domain/variations';
 import { pgError } from '../common/errors/pg-error';
 import { isUuid } from '../common/validation/uuid';
-
 
 export interface VariationInput {
   kind: string;
@@ -85,7 +95,8 @@ export class VariationsService {
     const description = (input.description ?? '').trim();
     const problems: Problem[] = [];
     if (!kind) problems.push({ field: 'kind', key: 'choose' });
-    if (length(description) < DESCRIPTION_MIN || length(description) > DESCRIPTION_MAX) problems.push({ field: 'description', key: 'textLength', params: { min: DESCRIPTION_MIN, max: DESCRIPTION_MAX } });
+    if (length(description) < DESCRIPTION_MIN || length(description) > DESCRIPTION_MAX)
+      problems.push({ field: 'description', key: 'textLength', params: { min: DESCRIPTION_MIN, max: DESCRIPTION_MAX } });
     if (problems.length || !kind) throw new ContractsValidationError(problems);
     try {
       return await this.dataSource.transaction(async (m) => {
@@ -174,7 +185,13 @@ export class VariationsService {
   // ── Internals ───────────────────────────────────────────────────────────────────────────────
 
   /** The proposal's before → after, checked against the contract as it stands. */
-  private async changesFor(m: EntityManager, kind: VariationKind, contract: Contract, milestones: ContractMilestone[], input: VariationInput): Promise<{ changes: VariationChanges; deltaMinor: number }> {
+  private async changesFor(
+    m: EntityManager,
+    kind: VariationKind,
+    contract: Contract,
+    milestones: ContractMilestone[],
+    input: VariationInput,
+  ): Promise<{ changes: VariationChanges; deltaMinor: number }> {
     const variable = milestones.map((x) => ({ position: x.position, dueDate: x.dueDate, shareBp: x.shareBp, amountMinor: x.amountMinor, status: x.status }));
     if (kind === 'dates') {
       const dueDates: Record<number, string> = {};
@@ -201,7 +218,9 @@ export class VariationsService {
       (input.items ?? []).forEach((row, index) => {
         const position = Number(row?.position);
         const target = after.find((a) => a.position === position);
-        const raw = String(row?.quantity ?? '').trim().normalize('NFKC');
+        const raw = String(row?.quantity ?? '')
+          .trim()
+          .normalize('NFKC');
         if (!target) return;
         if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) problems.push({ field: `items.${index}.quantity`, key: 'quantity' });
         else target.quantity = Number(raw);
@@ -214,11 +233,19 @@ export class VariationsService {
     const newMinor = parseYuanToMinor(input.amount ?? '');
     if (newMinor === null) throw new ContractsValidationError([{ field: 'amount', key: 'amount' }]);
     const award = await this.awards.getAward(contract.awardId, m);
-    const check = checkAmountChange({ originalMinor: award.priceMinor, currentMinor: contract.amountMinor, newMinor, increasedMinor: await this.increasedSoFar(m, contract.id), reductionReason: input.reductionReason ?? '' });
+    const check = checkAmountChange({
+      originalMinor: award.priceMinor,
+      currentMinor: contract.amountMinor,
+      newMinor,
+      increasedMinor: await this.increasedSoFar(m, contract.id),
+      reductionReason: input.reductionReason ?? '',
+    });
     if (!check.ok) throw amountProblem(check.problem, check.limits);
     const reallocation = reallocateUnpaid(variable, newMinor);
     if (!reallocation.ok) throw new ContractsValidationError([{ field: 'amount', key: reallocation.problem === 'nothing_unpaid' ? 'nothingUnpaid' : 'belowPaid' }]);
-    const amount = check.reductionReason ? { beforeMinor: contract.amountMinor, afterMinor: newMinor, reductionReason: check.reductionReason } : { beforeMinor: contract.amountMinor, afterMinor: newMinor };
+    const amount = check.reductionReason
+      ? { beforeMinor: contract.amountMinor, afterMinor: newMinor, reductionReason: check.reductionReason }
+      : { beforeMinor: contract.amountMinor, afterMinor: newMinor };
     return { changes: { amount }, deltaMinor: check.deltaMinor };
   }
 
@@ -231,7 +258,10 @@ export class VariationsService {
       const after = changes.dates.after;
       const dueDates = Object.fromEntries(after.milestones.map((x) => [x.position, x.dueDate]));
       // Re-checked: a milestone may have been paid since the proposal.
-      const problems = checkDatesChange({ serviceStart: contract.serviceStart, serviceEnd: contract.serviceEnd, milestones: variable }, { serviceStart: after.serviceStart, serviceEnd: after.serviceEnd, milestoneDueDates: dueDates });
+      const problems = checkDatesChange(
+        { serviceStart: contract.serviceStart, serviceEnd: contract.serviceEnd, milestones: variable },
+        { serviceStart: after.serviceStart, serviceEnd: after.serviceEnd, milestoneDueDates: dueDates },
+      );
       if (problems.length) throw new ContractsValidationError(problems, 'The contract changed since the proposal; the dates no longer fit', 'CONTRACTS.VARIATION_STALE');
       await m.query(`UPDATE contracts SET service_start = $2, service_end = $3 WHERE id = $1`, [contract.id, after.serviceStart, after.serviceEnd]);
       for (const x of milestones) {

@@ -10,11 +10,7 @@ export interface ResolvedDatabase {
 }
 
 /** DATABASE_URL when set; otherwise an embedded cluster (started here) and its `marketplace` database. */
-export async function resolveDatabase(
-  config: AppConfig,
-  log?: (message: string) => void,
-  options: { ownProcessGroup?: boolean } = {},
-): Promise<ResolvedDatabase> {
+export async function resolveDatabase(config: AppConfig, log?: (message: string) => void, options: { ownProcessGroup?: boolean } = {}): Promise<ResolvedDatabase> {
   if (config.databaseUrl) return { url: config.databaseUrl };
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log, ownProcessGroup: options.ownProcessGroup });
   await ensureDatabase(embedded.url('postgres'), EMBEDDED_DATABASE_NAME);

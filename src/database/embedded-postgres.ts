@@ -57,9 +57,7 @@ export function removeStaleLock(clusterDir: string): boolean {
   if (!fs.existsSync(lockFile)) return false;
   const pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-    throw new Error(
-      `Another PostgreSQL (pid ${pid}) is running on ${clusterDir}. Stop the other instance or set DATA_DIR to another folder.`,
-    );
+    throw new Error(`Another PostgreSQL (pid ${pid}) is running on ${clusterDir}. Stop the other instance or set DATA_DIR to another folder.`);
   }
   fs.rmSync(lockFile);
   return true;
@@ -118,7 +116,10 @@ function directoryChain(dir: string): DirectoryAccess[] {
 function osUser(name: string): OsUser | null {
   try {
     const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    const gids = execFileSync('id', ['-G', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).map(Number);
+    const gids = execFileSync('id', ['-G', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     return Number.isInteger(uid) ? { name, uid, gids } : null;
   } catch {
     return null;
@@ -175,8 +176,10 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedCluster & { reused: boolean }> {
   const clusterDir = path.join(options.dataDir, 'pg');
   const credentials = prepareDataDir(options.dataDir);
-  const url = (port: number) => (database = 'postgres') =>
-    `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+  const url =
+    (port: number) =>
+    (database = 'postgres') =>
+      `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
   const running = options.reuseRunning ? runningClusterPort(clusterDir) : null;
   if (running) return { url: url(running), stop: () => Promise.resolve(), reused: true };
   checkDatabaseUserCanEnter(options.dataDir, clusterDir);

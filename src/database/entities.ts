@@ -16,9 +16,17 @@ import { PROCUREMENT_ENTITIES } from '../procurement/procurement.entities';
 /** Every entity, listed once for the app and the migration CLI (no globbing, works in tests). */
 export const ENTITIES = [
   ...PROCUREMENT_ENTITIES,
-  ...AWARD_ENTITIES, ...CONTRACT_ENTITIES,
+  ...AWARD_ENTITIES,
+  ...CONTRACT_ENTITIES,
   ...DELIVERY_ENTITIES,
   Notification,
   Organisation,
-  EvaluatorProfile, EvaluatorRelationship,
-  CatalogueCategory, CatalogueItem, User, PasswordResetToken, AuditEvent, StoredDocument];
+  EvaluatorProfile,
+  EvaluatorRelationship,
+  CatalogueCategory,
+  CatalogueItem,
+  User,
+  PasswordResetToken,
+  AuditEvent,
+  StoredDocument,
+];

@@ -43,7 +43,11 @@ const BALANCE_EXCEPTIONS: Exception[] = [];
 
 /** Reads of another module's tables not yet through the owner's query methods or views. */
 const READ_EXCEPTIONS: ReadException[] = [
-  { file: 'awards/awards.service.ts', tables: ['bids', 'committee_members', 'evaluation_results', 'evaluations', 'low_price_inquiries', 'qualification_reviews', 'score_sheets', 'score_submissions'], reason: RULE_FACTS },
+  {
+    file: 'awards/awards.service.ts',
+    tables: ['bids', 'committee_members', 'evaluation_results', 'evaluations', 'low_price_inquiries', 'qualification_reviews', 'score_sheets', 'score_submissions'],
+    reason: RULE_FACTS,
+  },
   { file: 'awards/awards.queries.ts', tables: ['committee_members', 'evaluations', 'opened_bids', 'projects'], reason: PAGE_JOIN },
   { file: 'awards/challenges.service.ts', tables: ['bid_openings', 'evaluations', 'opened_bids', 'organisations', 'projects'], reason: RULE_FACTS },
   { file: 'bidding/bids.service.ts', tables: ['organisations', 'projects'], reason: RULE_FACTS },
@@ -75,12 +79,30 @@ const READ_EXCEPTIONS: ReadException[] = [
   { file: 'procurement/organisation-facts.ts', tables: ['organisations'], reason: RULE_FACTS },
   { file: 'procurement/project.queries.ts', tables: ['catalogue_items'], reason: RULE_FACTS },
   { file: 'procurement/projects.service.ts', tables: ['bids', 'catalogue_items', 'organisations'], reason: RULE_FACTS },
-  { file: 'reporting/reporting.service.ts', tables: ['catalogue_categories', 'catalogue_items', 'contract_milestones', 'contracts', 'disbursements', 'funds', 'milestone_results', 'project_items', 'projects', 'treasury_payments'], reason: REPORTING },
+  {
+    file: 'reporting/reporting.service.ts',
+    tables: ['catalogue_categories', 'catalogue_items', 'contract_milestones', 'contracts', 'disbursements', 'funds', 'milestone_results', 'project_items', 'projects', 'treasury_payments'],
+    reason: REPORTING,
+  },
   { file: 'service-evaluation/contract-termination.service.ts', tables: ['contract_milestones', 'contracts', 'disbursements'], reason: RULE_FACTS },
   { file: 'service-evaluation/evaluator-assignment.service.ts', tables: ['users'], reason: RULE_FACTS },
   { file: 'service-evaluation/indicator-templates.service.ts', tables: ['catalogue_categories', 'catalogue_items'], reason: RULE_FACTS },
   { file: 'service-evaluation/service-evaluation-dashboard.queries.ts', tables: ['contract_milestones', 'contracts'], reason: PAGE_JOIN },
-  { file: 'service-evaluation/service-evaluation.queries.ts', tables: ['catalogue_categories', 'catalogue_items', 'contract_milestones', 'contract_terminations', 'contracts', 'delivery_attachments', 'delivery_service_records', 'documents', 'milestone_deliveries'], reason: PAGE_JOIN },
+  {
+    file: 'service-evaluation/service-evaluation.queries.ts',
+    tables: [
+      'catalogue_categories',
+      'catalogue_items',
+      'contract_milestones',
+      'contract_terminations',
+      'contracts',
+      'delivery_attachments',
+      'delivery_service_records',
+      'documents',
+      'milestone_deliveries',
+    ],
+    reason: PAGE_JOIN,
+  },
   { file: 'surveys/surveys-dashboard.queries.ts', tables: ['contract_milestones', 'contracts'], reason: PAGE_JOIN },
   { file: 'surveys/surveys.queries.ts', tables: ['contract_milestones', 'contracts'], reason: PAGE_JOIN },
 ];
@@ -123,9 +145,7 @@ function allAccesses(): Found[] {
   const entities = new Map<string, string>();
   for (const [f, text] of sources) for (const [cls, table] of entityTablesIn(f, text)) entities.set(cls, table);
   const known = new Set(Object.keys(owners));
-  return files.flatMap((file) =>
-    tableAccesses(file, sources.get(file)!, known, entities).map((a) => ({ ...a, file, module: moduleOf(file), owner: owners[a.table] })),
-  );
+  return files.flatMap((file) => tableAccesses(file, sources.get(file)!, known, entities).map((a) => ({ ...a, file, module: moduleOf(file), owner: owners[a.table] })));
 }
 
 const describeAccess = (a: Found) => `${a.file}:${a.line} ${a.kind}s ${a.table}${a.columns ? ` (${a.columns.join(', ')})` : ''}, owned by ${a.owner}`;
@@ -151,16 +171,27 @@ describe('table ownership (issue 12)', () => {
   it('names an owner for every table and view the migrations create, and no other', () => {
     const migrated = migratedTables();
     expect([...migrated].filter((t) => !(t in owners)).sort()).toEqual([]);
-    expect(Object.keys(owners).filter((t) => !migrated.has(t)).sort()).toEqual([]);
+    expect(
+      Object.keys(owners)
+        .filter((t) => !migrated.has(t))
+        .sort(),
+    ).toEqual([]);
   });
 
   it('lists as owner-maintained views only views the migrations create', () => {
-    const migrations = walk(MIGRATIONS).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const migrations = walk(MIGRATIONS)
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
     expect([...OWNER_VIEWS].filter((v) => !new RegExp(String.raw`create\s+(or\s+replace\s+)?view\s+${v}\b`, 'i').test(migrations))).toEqual([]);
   });
 
   it('names an existing module folder as every owner', () => {
-    const folders = new Set(fs.readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
+    const folders = new Set(
+      fs
+        .readdirSync(SRC, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name),
+    );
     expect([...new Set(Object.values(owners))].filter((m) => !folders.has(m)).sort()).toEqual([]);
   });
 
@@ -198,12 +229,7 @@ describe('the table-access scanner', () => {
   const scan = (source: string) => tableAccesses('sample.ts', source, known, entities).map(({ line, table, kind, columns }) => [line, table, kind, columns?.join(',')]);
 
   it('finds the status write a reviewer found in bidding/opening/opening.service.ts', () => {
-    const source = [
-      `await manager.query(`,
-      '  `UPDATE projects SET status = \'opened\', opened_at = now()',
-      '    WHERE id = $1 AND status = \'closed\'`,',
-      `  [projectId]);`,
-    ].join('\n');
+    const source = [`await manager.query(`, "  `UPDATE projects SET status = 'opened', opened_at = now()", "    WHERE id = $1 AND status = 'closed'`,", `  [projectId]);`].join('\n');
     expect(scan(source)).toEqual([[2, 'projects', 'write', 'status,opened_at']]);
   });
 
@@ -233,7 +259,7 @@ describe('the table-access scanner', () => {
   });
 
   it('reads the columns an UPDATE sets, past nested parentheses and up to WHERE', () => {
-    const source = "q(`UPDATE funds f SET reserved_minor = reserved_minor + $1, (paid_minor, updated_at) = (greatest($2, 0), now()) WHERE f.id = $3 RETURNING reserved_minor`)";
+    const source = 'q(`UPDATE funds f SET reserved_minor = reserved_minor + $1, (paid_minor, updated_at) = (greatest($2, 0), now()) WHERE f.id = $3 RETURNING reserved_minor`)';
     expect(scan(source)).toEqual([[1, 'funds', 'write', 'reserved_minor,paid_minor,updated_at']]);
   });
 
@@ -267,7 +293,8 @@ describe('the table-access scanner', () => {
       ['Project', 'projects'],
       ['Bid', 'bids'],
     ]);
-    const migration = 'await q.query(`CREATE TABLE funds (id uuid)`);\nconst S = "x;\\nCREATE TABLE pgboss.job (id int);\\nEXECUTE format(\'CREATE TABLE pgboss.%I (LIKE pgboss.job)\', t);\\nCREATE OR REPLACE VIEW milestone_satisfaction AS SELECT 1";';
+    const migration =
+      'await q.query(`CREATE TABLE funds (id uuid)`);\nconst S = "x;\\nCREATE TABLE pgboss.job (id int);\\nEXECUTE format(\'CREATE TABLE pgboss.%I (LIKE pgboss.job)\', t);\\nCREATE OR REPLACE VIEW milestone_satisfaction AS SELECT 1";';
     expect(tablesCreatedBy('m.ts', migration)).toEqual(['funds', 'pgboss.job', 'milestone_satisfaction']);
   });
 });

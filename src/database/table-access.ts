@@ -31,9 +31,32 @@ const READ_PATTERNS = [new RegExp(String.raw`(?<!\bdelete\s+)\b(?:from|join)\s+(
 // Method called with an entity class as its first argument → what it does to that entity's table.
 const WRITE_METHODS = new Set(['save', 'insert', 'update', 'delete', 'remove', 'upsert', 'increment', 'decrement', 'softDelete', 'softRemove', 'restore', 'into', 'clear', 'preload']);
 const READ_METHODS = new Set([
-  'find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy',
-  'exists', 'existsBy', 'sum', 'average', 'minimum', 'maximum', 'from', 'innerJoin', 'leftJoin', 'innerJoinAndSelect', 'leftJoinAndSelect',
-  'createQueryBuilder', 'hasId', 'getId', 'create', 'merge',
+  'find',
+  'findBy',
+  'findOne',
+  'findOneBy',
+  'findOneOrFail',
+  'findOneByOrFail',
+  'findAndCount',
+  'findAndCountBy',
+  'count',
+  'countBy',
+  'exists',
+  'existsBy',
+  'sum',
+  'average',
+  'minimum',
+  'maximum',
+  'from',
+  'innerJoin',
+  'leftJoin',
+  'innerJoinAndSelect',
+  'leftJoinAndSelect',
+  'createQueryBuilder',
+  'hasId',
+  'getId',
+  'create',
+  'merge',
 ]);
 // Methods that hand out a repository: what is done with it depends on the chained call.
 const REPOSITORY_METHODS = new Set(['getRepository', 'InjectRepository', 'withRepository', 'getTreeRepository']);
@@ -101,7 +124,8 @@ function repositoryUse(call: ts.CallExpression, file: ts.SourceFile): AccessKind
     const field = parent.parent.name.text;
     const uses: string[] = [];
     const visit = (node: ts.Node) => {
-      if (ts.isPropertyAccessExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === field && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword) uses.push(node.name.text);
+      if (ts.isPropertyAccessExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === field && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword)
+        uses.push(node.name.text);
       ts.forEachChild(node, visit);
     };
     visit(file);

@@ -30,7 +30,12 @@ export class DeliveryDashboardQueries {
     }
     if (hasAnyRole(user.roles, STAFF_READERS)) {
       const [overdue, late] = await Promise.all([this.views.overdueMilestones(), this.views.lateDeliveries()]);
-      widgets.push({ titleKey: 'delivery.dashboard.staffTitle', partial: 'delivery/dashboard-widget', order: 17, data: { kind: 'staff', overdue, dueSoon: [], late, isEmpty: !overdue.length && !late.length } });
+      widgets.push({
+        titleKey: 'delivery.dashboard.staffTitle',
+        partial: 'delivery/dashboard-widget',
+        order: 17,
+        data: { kind: 'staff', overdue, dueSoon: [], late, isEmpty: !overdue.length && !late.length },
+      });
     }
     return widgets;
   }

@@ -37,7 +37,9 @@ export class ContractNotActiveError extends DomainError {
  */
 export class MilestoneNotOpenError extends DomainError {
   constructor(status: string) {
-    super('DELIVERY.MILESTONE_NOT_OPEN', `The milestone is ${status}; it accepts a delivery only while pending or in rectification`, 'conflict', undefined, 'delivery.errors.milestoneNotOpen', { status });
+    super('DELIVERY.MILESTONE_NOT_OPEN', `The milestone is ${status}; it accepts a delivery only while pending or in rectification`, 'conflict', undefined, 'delivery.errors.milestoneNotOpen', {
+      status,
+    });
   }
 }
 

@@ -12,7 +12,6 @@ import { DeliveryMilestoneNotFoundError } from './delivery.errors';
 import { formatHoursCenti } from './domain/delivery-rules';
 import { RawRecord, STANDARD_HEADERS, SERVICE_COLUMNS } from './domain/service-log';
 
-
 /** Neutralises spreadsheet formulas and quotes every CSV field. */
 function csvField(value: string): string {
   const s = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
@@ -210,7 +209,16 @@ export class DeliveryQueries {
         ORDER BY d.submitted_at DESC LIMIT 100`,
       [organisationId ?? null],
     )) as Array<{ contract_id: string; reference: string; provider: string; milestone_position: number; name: string; round: number; submitted_at: Date; deadline_at: Date }>;
-    return rows.map((r) => ({ contractId: r.contract_id, reference: r.reference, provider: r.provider, position: r.milestone_position, name: r.name, round: r.round, submittedAt: r.submitted_at, deadlineAt: r.deadline_at }));
+    return rows.map((r) => ({
+      contractId: r.contract_id,
+      reference: r.reference,
+      provider: r.provider,
+      position: r.milestone_position,
+      name: r.name,
+      round: r.round,
+      submittedAt: r.submitted_at,
+      deadlineAt: r.deadline_at,
+    }));
   }
 
   /** A CSV the organisation fills in: the standard headings and one line per contract item. */

@@ -145,16 +145,14 @@ interface DeliveryRow {
 
 /** Field messages for a rejected service log: a summary, then one sentence per problem (line, column, what is wrong). */
 export function serviceLogFieldErrors(problems: ServiceLogProblem[]): FieldErrors {
-  const listed = problems.slice(0, PROBLEMS_LISTED_MAX).map((p) =>
-    fieldMessage(p.line === null ? `delivery.log.file.${p.code}` : `delivery.log.line.${p.code}`, { line: p.line ?? '', column: p.header ?? '', value: p.value ?? '', ...(p.params ?? {}) }),
-  );
+  const listed = problems
+    .slice(0, PROBLEMS_LISTED_MAX)
+    .map((p) =>
+      fieldMessage(p.line === null ? `delivery.log.file.${p.code}` : `delivery.log.line.${p.code}`, { line: p.line ?? '', column: p.header ?? '', value: p.value ?? '', ...(p.params ?? {}) }),
+    );
   const more = problems.length - listed.length;
   return {
-    serviceLog: [
-      fieldMessage('delivery.log.rejected', { count: problems.length }),
-      ...listed,
-      ...(more > 0 ? [fieldMessage('delivery.log.more', { more })] : []),
-    ],
+    serviceLog: [fieldMessage('delivery.log.rejected', { count: problems.length }), ...listed, ...(more > 0 ? [fieldMessage('delivery.log.more', { more })] : [])],
   };
 }
 
@@ -268,7 +266,11 @@ export class DeliveryService {
   }
 
   /** Validates everything that needs no lock, all messages at once; nothing is written when anything is wrong. */
-  private async checkInput(contract: Contract, today: string, input: SubmitDeliveryInput): Promise<{ records: ServiceRecordDraft[]; source: RecordsSource; serviceLog: { name: string; sha256: string } | null }> {
+  private async checkInput(
+    contract: Contract,
+    today: string,
+    input: SubmitDeliveryInput,
+  ): Promise<{ records: ServiceRecordDraft[]; source: RecordsSource; serviceLog: { name: string; sha256: string } | null }> {
     const fields: FieldErrors = {};
     const narrative = (input.narrative ?? '').trim();
     if (narrative.length < NARRATIVE_MIN || narrative.length > NARRATIVE_MAX) fields.narrative = [fieldMessage('delivery.validation.narrativeLength', { min: NARRATIVE_MIN, max: NARRATIVE_MAX })];
@@ -307,7 +309,11 @@ export class DeliveryService {
       } else records = result.records;
     }
     if (Object.keys(fields).length) {
-      throw new ValidationFailedError(fields, fields.serviceLog && serviceLog ? 'The service log was rejected; nothing was imported' : 'The delivery has problems', fields.serviceLog ? 'DELIVERY.SERVICE_LOG_REJECTED' : 'DELIVERY.INVALID');
+      throw new ValidationFailedError(
+        fields,
+        fields.serviceLog && serviceLog ? 'The service log was rejected; nothing was imported' : 'The delivery has problems',
+        fields.serviceLog ? 'DELIVERY.SERVICE_LOG_REJECTED' : 'DELIVERY.INVALID',
+      );
     }
     return { records, source, serviceLog };
   }
@@ -338,14 +344,27 @@ export class DeliveryService {
     let position = 0;
     for (const a of attachments) {
       const field = a.kind === 'photo' ? 'photos' : a.kind === 'sign_in_sheet' ? 'signInSheets' : 'otherAttachments';
-      const doc = await this.documents.store(m, { ownerType: DELIVERY_DOCUMENT_OWNER, ownerId: deliveryId, kind: `delivery_${a.kind}`, originalName: a.originalName, buffer: a.buffer, uploadedBy: actor.userId, field });
+      const doc = await this.documents.store(m, {
+        ownerType: DELIVERY_DOCUMENT_OWNER,
+        ownerId: deliveryId,
+        kind: `delivery_${a.kind}`,
+        originalName: a.originalName,
+        buffer: a.buffer,
+        uploadedBy: actor.userId,
+        field,
+      });
       if (a.kind === 'photo' && doc.contentType === 'application/pdf') {
         throw new ValidationFailedError({ photos: [fieldMessage('delivery.validation.photoType', { name: doc.originalName })] }, 'A photo must be a JPEG or PNG image', 'DELIVERY.INVALID');
       }
-      await m.query(
-        `INSERT INTO delivery_attachments (delivery_id, document_id, kind, position, original_name, sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [deliveryId, doc.id, a.kind, ++position, doc.originalName, doc.sha256, doc.uploadedAt],
-      );
+      await m.query(`INSERT INTO delivery_attachments (delivery_id, document_id, kind, position, original_name, sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        deliveryId,
+        doc.id,
+        a.kind,
+        ++position,
+        doc.originalName,
+        doc.sha256,
+        doc.uploadedAt,
+      ]);
       stored.push({ documentId: doc.id, kind: a.kind, sha256: doc.sha256 });
     }
     return stored;
@@ -355,10 +374,10 @@ export class DeliveryService {
   private async rectificationDeadline(m: EntityManager, contractId: string, position: number): Promise<Date | null> {
     const [{ exists }] = (await m.query(`SELECT to_regclass('public.milestone_rectifications') IS NOT NULL AS exists`)) as Array<{ exists: boolean }>;
     if (!exists) return null;
-    const [row] = (await m.query(
-      `SELECT deadline FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2 AND deadline IS NOT NULL ORDER BY deadline DESC LIMIT 1`,
-      [contractId, position],
-    )) as Array<{ deadline: Date }>;
+    const [row] = (await m.query(`SELECT deadline FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2 AND deadline IS NOT NULL ORDER BY deadline DESC LIMIT 1`, [
+      contractId,
+      position,
+    ])) as Array<{ deadline: Date }>;
     return row?.deadline ?? null;
   }
 
@@ -415,10 +434,9 @@ export class DeliveryService {
   /** Every delivery of a contract, by milestone and round. */
   async deliveriesOf(contractId: string, manager: EntityManager = this.dataSource.manager): Promise<DeliverySummary[]> {
     if (!isUuid(contractId)) return [];
-    const rows = (await manager.query(
-      `SELECT id, milestone_position, round, submitted_at, deadline_at, late FROM milestone_deliveries WHERE contract_id = $1 ORDER BY milestone_position, round`,
-      [contractId],
-    )) as Array<{ id: string; milestone_position: number; round: DeliveryRound; submitted_at: Date; deadline_at: Date; late: boolean }>;
+    const rows = (await manager.query(`SELECT id, milestone_position, round, submitted_at, deadline_at, late FROM milestone_deliveries WHERE contract_id = $1 ORDER BY milestone_position, round`, [
+      contractId,
+    ])) as Array<{ id: string; milestone_position: number; round: DeliveryRound; submitted_at: Date; deadline_at: Date; late: boolean }>;
     return rows.map((r) => ({ id: r.id, milestonePosition: r.milestone_position, round: r.round, submittedAt: r.submitted_at, deadlineAt: r.deadline_at, late: r.late }));
   }
 
@@ -463,14 +481,32 @@ export class DeliveryService {
         `SELECT line, item_code, service_date::text AS service_date, sessions, person_visits, households, hours_centi, note FROM delivery_service_records WHERE delivery_id = $1 ORDER BY line`,
         [row.id],
       )) as Array<{ line: number; item_code: string; service_date: string | null; sessions: number; person_visits: number; households: number; hours_centi: number; note: string | null }>
-    ).map((r) => ({ line: r.line, itemCode: r.item_code, serviceDate: r.service_date, sessions: r.sessions, personVisits: r.person_visits, households: r.households, hoursCenti: r.hours_centi, note: r.note }));
+    ).map((r) => ({
+      line: r.line,
+      itemCode: r.item_code,
+      serviceDate: r.service_date,
+      sessions: r.sessions,
+      personVisits: r.person_visits,
+      households: r.households,
+      hoursCenti: r.hours_centi,
+      note: r.note,
+    }));
     const attachments = (
       (await manager.query(
         `SELECT a.document_id, a.kind, a.position, a.original_name, a.sha256, a.uploaded_at, d.content_type, d.size_bytes
            FROM delivery_attachments a JOIN documents d ON d.id = a.document_id WHERE a.delivery_id = $1 ORDER BY a.position`,
         [row.id],
       )) as Array<{ document_id: string; kind: AttachmentKind; position: number; original_name: string; sha256: string; uploaded_at: Date; content_type: string; size_bytes: number }>
-    ).map((a) => ({ documentId: a.document_id, kind: a.kind, position: a.position, originalName: a.original_name, sha256: a.sha256.trim(), uploadedAt: a.uploaded_at, contentType: a.content_type, sizeBytes: a.size_bytes }));
+    ).map((a) => ({
+      documentId: a.document_id,
+      kind: a.kind,
+      position: a.position,
+      originalName: a.original_name,
+      sha256: a.sha256.trim(),
+      uploadedAt: a.uploaded_at,
+      contentType: a.content_type,
+      sizeBytes: a.size_bytes,
+    }));
     const codes = [...new Set(records.map((r) => r.itemCode))];
     return {
       id: row.id,

@@ -64,7 +64,12 @@ export class OrganisationDeliveryController {
     @Res() res: Response,
   ) {
     const delivery = await this.deliveries.submitDelivery(actor, id, pathInt(position), submissionOf(dto, files));
-    await redirectWithFlash(req, res, delivery.late ? 'delivery.flash.submittedLate' : 'delivery.flash.submitted', `/organisation/contracts/${id}/milestones/${delivery.milestonePosition}/deliveries/${delivery.round}`);
+    await redirectWithFlash(
+      req,
+      res,
+      delivery.late ? 'delivery.flash.submittedLate' : 'delivery.flash.submitted',
+      `/organisation/contracts/${id}/milestones/${delivery.milestonePosition}/deliveries/${delivery.round}`,
+    );
   }
 
   @Get('contracts/:id/milestones/:position/deliveries/:round')

@@ -29,11 +29,24 @@ describe('readServiceLog', () => {
   it('reads a UTF-8 CSV with a BOM, and a GB 18030 CSV as Excel saves it on Chinese Windows', async () => {
     const text = '项目编码,场次\r\nC01-001,2\r\n';
     const utf8 = await readServiceLog(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
-    expect(utf8).toMatchObject({ ok: true, kind: 'csv', table: [['项目编码', '场次'], ['C01-001', '2']] });
+    expect(utf8).toMatchObject({
+      ok: true,
+      kind: 'csv',
+      table: [
+        ['项目编码', '场次'],
+        ['C01-001', '2'],
+      ],
+    });
     // 项目编码,场次 in GB 18030
     const gb = Buffer.concat([Buffer.from([0xcf, 0xee, 0xc4, 0xbf, 0xb1, 0xe0, 0xc2, 0xeb]), Buffer.from(','), Buffer.from([0xb3, 0xa1, 0xb4, 0xce]), Buffer.from('\r\nC01-001,2\r\n')]);
     expect(decodeCsvText(gb)).toBe(text);
-    expect(await readServiceLog(gb)).toMatchObject({ ok: true, table: [['项目编码', '场次'], ['C01-001', '2']] });
+    expect(await readServiceLog(gb)).toMatchObject({
+      ok: true,
+      table: [
+        ['项目编码', '场次'],
+        ['C01-001', '2'],
+      ],
+    });
   });
 
   it('refuses an empty file, the old binary .xls, images and PDFs, and a damaged workbook', async () => {
@@ -57,7 +70,10 @@ describe('cellText', () => {
 
 describe('zipUncompressedSize', () => {
   it('adds up what the central directory declares, so a workbook that would inflate too far is refused unread', async () => {
-    const bytes = await workbook([['项目编码', '场次'], ['C01-001', 1]]);
+    const bytes = await workbook([
+      ['项目编码', '场次'],
+      ['C01-001', 1],
+    ]);
     const size = zipUncompressedSize(bytes);
     expect(size).toBeGreaterThan(bytes.length);
     expect(size).toBeLessThan(XLSX_MAX_UNCOMPRESSED_BYTES);

@@ -11,9 +11,7 @@ import { measureZipInflation } from './zip-inflation';
  * binary .xls, PDFs and images are refused with a message that says what to upload instead.
  */
 export type ServiceLogKind = 'csv' | 'xlsx';
-export type ReadServiceLog =
-  | { ok: true; kind: ServiceLogKind; table: string[][]; sha256: string }
-  | { ok: false; reason: 'empty' | 'fileType' | 'legacyXls' | 'unreadable' };
+export type ReadServiceLog = { ok: true; kind: ServiceLogKind; table: string[][]; sha256: string } | { ok: false; reason: 'empty' | 'fileType' | 'legacyXls' | 'unreadable' };
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];

@@ -8,9 +8,7 @@ import { createInflateRaw } from 'node:zlib';
  * everything in memory sees it. Entries are found as ZIP readers find them: through the central
  * directory, at the offsets and compressed sizes it gives.
  */
-export type ZipInflation =
-  | { ok: true; inflatedBytes: number }
-  | { ok: false; reason: 'malformed' | 'tooLarge'; inflatedBytes: number };
+export type ZipInflation = { ok: true; inflatedBytes: number } | { ok: false; reason: 'malformed' | 'tooLarge'; inflatedBytes: number };
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;

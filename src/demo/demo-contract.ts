@@ -119,8 +119,24 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
       { position: 3, name: '结项验收', dueDate: serviceEnd, shareBp: 3000, deliverables: '结项报告、财务报告、服务对象回访' },
     ],
     bidders: [
-      { organisationId: cast.leling.organisationId, submittedBy: cast.leling.admin.userId!, priceMinor: 28_600_000, priceScore: '30/1', technicalScore: '306/5', totalScore: '456/5', proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。' },
-      { organisationId: cast.tongxin.organisationId, submittedBy: cast.tongxin.admin.userId!, priceMinor: 29_500_000, priceScore: '1716/59', technicalScore: '583/10', totalScore: '51557/590', proposal: '以社区自组织为依托，开展结对探访与互助送餐。' },
+      {
+        organisationId: cast.leling.organisationId,
+        submittedBy: cast.leling.admin.userId!,
+        priceMinor: 28_600_000,
+        priceScore: '30/1',
+        technicalScore: '306/5',
+        totalScore: '456/5',
+        proposal: '依托玉林北路社区睦邻点，组建持证社工加志愿者的双工团队，一人一档、每周探访、助餐送餐。',
+      },
+      {
+        organisationId: cast.tongxin.organisationId,
+        submittedBy: cast.tongxin.admin.userId!,
+        priceMinor: 29_500_000,
+        priceScore: '1716/59',
+        technicalScore: '583/10',
+        totalScore: '51557/590',
+        proposal: '以社区自组织为依托，开展结对探访与互助送餐。',
+      },
     ],
   });
   const paid = await activate(first.awardId, cast.leling.admin);
@@ -200,8 +216,24 @@ export async function seedDemoContracts(app: INestApplicationContext, cast: Demo
       { position: 2, name: '全年运营与结项', dueDate: serviceEnd, shareBp: 5000, deliverables: '活动记录、结对探访台账、结项报告' },
     ],
     bidders: [
-      { organisationId: cast.tongxin.organisationId, submittedBy: cast.tongxin.admin.userId!, priceMinor: 13_800_000, priceScore: '30/1', technicalScore: '297/5', totalScore: '447/5', proposal: '以睦邻点为阵地，招募培育居民志愿者，建立“时间银行”激励机制。' },
-      { organisationId: cast.heshilao.organisationId, submittedBy: cast.heshilao.admin.userId!, priceMinor: 14_200_000, priceScore: '2070/71', technicalScore: '56/1', totalScore: '6046/71', proposal: '依托调解志愿者队伍开展邻里互助。' },
+      {
+        organisationId: cast.tongxin.organisationId,
+        submittedBy: cast.tongxin.admin.userId!,
+        priceMinor: 13_800_000,
+        priceScore: '30/1',
+        technicalScore: '297/5',
+        totalScore: '447/5',
+        proposal: '以睦邻点为阵地，招募培育居民志愿者，建立“时间银行”激励机制。',
+      },
+      {
+        organisationId: cast.heshilao.organisationId,
+        submittedBy: cast.heshilao.admin.userId!,
+        priceMinor: 14_200_000,
+        priceScore: '2070/71',
+        technicalScore: '56/1',
+        totalScore: '6046/71',
+        proposal: '依托调解志愿者队伍开展邻里互助。',
+      },
     ],
   });
   const pending = await activate(second.awardId, cast.tongxin.admin);
@@ -350,13 +382,17 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
          VALUES ($1, 1, $2, 'submission', $3, $4, $5, $6, app_now() - interval '55 days', $7)`,
         [bid.id, project.id, sealed.ciphertext, sealed.iv, sealed.authTag, hash, b.submittedBy],
       );
-      await app.get(AuditService).record(m, { userId: b.submittedBy, roles: ['org_admin'], organisationId: b.organisationId, requestId: 'demo-seed', ip: null }, {
-        action: 'bid.submitted',
-        entityType: 'bid',
-        entityId: bid.id,
-        after: { status: 'submitted', version: 1 },
-        details: { projectId: project.id, kind: 'submission', receiptSha256: hash, attachments: 0 },
-      });
+      await app.get(AuditService).record(
+        m,
+        { userId: b.submittedBy, roles: ['org_admin'], organisationId: b.organisationId, requestId: 'demo-seed', ip: null },
+        {
+          action: 'bid.submitted',
+          entityType: 'bid',
+          entityId: bid.id,
+          after: { status: 'submitted', version: 1 },
+          details: { projectId: project.id, kind: 'submission', receiptSha256: hash, attachments: 0 },
+        },
+      );
       opened.push({ bidId: bid.id, organisationId: b.organisationId, priceMinor: b.priceMinor, hash, plaintext });
     }
     await m.query(`SET CONSTRAINTS bid_versions_deadline DEFERRED`);
@@ -391,10 +427,16 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
       );
     }
     for (const [i, b] of bidders.entries()) {
-      await m.query(
-        `INSERT INTO evaluation_results (evaluation_id, bid_id, organisation_id, price_minor, price_score, technical_score, total_score, rank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [evaluationRow.id, bidIds[i], b.organisationId, b.priceMinor, storedFraction(b.priceScore), storedFraction(b.technicalScore), storedFraction(b.totalScore), b.rank],
-      );
+      await m.query(`INSERT INTO evaluation_results (evaluation_id, bid_id, organisation_id, price_minor, price_score, technical_score, total_score, rank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+        evaluationRow.id,
+        bidIds[i],
+        b.organisationId,
+        b.priceMinor,
+        storedFraction(b.priceScore),
+        storedFraction(b.technicalScore),
+        storedFraction(b.totalScore),
+        b.rank,
+      ]);
     }
 
     // The award, 30 days before today, with the notice and challenge period the service would have written then.
@@ -431,22 +473,37 @@ async function writeProcurementHistory(app: INestApplicationContext, dataSource:
       `INSERT INTO awards (project_id, evaluation_id, bid_id, organisation_id, price_minor, is_top_ranked, deviation_reason, status,
          awarded_by, awarded_at, challenge_period_ends_at, challenge_period_explanation, notice)
        VALUES ($1, $2, $3, $4, $5, true, NULL, 'active', $6, $7, $8, $9::jsonb, $10::jsonb) RETURNING id`,
-      [project.id, evaluationRow.id, chosen.bidId, chosen.organisationId, chosen.priceMinor, cast.approver.userId, awardedAt, period.endsAt, JSON.stringify(period.explanation), JSON.stringify(notice)],
+      [
+        project.id,
+        evaluationRow.id,
+        chosen.bidId,
+        chosen.organisationId,
+        chosen.priceMinor,
+        cast.approver.userId,
+        awardedAt,
+        period.endsAt,
+        JSON.stringify(period.explanation),
+        JSON.stringify(notice),
+      ],
     )) as Array<{ id: string }>;
     await m.query(`UPDATE projects SET status = 'awarded', updated_at = now() WHERE id = $1`, [project.id]);
-    await app.get(AuditService).record(m, { ...SYSTEM_ACTOR, roles: ['system:demo-seed'], requestId: 'demo-seed' }, {
-      action: 'demo.procurement_history_written',
-      entityType: 'project',
-      entityId: project.id,
-      after: { status: 'awarded', reference: projectRow.reference, awardId },
-      details: {
-        note: 'demo seed: publication, bids, opening, evaluation and award of this project written in SQL with past dates; the reservation was journalled by FundsService',
-        evaluationId: evaluationRow.id,
-        bids: bidIds.length,
-        awardedAt: awardedAt.toISOString(),
-        challengePeriodEndsAt: period.endsAt.toISOString(),
+    await app.get(AuditService).record(
+      m,
+      { ...SYSTEM_ACTOR, roles: ['system:demo-seed'], requestId: 'demo-seed' },
+      {
+        action: 'demo.procurement_history_written',
+        entityType: 'project',
+        entityId: project.id,
+        after: { status: 'awarded', reference: projectRow.reference, awardId },
+        details: {
+          note: 'demo seed: publication, bids, opening, evaluation and award of this project written in SQL with past dates; the reservation was journalled by FundsService',
+          evaluationId: evaluationRow.id,
+          bids: bidIds.length,
+          awardedAt: awardedAt.toISOString(),
+          challengePeriodEndsAt: period.endsAt.toISOString(),
+        },
       },
-    });
+    );
     return { projectId: project.id, awardId };
   });
 }

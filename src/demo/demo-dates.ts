@@ -85,7 +85,10 @@ export async function loadDemoDateFacts(dataSource: DataSource): Promise<{ contr
   }>;
   const contracts: DemoContractDates[] = [];
   for (const r of rows) {
-    const milestones = (await dataSource.query(`SELECT position, due_date::text AS due FROM contract_milestones WHERE contract_id = $1 ORDER BY position`, [r.id])) as Array<{ position: number; due: string }>;
+    const milestones = (await dataSource.query(`SELECT position, due_date::text AS due FROM contract_milestones WHERE contract_id = $1 ORDER BY position`, [r.id])) as Array<{
+      position: number;
+      due: string;
+    }>;
     const deliveries = (await dataSource.query(
       `SELECT d.milestone_position AS position, d.submitted_at,
               coalesce(array_agg(s.service_date::text) FILTER (WHERE s.service_date IS NOT NULL), '{}') AS dates
@@ -93,11 +96,13 @@ export async function loadDemoDateFacts(dataSource: DataSource): Promise<{ contr
         WHERE d.contract_id = $1 GROUP BY d.id ORDER BY d.milestone_position`,
       [r.id],
     )) as Array<{ position: number; submitted_at: Date; dates: string[] }>;
-    const visits = (await dataSource.query(`SELECT milestone_position AS position, visited_on::text AS visited FROM site_visits WHERE contract_id = $1`, [r.id])) as Array<{ position: number; visited: string }>;
-    const payments = (await dataSource.query(
-      `SELECT t.paid_on::text AS paid FROM treasury_payments t JOIN disbursements d ON d.id = t.disbursement_id WHERE d.contract_id = $1`,
-      [r.id],
-    )) as Array<{ paid: string }>;
+    const visits = (await dataSource.query(`SELECT milestone_position AS position, visited_on::text AS visited FROM site_visits WHERE contract_id = $1`, [r.id])) as Array<{
+      position: number;
+      visited: string;
+    }>;
+    const payments = (await dataSource.query(`SELECT t.paid_on::text AS paid FROM treasury_payments t JOIN disbursements d ON d.id = t.disbursement_id WHERE d.contract_id = $1`, [r.id])) as Array<{
+      paid: string;
+    }>;
     contracts.push({
       reference: r.reference,
       publishedAt: r.published_at,

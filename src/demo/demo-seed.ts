@@ -61,11 +61,28 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   { nameZh: '武侯区阳光儿童成长服务中心', email: 'yangguang@demo.example', contact: '林晓', categories: ['C02', 'C06'], grade: '3A', socialWorkers: 6, target: 'approved' },
   { nameZh: '武侯区和事佬人民调解服务社', email: 'heshilao@demo.example', contact: '杨帆', categories: ['C08', 'C07', 'C01'], grade: '2A', socialWorkers: 4, target: 'approved' },
   { nameZh: '武侯区安心助残服务中心', email: 'anxin@demo.example', contact: '罗丹', categories: ['C03', 'C05'], grade: 'none', socialWorkers: 3, target: 'submitted' },
-  { nameZh: '玉林社区邻里互助会', email: 'yulin@demo.example', contact: '徐明', categories: ['C07', 'C09'], grade: 'none', socialWorkers: 1, target: 'needs_changes', track: 'filed',
-    reason: '请补充章程扫描件，并核对注册资本与登记证书是否一致。' },
+  {
+    nameZh: '玉林社区邻里互助会',
+    email: 'yulin@demo.example',
+    contact: '徐明',
+    categories: ['C07', 'C09'],
+    grade: 'none',
+    socialWorkers: 1,
+    target: 'needs_changes',
+    track: 'filed',
+    reason: '请补充章程扫描件，并核对注册资本与登记证书是否一致。',
+  },
   { nameZh: '武侯区新青年社会服务社', email: 'xinqingnian@demo.example', contact: '高远', categories: ['C02'], grade: 'none', socialWorkers: 2, target: 'draft' },
-  { nameZh: '武侯区康宁养老服务中心', email: 'kangning@demo.example', contact: '宋佳', categories: ['C01'], grade: '2A', socialWorkers: 5, target: 'suspended',
-    reason: '年度检查未按期提交，暂停投标资格至补交年检材料。' },
+  {
+    nameZh: '武侯区康宁养老服务中心',
+    email: 'kangning@demo.example',
+    contact: '宋佳',
+    categories: ['C01'],
+    grade: '2A',
+    socialWorkers: 5,
+    target: 'suspended',
+    reason: '年度检查未按期提交，暂停投标资格至补交年检材料。',
+  },
 ];
 
 /** A 1×1 PNG: the demo's stand-in for a scanned registration certificate. */

@@ -26,6 +26,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error & { fields?: unknown }) => {
-  console.error(error.fields ? `${error.message}: ${JSON.stringify(error.fields)}` : error.stack ?? error.message);
+  console.error(error.fields ? `${error.message}: ${JSON.stringify(error.fields)}` : (error.stack ?? error.message));
   process.exit(1);
 });

@@ -44,7 +44,6 @@ export interface LoadedDocument extends DocumentMetadata {
   content: Buffer;
 }
 
-
 function formatBytes(bytes: number): string {
   const trim = (n: number) => String(Math.floor(n * 10) / 10);
   if (bytes >= 1024 * 1024) return `${trim(bytes / (1024 * 1024))} MB`;
@@ -132,11 +131,7 @@ export class DocumentsService {
   /** Metadata and bytes; DocumentNotFoundError when missing or deleted. */
   async load(id: string, manager?: EntityManager, unseal?: (stored: Buffer) => Buffer): Promise<LoadedDocument> {
     if (!isUuid(id)) throw new DocumentNotFoundError(id);
-    const doc = await this.repository(manager)
-      .createQueryBuilder('d')
-      .addSelect('d.content')
-      .where('d.id = :id AND NOT d.is_deleted', { id })
-      .getOne();
+    const doc = await this.repository(manager).createQueryBuilder('d').addSelect('d.content').where('d.id = :id AND NOT d.is_deleted', { id }).getOne();
     if (!doc) throw new DocumentNotFoundError(id);
     // A sealed bid attachment exists only for the bid routes, which unseal it; any other route sees nothing.
     if (doc.sealed && !unseal) throw new DocumentNotFoundError(id);

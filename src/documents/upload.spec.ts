@@ -4,9 +4,7 @@ import { DEFAULT_UPLOAD_MAX_BYTES, contentDisposition, documentUploadOptions, lo
 
 describe('contentDisposition', () => {
   it('percent-encodes a Chinese name as UTF-8 (RFC 5987) with an ASCII fallback', () => {
-    expect(contentDisposition('民非登记证书.pdf')).toBe(
-      `attachment; filename="______.pdf"; filename*=UTF-8''%E6%B0%91%E9%9D%9E%E7%99%BB%E8%AE%B0%E8%AF%81%E4%B9%A6.pdf`,
-    );
+    expect(contentDisposition('民非登记证书.pdf')).toBe(`attachment; filename="______.pdf"; filename*=UTF-8''%E6%B0%91%E9%9D%9E%E7%99%BB%E8%AE%B0%E8%AF%81%E4%B9%A6.pdf`);
   });
 
   it("encodes the characters RFC 5987 does not allow bare: space ' ( ) * % and quotes", () => {
@@ -20,9 +18,7 @@ describe('sendDocument', () => {
   const content = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0x0a]);
 
   it('sends the bytes as an attachment that is neither sniffed nor cached', async () => {
-    const res = await request((_req: unknown, out: import('node:http').ServerResponse) =>
-      sendDocument(out, { contentType: 'application/pdf', originalName: '章程 (2024).pdf', content }),
-    )
+    const res = await request((_req: unknown, out: import('node:http').ServerResponse) => sendDocument(out, { contentType: 'application/pdf', originalName: '章程 (2024).pdf', content }))
       .get('/')
       .buffer(true)
       .parse((stream, done) => {

@@ -101,11 +101,7 @@ export function contentDisposition(fileName: string): string {
  * Sends a stored document (DocumentsService.load) as a download. The caller has already checked
  * that the reader may see the document's owner.
  */
-export function sendDocument(
-  res: ServerResponse,
-  doc: { contentType: string; originalName: string; content: Buffer },
-  options: { inline?: boolean } = {},
-): void {
+export function sendDocument(res: ServerResponse, doc: { contentType: string; originalName: string; content: Buffer }, options: { inline?: boolean } = {}): void {
   const inline = Boolean(options.inline) && isPreviewable(doc.contentType);
   res.statusCode = 200;
   res.setHeader('Content-Type', doc.contentType);

@@ -99,12 +99,7 @@ export class CommitteeService {
       )) as Array<{ id: string }>;
       const draw = await this.recordDraw(m, actor, id, 'initial', screened, wanted, now);
       for (const [index, userId] of draw.result.entries()) {
-        await m.query(`INSERT INTO committee_members (evaluation_id, user_id, role, draw_id, is_chair, status) VALUES ($1, $2, 'expert', $3, $4, 'drawn')`, [
-          id,
-          userId,
-          draw.id,
-          index === 0,
-        ]);
+        await m.query(`INSERT INTO committee_members (evaluation_id, user_id, role, draw_id, is_chair, status) VALUES ($1, $2, 'expert', $3, $4, 'drawn')`, [id, userId, draw.id, index === 0]);
       }
       if (representativeId) {
         await m.query(`INSERT INTO committee_members (evaluation_id, user_id, role, status) VALUES ($1, $2, 'bureau_representative', 'drawn')`, [id, representativeId]);
@@ -231,7 +226,11 @@ export class CommitteeService {
     if (!user || !user.isActive || !user.roles.some((r) => (REPRESENTATIVE_ROLES as readonly string[]).includes(r))) throw new RepresentativeNotAllowedError('role');
     if (atFault.includes(userId)) throw new RepresentativeNotAllowedError('at_fault');
     const bids = await loadOpenedBids(m, project.id);
-    const conflicts = await this.evaluators.conflictsFor([userId], bids.map((b) => b.organisationId), now);
+    const conflicts = await this.evaluators.conflictsFor(
+      [userId],
+      bids.map((b) => b.organisationId),
+      now,
+    );
     if (conflicts.length) {
       const names = [...new Set(conflicts.map((c) => bids.find((b) => b.organisationId === c.organisationId)?.organisationName ?? ''))];
       throw new RepresentativeNotAllowedError('conflict', { organisations: names.join('、') });
@@ -308,11 +307,7 @@ export class CommitteeService {
     }
     const draw = await this.recordDraw(m, actor, evaluation.id, 'replacement', screened, 1, now);
     const [userId] = draw.result;
-    await m.query(`INSERT INTO committee_members (evaluation_id, user_id, role, draw_id, is_chair, status) VALUES ($1, $2, 'expert', $3, false, 'drawn')`, [
-      evaluation.id,
-      userId,
-      draw.id,
-    ]);
+    await m.query(`INSERT INTO committee_members (evaluation_id, user_id, role, draw_id, is_chair, status) VALUES ($1, $2, 'expert', $3, false, 'drawn')`, [evaluation.id, userId, draw.id]);
     await this.audit.record(m, actor, {
       action: 'evaluation.replacement_drawn',
       entityType: 'evaluation',

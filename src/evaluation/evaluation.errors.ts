@@ -5,9 +5,7 @@ import { formatDateTime } from '../common/views/view-helpers';
 /** Problems by field (i18n keys with parameters) → translated field messages. */
 export class EvaluationInputError extends ValidationFailedError {
   constructor(problems: Record<string, Array<string | { key: string; params?: Record<string, unknown> }>>, code = 'EVALUATION.INVALID_INPUT') {
-    const fields = Object.fromEntries(
-      Object.entries(problems).map(([field, list]) => [field, list.map((p) => (typeof p === 'string' ? fieldMessage(p) : fieldMessage(p.key, p.params ?? {})))]),
-    );
+    const fields = Object.fromEntries(Object.entries(problems).map(([field, list]) => [field, list.map((p) => (typeof p === 'string' ? fieldMessage(p) : fieldMessage(p.key, p.params ?? {})))]));
     super(fields, `Invalid ${Object.keys(problems).join(', ')}`, code);
   }
 }
@@ -51,7 +49,9 @@ export class WrongEvaluationStageError extends DomainError {
 
 export class ProjectNotReadyForEvaluationError extends DomainError {
   constructor(status: string) {
-    super('EVALUATION.PROJECT_NOT_OPENED', `A committee can only be requested for a project whose bids are opened (it is ${status})`, 'conflict', undefined, 'evaluation.errors.projectNotOpened', { status });
+    super('EVALUATION.PROJECT_NOT_OPENED', `A committee can only be requested for a project whose bids are opened (it is ${status})`, 'conflict', undefined, 'evaluation.errors.projectNotOpened', {
+      status,
+    });
   }
 }
 
@@ -62,21 +62,21 @@ export class EvaluationAlreadyLiveError extends ConflictError {
 }
 
 export class CommitteePoolTooSmallError extends DomainError {
-  constructor(readonly available: number, readonly wanted: number) {
-    super(
-      'EVALUATION.POOL_TOO_SMALL',
-      `Only ${available} eligible evaluator(s) are available; ${wanted} are needed`,
-      'rule',
-      undefined,
-      'evaluation.errors.poolTooSmall',
-      { available, wanted },
-    );
+  constructor(
+    readonly available: number,
+    readonly wanted: number,
+  ) {
+    super('EVALUATION.POOL_TOO_SMALL', `Only ${available} eligible evaluator(s) are available; ${wanted} are needed`, 'rule', undefined, 'evaluation.errors.poolTooSmall', { available, wanted });
   }
 }
 
 export class RepresentativeNotAllowedError extends ValidationFailedError {
   constructor(reason: 'rule' | 'role' | 'at_fault' | 'conflict', params: Record<string, string | number> = {}) {
-    super({ representativeId: [fieldMessage(`evaluation.validation.representative_${reason}`, params)] }, 'This bureau representative cannot sit on the committee', 'EVALUATION.REPRESENTATIVE_NOT_ALLOWED');
+    super(
+      { representativeId: [fieldMessage(`evaluation.validation.representative_${reason}`, params)] },
+      'This bureau representative cannot sit on the committee',
+      'EVALUATION.REPRESENTATIVE_NOT_ALLOWED',
+    );
   }
 }
 
@@ -88,7 +88,10 @@ export class AlreadyDeclaredError extends ConflictError {
 
 export class QualificationIncompleteError extends DomainError {
   constructor(undecided: number, undeclared: number) {
-    super('EVALUATION.QUALIFICATION_INCOMPLETE', `${undecided} bid(s) undecided, ${undeclared} member(s) not declared`, 'rule', undefined, 'evaluation.errors.qualificationIncomplete', { undecided, undeclared });
+    super('EVALUATION.QUALIFICATION_INCOMPLETE', `${undecided} bid(s) undecided, ${undeclared} member(s) not declared`, 'rule', undefined, 'evaluation.errors.qualificationIncomplete', {
+      undecided,
+      undeclared,
+    });
   }
 }
 
@@ -100,7 +103,9 @@ export class BidNotScorableError extends DomainError {
 
 export class SheetsIncompleteError extends DomainError {
   constructor(letters: string[]) {
-    super('EVALUATION.SHEETS_INCOMPLETE', `Score every valid bid before submitting; missing: ${letters.join(', ')}`, 'rule', undefined, 'evaluation.errors.sheetsIncomplete', { letters: letters.join('、') });
+    super('EVALUATION.SHEETS_INCOMPLETE', `Score every valid bid before submitting; missing: ${letters.join(', ')}`, 'rule', undefined, 'evaluation.errors.sheetsIncomplete', {
+      letters: letters.join('、'),
+    });
   }
 }
 

@@ -43,7 +43,11 @@ export class EvaluationModule implements OnModuleInit {
     this.dashboards.register((user) => this.dashboard.widgetsFor(user));
     // Pages re-rendered with field messages after bad input (common/http/form-view.ts).
     const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
-    const withErrorTarget = async (req: Request, load: Promise<Record<string, unknown>>) => ({ ...(await load), errorBidId: param(req, 'bidId') || null, errorFlag: `${param(req, 'letter')}:${param(req, 'userId')}` });
+    const withErrorTarget = async (req: Request, load: Promise<Record<string, unknown>>) => ({
+      ...(await load),
+      errorBidId: param(req, 'bidId') || null,
+      errorFlag: `${param(req, 'letter')}:${param(req, 'userId')}`,
+    });
     this.forms.register('evaluation/request', (req) => this.pages.requestPage(param(req, 'projectId')));
     this.forms.register('evaluation/staff-evaluation', (req) => withErrorTarget(req, this.pages.staffPage(actorFromRequest(req), param(req, 'id'))));
     this.forms.register('evaluation/member', (req) => withErrorTarget(req, this.pages.memberPage(actorFromRequest(req), param(req, 'id'), req.locale)));

@@ -15,7 +15,19 @@ import { CommitteeService, sitting } from './committee.service';
 import { declarationText } from './declaration';
 import { isOfficer, isStaffReader, requireDeclaredSeat, requireSeat, seatOf } from './evaluation-access';
 import { BidNotInEvaluationError, EvaluationNotFoundError, NotOnCommitteeError } from './evaluation.errors';
-import { listEvaluationsOfProject, loadDraws, loadEvaluation, loadFlags, loadInquiries, loadMembers, loadOpenedBids, loadQualifications, loadResults, loadSheets, loadSubmissions } from './evaluation.records';
+import {
+  listEvaluationsOfProject,
+  loadDraws,
+  loadEvaluation,
+  loadFlags,
+  loadInquiries,
+  loadMembers,
+  loadOpenedBids,
+  loadQualifications,
+  loadResults,
+  loadSheets,
+  loadSubmissions,
+} from './evaluation.records';
 import { renderReportPdf } from './report.pdf';
 import { EvaluationFacts, lettersOf, presentDraws, presentInquiry, presentReport, validBids } from './report.presenter';
 import { isUuid } from '../common/validation/uuid';
@@ -101,7 +113,14 @@ export class EvaluationQueries {
     const rounds = await listEvaluationsOfProject(this.dataSource.manager, project.id);
     return {
       titleKey: 'evaluation.request.title',
-      project: { id: project.id, reference: project.reference, title: project.title, status: project.status, budgetCeilingMinor: project.budgetCeilingMinor, methodKey: `procurement.methods.${project.method}` },
+      project: {
+        id: project.id,
+        reference: project.reference,
+        title: project.title,
+        status: project.status,
+        budgetCeilingMinor: project.budgetCeilingMinor,
+        methodKey: `procurement.methods.${project.method}`,
+      },
       size: committeeSizeFor(project.rule, project.budgetCeilingMinor),
       scoringKey: `evaluation.scorings.${project.rule.scoring}`,
       largeBudgetMinor: project.rule.largeBudgetMinor,
@@ -214,8 +233,20 @@ export class EvaluationQueries {
     const { evaluation, project } = facts;
     const base = {
       titleKey: 'evaluation.member.title',
-      evaluation: { id: evaluation.id, round: evaluation.round, status: evaluation.status, statusKey: `evaluation.statuses.${evaluation.status}`, scoringKey: `evaluation.scorings.${evaluation.scoring}` },
-      project: { reference: project.reference, title: project.title, purchaserName: project.purchaserName, budgetCeilingMinor: project.budgetCeilingMinor, methodKey: `procurement.methods.${project.method}` },
+      evaluation: {
+        id: evaluation.id,
+        round: evaluation.round,
+        status: evaluation.status,
+        statusKey: `evaluation.statuses.${evaluation.status}`,
+        scoringKey: `evaluation.scorings.${evaluation.scoring}`,
+      },
+      project: {
+        reference: project.reference,
+        title: project.title,
+        purchaserName: project.purchaserName,
+        budgetCeilingMinor: project.budgetCeilingMinor,
+        methodKey: `procurement.methods.${project.method}`,
+      },
       me: { name: me.name, roleKey: `evaluation.roles.${me.role}`, isChair: me.isChair, status: me.status, declaredAt: me.declaredAt, declarationSha256: me.declarationSha256 },
     };
     if (me.status !== 'declared') {
@@ -258,7 +289,9 @@ export class EvaluationQueries {
       scoringOpen: technical && evaluation.status === 'scoring' && !submitted,
       submitted,
       scoresShared: shared,
-      flags: (report?.flags ?? []).filter((f) => f.isOnValidBid).map((f) => ({ ...f, key: `${f.letter}:${f.userId}`, canConfirm: me.isChair && f.resolution === null && evaluation.status === 'review', isMine: f.userId === me.userId })),
+      flags: (report?.flags ?? [])
+        .filter((f) => f.isOnValidBid)
+        .map((f) => ({ ...f, key: `${f.letter}:${f.userId}`, canConfirm: me.isChair && f.resolution === null && evaluation.status === 'review', isMine: f.userId === me.userId })),
       inquiries: facts.inquiries
         .filter((i) => valid.has(i.bidId) || i.accepted === false)
         .map((i) => ({ bidId: i.bidId, letter: letters.get(i.bidId), ...presentInquiry(i), canDecide: me.isChair && ['scoring', 'review'].includes(evaluation.status) && i.accepted === null })),
@@ -397,7 +430,9 @@ export class EvaluationQueries {
             priceMinor: b.priceMinor,
             decrypted: b.decrypted,
             body: b.body,
-            decision: q ? { isValid: q.isValid, reasonKey: q.reasonCode ? `evaluation.reasons.${q.reasonCode}` : null, reason: q.reason, decidedByName: q.decidedByName, decidedAt: q.decidedAt } : null,
+            decision: q
+              ? { isValid: q.isValid, reasonKey: q.reasonCode ? `evaluation.reasons.${q.reasonCode}` : null, reason: q.reason, decidedByName: q.decidedByName, decidedAt: q.decidedAt }
+              : null,
             proposal: { isValid: proposal.isValid, reasonCode: proposal.reasonCode, reasonKey: proposal.reasonCode ? `evaluation.reasons.${proposal.reasonCode}` : null },
             selected: q ? (q.isValid ? 'valid' : 'invalid') : proposal.isValid ? 'valid' : 'invalid',
             selectedReason: q?.reasonCode ?? proposal.reasonCode ?? '',
@@ -420,4 +455,3 @@ export function dueKeyOf(status: string, memberStatus: string, submitted: boolea
   if (status === 'committee') return 'evaluation.due.waitingDeclarations';
   return 'evaluation.due.none';
 }
-

@@ -64,10 +64,7 @@ export async function loadEvaluation(manager: EntityManager, id: string, lock: '
 
 export async function findLiveEvaluation(manager: EntityManager, projectId: string): Promise<EvaluationRecord | null> {
   if (!isUuid(projectId)) return null;
-  const [row] = (await manager.query(
-    `SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE project_id = $1 AND status NOT IN ('superseded', 'failed')`,
-    [projectId],
-  )) as Record<string, any>[];
+  const [row] = (await manager.query(`SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE project_id = $1 AND status NOT IN ('superseded', 'failed')`, [projectId])) as Record<string, any>[];
   return row ? toEvaluation(row) : null;
 }
 
@@ -321,9 +318,7 @@ export interface SubmissionRecord {
 }
 
 export async function loadSubmissions(manager: EntityManager, evaluationId: string): Promise<SubmissionRecord[]> {
-  const rows = (await manager.query(`SELECT user_id, submitted_at, revision FROM score_submissions WHERE evaluation_id = $1 ORDER BY submitted_at, user_id`, [
-    evaluationId,
-  ])) as Record<string, any>[];
+  const rows = (await manager.query(`SELECT user_id, submitted_at, revision FROM score_submissions WHERE evaluation_id = $1 ORDER BY submitted_at, user_id`, [evaluationId])) as Record<string, any>[];
   return rows.map((r) => ({ userId: r.user_id, submittedAt: r.submitted_at, revision: r.revision }));
 }
 

@@ -16,14 +16,7 @@ import { toFraction } from './domain/rational';
 import { EXPLANATION_HOURS_MAX, EXPLANATION_HOURS_MIN, LOW_PRICE_CITATION, canStillExplain, explanationDueAt, hasLapsed, parseExplanationHours } from './domain/low-price';
 import { abnormallyLowPrices } from './domain/scoring';
 import { requireOfficerOrMember } from './evaluation-access';
-import {
-  BidNotInEvaluationError,
-  EvaluationInputError,
-  ExplanationTooLateError,
-  InquiryAlreadyDecidedError,
-  InquiryNotFoundError,
-  QualificationIncompleteError,
-} from './evaluation.errors';
+import { BidNotInEvaluationError, EvaluationInputError, ExplanationTooLateError, InquiryAlreadyDecidedError, InquiryNotFoundError, QualificationIncompleteError } from './evaluation.errors';
 import { EvaluationRecord, ThresholdNote, loadEvaluation, loadInquiries, loadMembers, loadOpenedBids, loadQualifications } from './evaluation.records';
 import { isUuid } from '../common/validation/uuid';
 
@@ -205,13 +198,7 @@ export class QualificationService {
       if (inquiry.decidedAt) throw new InquiryAlreadyDecidedError();
       const now = await this.clock.now(m);
       if (!canStillExplain(inquiry, now)) throw new ExplanationTooLateError(inquiry.explanationDueAt!);
-      await m.query(`UPDATE low_price_inquiries SET explanation = $3, explained_at = $4, explained_by = $5 WHERE evaluation_id = $1 AND bid_id = $2`, [
-        evaluation.id,
-        bidId,
-        text,
-        now,
-        actor.userId,
-      ]);
+      await m.query(`UPDATE low_price_inquiries SET explanation = $3, explained_at = $4, explained_by = $5 WHERE evaluation_id = $1 AND bid_id = $2`, [evaluation.id, bidId, text, now, actor.userId]);
       await this.audit.record(m, actor, {
         action: 'evaluation.low_price_explained',
         entityType: 'evaluation',
@@ -246,10 +233,14 @@ export class QualificationService {
       if (inquiry.decidedAt) throw new InquiryAlreadyDecidedError();
       if (input.accept && !inquiry.explanation) throw new EvaluationInputError({ note: ['evaluation.validation.noExplanationYet'] });
       const now = await this.clock.now(m);
-      await m.query(
-        `UPDATE low_price_inquiries SET accepted = $3, decided_at = $4, decided_by = $5, decision_note = $6 WHERE evaluation_id = $1 AND bid_id = $2`,
-        [evaluation.id, bidId, input.accept, now, actor.userId, note || null],
-      );
+      await m.query(`UPDATE low_price_inquiries SET accepted = $3, decided_at = $4, decided_by = $5, decision_note = $6 WHERE evaluation_id = $1 AND bid_id = $2`, [
+        evaluation.id,
+        bidId,
+        input.accept,
+        now,
+        actor.userId,
+        note || null,
+      ]);
       await this.audit.record(m, actor, {
         action: input.accept ? 'evaluation.low_price_accepted' : 'evaluation.low_price_rejected',
         entityType: 'evaluation',
@@ -307,10 +298,13 @@ export class QualificationService {
     const note = translate('zh-CN', 'evaluation.inquiry.lapsedNote', { due: formatDateTime(overdue[0].explanationDueAt) });
     for (const inquiry of overdue) {
       const bid = bids.find((b) => b.bidId === inquiry.bidId)!;
-      await m.query(
-        `UPDATE low_price_inquiries SET accepted = false, lapsed = true, decided_at = $3, decided_by = $4, decision_note = $5 WHERE evaluation_id = $1 AND bid_id = $2`,
-        [evaluation.id, inquiry.bidId, now, actor.userId, note],
-      );
+      await m.query(`UPDATE low_price_inquiries SET accepted = false, lapsed = true, decided_at = $3, decided_by = $4, decision_note = $5 WHERE evaluation_id = $1 AND bid_id = $2`, [
+        evaluation.id,
+        inquiry.bidId,
+        now,
+        actor.userId,
+        note,
+      ]);
       await m.query(
         `UPDATE qualification_reviews SET is_valid = false, reason_code = 'abnormally_low_price', reason = $3, decided_by = $4, decided_at = $5
           WHERE evaluation_id = $1 AND bid_id = $2`,

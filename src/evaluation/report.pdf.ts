@@ -10,7 +10,8 @@ const money = (minor: number | null | undefined) => (minor === null || minor ===
 export async function renderReportPdf(model: ReportModel & { signedCount: number; sittingCount: number }, locale: Locale, generatedAt: Date): Promise<Buffer> {
   const w = new PdfWriter(locale, `${model.project.reference} ${model.project.title}`);
   const t = (key: string, params: Record<string, unknown> = {}) => w.t(key, params);
-  const bidLabel = (b: { letter: string; organisationName: string | null }) => (b.organisationName ? `${t('evaluation.bidder', { letter: b.letter })} · ${b.organisationName}` : t('evaluation.bidder', { letter: b.letter }));
+  const bidLabel = (b: { letter: string; organisationName: string | null }) =>
+    b.organisationName ? `${t('evaluation.bidder', { letter: b.letter })} · ${b.organisationName}` : t('evaluation.bidder', { letter: b.letter });
 
   w.title(t('evaluation.report.title'));
   w.paragraph(`${model.project.reference} · ${model.project.title}`);
@@ -92,7 +93,9 @@ export async function renderReportPdf(model: ReportModel & { signedCount: number
           bidLabel(b),
           t('evaluation.inquiry.thresholdText', { price: money(i.priceMinor), mean: money(i.meanMinor), threshold: money(i.thresholdMinor), count: i.validBids, percent: i.thresholdPercent }),
           i.explanation ?? t('evaluation.inquiry.noExplanation'),
-          i.isDecided ? `${t(i.accepted ? 'evaluation.inquiry.accepted' : 'evaluation.inquiry.rejected')}${i.decisionNote ? `：${i.decisionNote}` : ''}（${i.decidedByName ?? ''} ${w.date(i.decidedAt)}）` : t('evaluation.inquiry.undecided'),
+          i.isDecided
+            ? `${t(i.accepted ? 'evaluation.inquiry.accepted' : 'evaluation.inquiry.rejected')}${i.decisionNote ? `：${i.decisionNote}` : ''}（${i.decidedByName ?? ''} ${w.date(i.decidedAt)}）`
+            : t('evaluation.inquiry.undecided'),
         ];
       }),
     );
@@ -164,7 +167,9 @@ export async function renderReportPdf(model: ReportModel & { signedCount: number
         t('evaluation.draws.excluded'),
         d.excluded.length
           ? d.excluded
-              .map((e) => `${e.name}：${t(e.reasonKey)}${e.conflicts.map((c) => `（${c.organisationName} · ${t(c.kindKey)} · ${c.startedOn}–${c.endedOn ?? t('evaluation.draws.ongoing')}）`).join('')}`)
+              .map(
+                (e) => `${e.name}：${t(e.reasonKey)}${e.conflicts.map((c) => `（${c.organisationName} · ${t(c.kindKey)} · ${c.startedOn}–${c.endedOn ?? t('evaluation.draws.ongoing')}）`).join('')}`,
+              )
               .join('\n')
           : '—',
       ],

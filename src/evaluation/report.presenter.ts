@@ -5,18 +5,7 @@ import { scoresShared } from './domain/lifecycle';
 import { computeResults, evaluatorTotals, usesTechnicalScoring } from './domain/outcome';
 import { formatCenti } from './domain/score-input';
 import { Rational, parseFraction, roundHalfUpTo, toDecimal, toFraction } from './domain/rational';
-import {
-  DrawRecord,
-  EvaluationRecord,
-  FlagRecord,
-  InquiryRecord,
-  MemberRecord,
-  OpenedBidRecord,
-  QualificationRecord,
-  ResultRecord,
-  SheetRecord,
-  SubmissionRecord,
-} from './evaluation.records';
+import { DrawRecord, EvaluationRecord, FlagRecord, InquiryRecord, MemberRecord, OpenedBidRecord, QualificationRecord, ResultRecord, SheetRecord, SubmissionRecord } from './evaluation.records';
 
 /** Everything recorded about one evaluation, loaded in one transaction. */
 export interface EvaluationFacts {
@@ -141,30 +130,32 @@ export function presentReport(facts: EvaluationFacts, audience: Audience) {
     };
   });
 
-  const totals = shared && technical
-    ? evaluatorTotals({ criteria, validBids: valid.map((b) => ({ bidId: b.bidId, priceMinor: b.priceMinor! })), scorerIds: scoring.map((m) => m.userId), sheets: facts.sheets })
-    : [];
+  const totals =
+    shared && technical
+      ? evaluatorTotals({ criteria, validBids: valid.map((b) => ({ bidId: b.bidId, priceMinor: b.priceMinor! })), scorerIds: scoring.map((m) => m.userId), sheets: facts.sheets })
+      : [];
 
-  const sheets = shared && technical
-    ? scoring.map((m) => ({
-        memberName: m.name,
-        userId: m.userId,
-        bids: valid
-          .map((b) => ({
-            letter: letter(b.bidId),
-            organisationName: orgName(b.bidId),
-            lines: criteria.map((c) => {
-              const line = facts.sheets.find((s) => s.userId === m.userId && s.bidId === b.bidId && s.criterion === c.position);
-              return { name: c.name, weight: c.weight, points: line ? formatCenti(line.pointsCenti) : '', comment: line?.comment ?? null };
-            }),
-            total: (() => {
-              const t = totals.find((x) => x.userId === m.userId && x.bidId === b.bidId);
-              return t ? decimal(t.total) : '';
-            })(),
-          }))
-          .sort((a, b) => a.letter.localeCompare(b.letter)),
-      }))
-    : [];
+  const sheets =
+    shared && technical
+      ? scoring.map((m) => ({
+          memberName: m.name,
+          userId: m.userId,
+          bids: valid
+            .map((b) => ({
+              letter: letter(b.bidId),
+              organisationName: orgName(b.bidId),
+              lines: criteria.map((c) => {
+                const line = facts.sheets.find((s) => s.userId === m.userId && s.bidId === b.bidId && s.criterion === c.position);
+                return { name: c.name, weight: c.weight, points: line ? formatCenti(line.pointsCenti) : '', comment: line?.comment ?? null };
+              }),
+              total: (() => {
+                const t = totals.find((x) => x.userId === m.userId && x.bidId === b.bidId);
+                return t ? decimal(t.total) : '';
+              })(),
+            }))
+            .sort((a, b) => a.letter.localeCompare(b.letter)),
+        }))
+      : [];
 
   const computed = shared
     ? computeResults({
@@ -177,17 +168,18 @@ export function presentReport(facts: EvaluationFacts, audience: Audience) {
       })
     : [];
   const stored = facts.results.length > 0;
-  const ranking = (stored
-    ? facts.results.map((r) => ({
-        bidId: r.bidId,
-        priceMinor: r.priceMinor,
-        priceScore: parseFraction(r.priceScore),
-        technicalScore: parseFraction(r.technicalScore),
-        totalScore: parseFraction(r.totalScore),
-        rank: r.rank,
-        tieNote: r.tieNote,
-      }))
-    : computed
+  const ranking = (
+    stored
+      ? facts.results.map((r) => ({
+          bidId: r.bidId,
+          priceMinor: r.priceMinor,
+          priceScore: parseFraction(r.priceScore),
+          technicalScore: parseFraction(r.technicalScore),
+          totalScore: parseFraction(r.totalScore),
+          rank: r.rank,
+          tieNote: r.tieNote,
+        }))
+      : computed
   ).map((r) => ({
     letter: letter(r.bidId),
     organisationName: orgName(r.bidId),

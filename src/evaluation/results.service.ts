@@ -113,7 +113,13 @@ export class ResultsService {
       });
       const seated = sitting(members);
       if (seated.some((x) => x.userId !== me.userId && !x.signedOffAt)) return { completed: false };
-      await this.complete(m, actor, evaluation, seated.map((x) => x.userId), now);
+      await this.complete(
+        m,
+        actor,
+        evaluation,
+        seated.map((x) => x.userId),
+        now,
+      );
       return { completed: true };
     });
   }

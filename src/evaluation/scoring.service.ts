@@ -115,7 +115,15 @@ export class ScoringService {
       const submitted = new Set((await loadSubmissions(m, evaluation.id)).map((s) => s.userId));
       const scorers = sitting(members);
       if (scorers.some((x) => !submitted.has(x.userId))) return { closed: false };
-      await this.closeScoring(m, actor, evaluation, scorers.map((x) => x.userId), valid, project, now);
+      await this.closeScoring(
+        m,
+        actor,
+        evaluation,
+        scorers.map((x) => x.userId),
+        valid,
+        project,
+        now,
+      );
       return { closed: true };
     });
   }
@@ -149,10 +157,14 @@ export class ScoringService {
       const flag = (await loadFlags(m, evaluation.id)).find((f) => f.userId === userId && f.bidId === bidId && f.resolution === null);
       if (!flag) throw new FlagNotFoundError();
       const now = await this.clock.now(m);
-      await m.query(
-        `UPDATE score_flags SET resolution = 'confirmed', resolved_at = $4, resolved_by = $5, note = $6 WHERE evaluation_id = $1 AND user_id = $2 AND bid_id = $3`,
-        [evaluation.id, userId, bidId, now, me.userId, cleaned],
-      );
+      await m.query(`UPDATE score_flags SET resolution = 'confirmed', resolved_at = $4, resolved_by = $5, note = $6 WHERE evaluation_id = $1 AND user_id = $2 AND bid_id = $3`, [
+        evaluation.id,
+        userId,
+        bidId,
+        now,
+        me.userId,
+        cleaned,
+      ]);
       await this.audit.record(m, actor, {
         action: 'evaluation.flag_confirmed',
         entityType: 'evaluation',
@@ -240,10 +252,12 @@ export class ScoringService {
           stillFlagged = true;
           await m.query(`UPDATE score_flags SET deviation_centi = $4 WHERE evaluation_id = $1 AND user_id = $2 AND bid_id = $3`, [evaluation.id, flag.userId, bidId, now_.deviationCenti]);
         } else {
-          await m.query(
-            `UPDATE score_flags SET resolution = 'revised', resolved_at = $4, resolved_by = $2 WHERE evaluation_id = $1 AND user_id = $2 AND bid_id = $3 AND resolution IS NULL`,
-            [evaluation.id, flag.userId, bidId, now],
-          );
+          await m.query(`UPDATE score_flags SET resolution = 'revised', resolved_at = $4, resolved_by = $2 WHERE evaluation_id = $1 AND user_id = $2 AND bid_id = $3 AND resolution IS NULL`, [
+            evaluation.id,
+            flag.userId,
+            bidId,
+            now,
+          ]);
         }
       } else if (flag.resolution === null && now_) {
         await m.query(`UPDATE score_flags SET deviation_centi = $4 WHERE evaluation_id = $1 AND user_id = $2 AND bid_id = $3`, [evaluation.id, flag.userId, bidId, now_.deviationCenti]);

@@ -34,7 +34,10 @@ export class EvaluatorProfileController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.forms.register('evaluators/profile', forRoles(['evaluator'], (req) => this.context((req.user as SessionUser).id)));
+    this.forms.register(
+      'evaluators/profile',
+      forRoles(['evaluator'], (req) => this.context((req.user as SessionUser).id)),
+    );
   }
 
   @Get()

@@ -122,9 +122,7 @@ export class EvaluatorProfilesService {
   }
 
   private async lockProfile(manager: EntityManager, userId: string): Promise<EvaluatorProfile> {
-    const profile = isUuid(userId)
-      ? await manager.findOne(EvaluatorProfile, { where: { userId }, lock: { mode: 'pessimistic_write' } })
-      : null;
+    const profile = isUuid(userId) ? await manager.findOne(EvaluatorProfile, { where: { userId }, lock: { mode: 'pessimistic_write' } }) : null;
     if (!profile) throw new EvaluatorNotFoundError();
     return profile;
   }

@@ -66,9 +66,7 @@ export class EvaluatorRelationshipsService {
     return this.dataSource.transaction(async (manager) => {
       // Shared lock: the profile stays while the relationship is added; declarations of one
       // evaluator are not serialised against each other (the unique index decides duplicates).
-      const profile = isUuid(evaluatorId)
-        ? await manager.findOne(EvaluatorProfile, { where: { userId: evaluatorId }, lock: { mode: 'pessimistic_read' } })
-        : null;
+      const profile = isUuid(evaluatorId) ? await manager.findOne(EvaluatorProfile, { where: { userId: evaluatorId }, lock: { mode: 'pessimistic_read' } }) : null;
       if (!profile) throw new EvaluatorNotFoundError();
       if (!(await manager.exists(Organisation, { where: { id: input.organisationId, status: Not(In(HIDDEN_ORGANISATION_STATUSES)) } }))) {
         throw new UnknownOrganisationError();

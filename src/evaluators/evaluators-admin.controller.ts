@@ -44,8 +44,14 @@ export class EvaluatorsAdminController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.forms.register('evaluators/admin-new', adminOnlyContext(() => this.newContext()));
-    this.forms.register('evaluators/admin-show', adminOnlyContext((req) => this.showContext(req.params.id as string, req.params.relationshipId as string | undefined)));
+    this.forms.register(
+      'evaluators/admin-new',
+      adminOnlyContext(() => this.newContext()),
+    );
+    this.forms.register(
+      'evaluators/admin-show',
+      adminOnlyContext((req) => this.showContext(req.params.id as string, req.params.relationshipId as string | undefined)),
+    );
   }
 
   @Get()

@@ -42,10 +42,6 @@ export class UnknownOrganisationError extends ValidationFailedError {
 
 export class RelationshipAlreadyDeclaredError extends ValidationFailedError {
   constructor() {
-    super(
-      { organisationId: [fieldMessage('evaluators.validation.alreadyDeclared')] },
-      'This relationship is already declared and still open',
-      'EVALUATORS.RELATIONSHIP_ALREADY_DECLARED',
-    );
+    super({ organisationId: [fieldMessage('evaluators.validation.alreadyDeclared')] }, 'This relationship is already declared and still open', 'EVALUATORS.RELATIONSHIP_ALREADY_DECLARED');
   }
 }

@@ -33,10 +33,12 @@ export class EvaluatorsQueries {
   /** An evaluator account (any state), for the page that makes its missing profile. */
   async findEvaluatorAccount(userId: string): Promise<{ userId: string; displayName: string; email: string; isActive: boolean } | null> {
     if (!isUuid(userId)) return null;
-    const [row] = (await this.dataSource.query(
-      `SELECT id, display_name, email, is_active FROM users WHERE id = $1 AND 'evaluator' = ANY(roles)`,
-      [userId],
-    )) as { id: string; display_name: string; email: string; is_active: boolean }[];
+    const [row] = (await this.dataSource.query(`SELECT id, display_name, email, is_active FROM users WHERE id = $1 AND 'evaluator' = ANY(roles)`, [userId])) as {
+      id: string;
+      display_name: string;
+      email: string;
+      is_active: boolean;
+    }[];
     return row ? { userId: row.id, displayName: row.display_name, email: row.email, isActive: row.is_active } : null;
   }
 

@@ -219,10 +219,7 @@ export class EvaluatorsService {
     if (filter.status === 'active') conditions.push('p.is_active');
     if (filter.status === 'inactive') conditions.push('NOT p.is_active');
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-    const [{ total }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM evaluator_profiles p JOIN users u ON u.id = p.user_id ${where}`,
-      params,
-    )) as { total: number }[];
+    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM evaluator_profiles p JOIN users u ON u.id = p.user_id ${where}`, params)) as { total: number }[];
     const rows = (await this.dataSource.query(
       `SELECT e.*, (SELECT count(*)::int FROM evaluator_relationships r WHERE r.evaluator_id = e.user_id AND r.ended_on IS NULL) AS open_relationships
          FROM (${EVALUATOR_SELECT} ${where}) e

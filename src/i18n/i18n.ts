@@ -18,7 +18,10 @@ export const LOCALES_DIR = path.join(__dirname, 'locales');
 function loadLocale(locale: Locale): Map<string, string> {
   const dir = path.join(LOCALES_DIR, locale);
   const merged = new Map<string, string>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const tree = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Tree;
     for (const [key, value] of flatten(tree)) {
       if (merged.has(key)) throw new Error(`i18n: "${key}" is defined twice (${locale}/${file})`);

@@ -41,9 +41,7 @@ async function main(): Promise<void> {
     const app = await NestFactory.createApplicationContext(AppModule.register({ config, databaseUrl: database.url, logger: createLogger('warn') }), { logger: false });
     try {
       const identity = app.get(IdentityService);
-      const user = await app.get(DataSource).transaction((m) =>
-        identity.createUser(m, { ...SYSTEM_ACTOR, roles: ['system:admin-create'] }, { email, displayName: name, password, roles: ['admin'] }),
-      );
+      const user = await app.get(DataSource).transaction((m) => identity.createUser(m, { ...SYSTEM_ACTOR, roles: ['system:admin-create'] }, { email, displayName: name, password, roles: ['admin'] }));
       console.log(`created admin ${user.email} (${user.id})`);
     } finally {
       await app.close();

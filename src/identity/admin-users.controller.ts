@@ -35,7 +35,10 @@ export class AdminUsersController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.forms.register('admin/users/new', adminOnlyContext(() => ({ roleOptions: grantableRoleOptions() })));
+    this.forms.register(
+      'admin/users/new',
+      adminOnlyContext(() => ({ roleOptions: grantableRoleOptions() })),
+    );
     this.forms.register(
       'admin/users/show',
       adminOnlyContext((req) => this.showContext(req.params.id as string, (req.user as SessionUser).id)),

@@ -154,7 +154,6 @@ function accountConditions(filter: AccountFilter, now: Date, first: number): { w
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-
 /**
  * The administrator's account pages: staff and evaluator accounts created without a password
  * (the owner sets one through a one-time link), deactivation, set-password links that also
@@ -265,10 +264,7 @@ export class AdminUsersService implements OnModuleInit {
       if (user.isActive && user.roles.includes('admin') && !roles.includes('admin')) {
         // Serialised with deactivations (IdentityService.setActive takes the same lock).
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext('users.admin_count'))`);
-        const [{ count }] = (await manager.query(
-          `SELECT count(*)::int AS count FROM users WHERE is_active AND 'admin' = ANY(roles) AND id <> $1`,
-          [user.id],
-        )) as { count: number }[];
+        const [{ count }] = (await manager.query(`SELECT count(*)::int AS count FROM users WHERE is_active AND 'admin' = ANY(roles) AND id <> $1`, [user.id])) as { count: number }[];
         if (count === 0) throw new LastAdminRoleError();
       }
       // Checks the role set and writes the audit event.

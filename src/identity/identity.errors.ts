@@ -17,15 +17,14 @@ export class AccountLockedError extends DomainError {
 }
 
 export class TooManyAttemptsError extends DomainError {
-  constructor(readonly retryAt: Date, readonly retryAfterSeconds: number) {
-    super(
-      'IDENTITY.TOO_MANY_ATTEMPTS',
-      `Too many failed sign-ins from this address; try again after ${retryAt.toISOString()}`,
-      'rate_limited',
-      undefined,
-      'identity.errors.tooManyAttempts',
-      { until: formatDateTime(retryAt), minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) },
-    );
+  constructor(
+    readonly retryAt: Date,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('IDENTITY.TOO_MANY_ATTEMPTS', `Too many failed sign-ins from this address; try again after ${retryAt.toISOString()}`, 'rate_limited', undefined, 'identity.errors.tooManyAttempts', {
+      until: formatDateTime(retryAt),
+      minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)),
+    });
   }
 }
 

@@ -12,16 +12,7 @@ import { Locale } from '../i18n/i18n';
 import { NotificationsService } from '../notifications/notifications.service';
 import { passwordProblems } from './domain/password-policy';
 import { roleSetProblem } from './domain/roles';
-import {
-  AccountLockedError,
-  EmailTakenError,
-  InvalidCredentialsError,
-  InvalidResetTokenError,
-  LastAdminError,
-  RoleSetError,
-  UserNotFoundError,
-  WeakPasswordError,
-} from './identity.errors';
+import { AccountLockedError, EmailTakenError, InvalidCredentialsError, InvalidResetTokenError, LastAdminError, RoleSetError, UserNotFoundError, WeakPasswordError } from './identity.errors';
 import { dummyVerify, hashPassword, verifyPassword } from './passwords';
 import { PasswordResetToken } from './password-reset-token.entity';
 import { User } from './user.entity';
@@ -163,12 +154,7 @@ export class IdentityService {
     // the outcome instead of throwing.
     type Outcome = { user: SessionUser } | { error: Error };
     const outcome = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      const user = await manager
-        .createQueryBuilder(User, 'u')
-        .addSelect('u.password_hash', 'u_password_hash')
-        .setLock('pessimistic_write')
-        .where('u.email = :email', { email })
-        .getOne();
+      const user = await manager.createQueryBuilder(User, 'u').addSelect('u.password_hash', 'u_password_hash').setLock('pessimistic_write').where('u.email = :email', { email }).getOne();
       if (!user || !user.isActive) {
         await dummyVerify(password ?? '');
         throw new InvalidCredentialsError();
@@ -199,12 +185,7 @@ export class IdentityService {
 
   async changePassword(actor: Actor, userId: string, current: string, next: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const user = await manager
-        .createQueryBuilder(User, 'u')
-        .addSelect('u.password_hash', 'u_password_hash')
-        .setLock('pessimistic_write')
-        .where('u.id = :id', { id: userId })
-        .getOne();
+      const user = await manager.createQueryBuilder(User, 'u').addSelect('u.password_hash', 'u_password_hash').setLock('pessimistic_write').where('u.id = :id', { id: userId }).getOne();
       if (!user) throw new UserNotFoundError();
       if (!(await verifyPassword(user.passwordHash, current))) {
         throw new WeakPasswordError(['validation.currentPasswordWrong'], 'currentPassword');
@@ -275,10 +256,7 @@ export class IdentityService {
       if (!isActive && user.roles.includes('admin')) {
         // Serialise admin deactivations so two admins cannot deactivate each other at once.
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext('users.admin_count'))`);
-        const [{ count }] = (await manager.query(
-          `SELECT count(*)::int AS count FROM users WHERE is_active AND 'admin' = ANY(roles) AND id <> $1`,
-          [userId],
-        )) as { count: number }[];
+        const [{ count }] = (await manager.query(`SELECT count(*)::int AS count FROM users WHERE is_active AND 'admin' = ANY(roles) AND id <> $1`, [userId])) as { count: number }[];
         if (count === 0) throw new LastAdminError();
       }
       await manager.update(User, { id: userId }, { isActive });

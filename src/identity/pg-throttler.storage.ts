@@ -38,10 +38,10 @@ export class PgThrottlerStorage implements ThrottlerStorage {
     let blockedUntil = rows[0].blocked_until;
     if (hits > limit && blockedMs <= 0) {
       blockedMs = blockDuration;
-      const [row] = (await this.dataSource.query(
-        `UPDATE throttle_counters SET blocked_until = clock_timestamp() + $2 * interval '1 millisecond' WHERE key = $1 RETURNING blocked_until`,
-        [`${throttlerName}:${key}`, blockDuration],
-      )) as Array<{ blocked_until: Date }>;
+      const [row] = (await this.dataSource.query(`UPDATE throttle_counters SET blocked_until = clock_timestamp() + $2 * interval '1 millisecond' WHERE key = $1 RETURNING blocked_until`, [
+        `${throttlerName}:${key}`,
+        blockDuration,
+      ])) as Array<{ blocked_until: Date }>;
       blockedUntil = row?.blocked_until ?? null;
     }
     const timeToExpire = Math.max(0, Math.ceil(Number(rows[0].window_ms) / 1000));

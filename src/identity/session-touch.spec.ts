@@ -18,7 +18,8 @@ describe('throttleTouches', () => {
   const data = { cookie: { originalMaxAge: 1800_000 } } as session.SessionData;
   let clock: number;
   const now = () => clock;
-  const touch = (store: session.Store, sid: string) => new Promise<unknown>((resolve) => (store.touch as (sid: string, d: session.SessionData, cb: (err?: unknown) => void) => void)(sid, data, (err?: unknown) => resolve(err)));
+  const touch = (store: session.Store, sid: string) =>
+    new Promise<unknown>((resolve) => (store.touch as (sid: string, d: session.SessionData, cb: (err?: unknown) => void) => void)(sid, data, (err?: unknown) => resolve(err)));
 
   beforeEach(() => (clock = 1_000_000));
 

@@ -21,7 +21,6 @@ export const JOURNAL_PAGE_SIZE = 50;
 /** The most lines one export carries; a wider range is narrowed by the filter. */
 export const JOURNAL_EXPORT_LIMIT = 100_000;
 
-
 export interface JournalFilter extends DateRange {
   fundId?: string;
   contractId?: string;
@@ -213,9 +212,9 @@ export class LedgerQueries {
           WHERE EXISTS (SELECT 1 FROM journal_lines l WHERE l.contract_id = c.id) OR c.approved_minor <> 0 OR c.paid_minor <> 0
           ORDER BY c.reference, c.id`,
       )) as Array<Record<string, string>>;
-      const contractFigures = (await m.query(
-        `SELECT l.contract_id, l.account, ${FIGURES_SQL} FROM journal_lines l WHERE l.contract_id IS NOT NULL GROUP BY l.contract_id, l.account`,
-      )) as Array<FigureRow & { contract_id: string }>;
+      const contractFigures = (await m.query(`SELECT l.contract_id, l.account, ${FIGURES_SQL} FROM journal_lines l WHERE l.contract_id IS NOT NULL GROUP BY l.contract_id, l.account`)) as Array<
+        FigureRow & { contract_id: string }
+      >;
       const contracts = contractRows.map((c): ContractTrialBalance => {
         const accounts = CONTRACT_ACCOUNTS.map((account) => {
           const found = contractFigures.find((x) => x.contract_id === c.id && x.account === account);
@@ -287,7 +286,10 @@ export class LedgerQueries {
 
   /** Journal balances of a fund per account (what the fund page shows beside the row's totals). */
   async fundBalances(fundId: string, manager: EntityManager = this.dataSource.manager): Promise<FundLedgerBalances> {
-    const rows = (await manager.query(`SELECT account, sum(amount_minor)::text AS total FROM journal_lines WHERE fund_id = $1 GROUP BY account`, [fundId])) as Array<{ account: string; total: string }>;
+    const rows = (await manager.query(`SELECT account, sum(amount_minor)::text AS total FROM journal_lines WHERE fund_id = $1 GROUP BY account`, [fundId])) as Array<{
+      account: string;
+      total: string;
+    }>;
     const by = new Map(rows.map((r) => [r.account, Number(r.total)]));
     return { reservedMinor: by.get('reserved') ?? 0, committedMinor: by.get('committed') ?? 0, payableMinor: by.get('payable') ?? 0, paidMinor: by.get('paid') ?? 0 };
   }
@@ -302,9 +304,7 @@ export class LedgerQueries {
               coalesce(sum(amount_minor) FILTER (WHERE account = 'paid'), 0)::text AS paid
          FROM journal_lines WHERE project_id IS NOT NULL GROUP BY project_id`,
     )) as Array<{ project_id: string; reserved: string; committed: string; payable: string; paid: string }>;
-    return new Map(
-      rows.map((r) => [r.project_id, { reservedMinor: Number(r.reserved), committedMinor: Number(r.committed), payableMinor: Number(r.payable), paidMinor: Number(r.paid) }]),
-    );
+    return new Map(rows.map((r) => [r.project_id, { reservedMinor: Number(r.reserved), committedMinor: Number(r.committed), payableMinor: Number(r.payable), paidMinor: Number(r.paid) }]));
   }
 
   /**
@@ -479,7 +479,8 @@ export class LedgerQueries {
 }
 
 export function describeLedgerVerification(v: LedgerVerification): string {
-  if (v.ok) return `ledger OK: ${v.entries} entries balance; ${v.funds} funds, ${v.contracts} contracts and ${v.projects} projects agree with the journal and stay within their limits; the journal is append-only`;
+  if (v.ok)
+    return `ledger OK: ${v.entries} entries balance; ${v.funds} funds, ${v.contracts} contracts and ${v.projects} projects agree with the journal and stay within their limits; the journal is append-only`;
   const lines = v.problems.map((p) => {
     switch (p.kind) {
       case 'entry_unbalanced':

@@ -44,7 +44,7 @@ export class MailOutboxWorker {
   async sendPending(limit = 200): Promise<SendSummary> {
     const summary: SendSummary = { sent: 0, retrying: 0, dead: 0 };
     if (!this.transport.isConfigured) return summary;
-    for (let done = 0; done < limit; ) {
+    for (let done = 0; done < limit;) {
       const claims = await this.claim(null, Math.min(10, limit - done));
       if (!claims.length) break;
       for (const claim of claims) summary[await this.deliver(claim)]++;

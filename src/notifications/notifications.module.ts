@@ -14,14 +14,7 @@ import { UnreadCountInterceptor } from './unread-count.interceptor';
 @Global()
 @Module({
   controllers: [NotificationsController, NotificationSettingsController, OutboxAdminController],
-  providers: [
-    NotificationsService,
-    MailTransport,
-    MailOutboxWorker,
-    MailJobs,
-    MailOutboxQueries,
-    { provide: APP_INTERCEPTOR, useClass: UnreadCountInterceptor },
-  ],
+  providers: [NotificationsService, MailTransport, MailOutboxWorker, MailJobs, MailOutboxQueries, { provide: APP_INTERCEPTOR, useClass: UnreadCountInterceptor }],
   exports: [NotificationsService, MailOutboxWorker],
 })
 export class NotificationsModule {}

@@ -82,9 +82,21 @@ export class NotificationsService {
       `INSERT INTO mail_outbox (notification_id, user_id, recipient, locale, kind, is_essential, subject, body_text)
        SELECT n, u, r, l, $7, $8, s, b FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(n, u, r, l, s, b)
        RETURNING id`,
-      [mails.map((x) => x.notificationId), mails.map((x) => x.userId), mails.map((x) => x.recipient), mails.map((x) => x.locale), mails.map((x) => x.subject), mails.map((x) => x.text), notification.kind, isEssential],
+      [
+        mails.map((x) => x.notificationId),
+        mails.map((x) => x.userId),
+        mails.map((x) => x.recipient),
+        mails.map((x) => x.locale),
+        mails.map((x) => x.subject),
+        mails.map((x) => x.text),
+        notification.kind,
+        isEssential,
+      ],
     )) as Array<{ id: string }>;
-    await this.mailJobs.queueSend(manager, inserted.map((r) => r.id));
+    await this.mailJobs.queueSend(
+      manager,
+      inserted.map((r) => r.id),
+    );
   }
 
   /** The person's email choices: the language (identity's users.preferred_locale) and non-essential email on or off. */
@@ -123,10 +135,10 @@ export class NotificationsService {
 
   /** Marks one of the user's own notifications read; returns its link. Someone else's id is 404. */
   async markRead(userId: string, id: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(
-      `UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING link`,
-      [isUuid(id) ? id : '00000000-0000-0000-0000-000000000000', userId],
-    )) as [Array<{ link: string | null }>, number] | Array<{ link: string | null }>;
+    const rows = (await this.dataSource.query(`UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING link`, [
+      isUuid(id) ? id : '00000000-0000-0000-0000-000000000000',
+      userId,
+    ])) as [Array<{ link: string | null }>, number] | Array<{ link: string | null }>;
     const list = Array.isArray(rows[0]) ? (rows[0] as Array<{ link: string | null }>) : (rows as Array<{ link: string | null }>);
     if (!list.length) throw new NotFoundError('NOTIFICATIONS.NOT_FOUND', 'No such notification');
     return list[0].link;

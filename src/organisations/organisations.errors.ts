@@ -76,13 +76,7 @@ export class ReasonRequiredError extends ValidationFailedError {
 
 export class CertificateRequiredError extends DomainError {
   constructor() {
-    super(
-      'ORGANISATIONS.CERTIFICATE_REQUIRED',
-      'A registered organisation must upload its registration certificate before submitting',
-      'rule',
-      undefined,
-      'organisations.errors.certificateRequired',
-    );
+    super('ORGANISATIONS.CERTIFICATE_REQUIRED', 'A registered organisation must upload its registration certificate before submitting', 'rule', undefined, 'organisations.errors.certificateRequired');
   }
 }
 
@@ -119,6 +113,13 @@ export class MemberInactiveError extends DomainError {
 /** 429: too many registration attempts from one address (RegistrationThrottleGuard). */
 export class RegistrationRateLimitedError extends DomainError {
   constructor(minutes: number) {
-    super('ORGANISATIONS.REGISTRATION_RATE_LIMITED', `Too many registration attempts from this network; try again in ${minutes} minutes`, 'rate_limited', undefined, 'organisations.errors.registrationRateLimited', { minutes });
+    super(
+      'ORGANISATIONS.REGISTRATION_RATE_LIMITED',
+      `Too many registration attempts from this network; try again in ${minutes} minutes`,
+      'rate_limited',
+      undefined,
+      'organisations.errors.registrationRateLimited',
+      { minutes },
+    );
   }
 }

@@ -28,16 +28,7 @@ import { VettingService } from './vetting.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Organisation]), IdentityModule, DocumentsModule, CatalogueModule],
   controllers: [RegistrationController, OwnOrganisationController, StaffOrganisationsController, RegistryPagesController, RegistryApiController],
-  providers: [
-    organisationsConfigProvider,
-    OrganisationsService,
-    VettingService,
-    MembersService,
-    RegistryService,
-    OrganisationsQueries,
-    OrganisationsDashboardQueries,
-    RegistrationThrottleGuard,
-  ],
+  providers: [organisationsConfigProvider, OrganisationsService, VettingService, MembersService, RegistryService, OrganisationsQueries, OrganisationsDashboardQueries, RegistrationThrottleGuard],
   exports: [OrganisationsService],
 })
 export class OrganisationsModule implements OnModuleInit {

@@ -5,14 +5,7 @@ import type { DocumentMetadata } from '../documents/documents.service';
 import { isPreviewable } from '../documents/upload';
 import type { User } from '../identity/user.entity';
 import { DOCUMENT_KINDS, EVALUATION_GRADES, ORGANISATION_TYPES, REGISTRATION_TRACKS, submissionProblem } from './domain/registration';
-import {
-  OrganisationStatus,
-  TRANSITIONS,
-  availableDecisions,
-  canChangeDocuments,
-  canSubmit,
-  editScope,
-} from './domain/vetting';
+import { OrganisationStatus, TRANSITIONS, availableDecisions, canChangeDocuments, canSubmit, editScope } from './domain/vetting';
 import type { StatusFilter } from './dto/list-organisations.query';
 import type { Organisation } from './organisation.entity';
 
@@ -152,7 +145,11 @@ export function statusPanel(o: Organisation) {
 
 /** What the organisation has to do now, in order (keys under organisations.next). */
 export function nextSteps(o: Organisation, documents: Pick<DocumentMetadata, 'kind'>[]): string[] {
-  const missingCertificate = submissionProblem(o.registrationTrack, documents.map((d) => d.kind)) !== null;
+  const missingCertificate =
+    submissionProblem(
+      o.registrationTrack,
+      documents.map((d) => d.kind),
+    ) !== null;
   switch (o.status) {
     case 'draft':
       return [...(missingCertificate ? ['uploadCertificate'] : []), 'checkRecord', 'submit'];
@@ -205,16 +202,7 @@ export function presentDocuments(documents: DocumentMetadata[], hrefBase: string
 
 /** The audit actions shown as the organisation's history (the rest stay in the audit log). */
 const DECISION_ACTIONS = ['registered', 'submitted', 'approved', 'changes_requested', 'rejected', 'suspended', 'reinstated'];
-const STAFF_ACTIONS = [
-  ...DECISION_ACTIONS,
-  'updated',
-  'contact_updated',
-  'document_uploaded',
-  'document_removed',
-  'member_added',
-  'member_deactivated',
-  'decision_refused',
-];
+const STAFF_ACTIONS = [...DECISION_ACTIONS, 'updated', 'contact_updated', 'document_uploaded', 'document_removed', 'member_added', 'member_deactivated', 'decision_refused'];
 
 export interface HistoryItem {
   occurredAt: Date;

@@ -14,15 +14,7 @@ import { DocumentNotFoundError } from '../documents/documents.errors';
 import { IdentityService, SessionUser, toSessionUser } from '../identity/identity.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { User } from '../identity/user.entity';
-import {
-  EvaluationGrade,
-  OrganisationDocumentKind,
-  OrganisationType,
-  RegistrationTrack,
-  orderCategories,
-  registrationProblems,
-  submissionProblem,
-} from './domain/registration';
+import { EvaluationGrade, OrganisationDocumentKind, OrganisationType, RegistrationTrack, orderCategories, registrationProblems, submissionProblem } from './domain/registration';
 import { OrganisationStatus, canChangeDocuments, checkTransition, editScope, isEligibleToBid } from './domain/vetting';
 import { Organisation } from './organisation.entity';
 import { OWNER_TYPE, changedFields, lockOrganisation, ownOrganisationId } from './organisation.records';
@@ -181,9 +173,7 @@ export class OrganisationsService {
       [organisationId],
     )) as Array<{ id: string; name_zh: string; status: OrganisationStatus; service_categories: string[]; social_worker_count: number; evaluation_grade: EvaluationGrade }>;
     const r = rows[0];
-    return r
-      ? { id: r.id, nameZh: r.name_zh, status: r.status, serviceCategories: r.service_categories, socialWorkerCount: r.social_worker_count, evaluationGrade: r.evaluation_grade }
-      : null;
+    return r ? { id: r.id, nameZh: r.name_zh, status: r.status, serviceCategories: r.service_categories, socialWorkerCount: r.social_worker_count, evaluationGrade: r.evaluation_grade } : null;
   }
 
   /**
@@ -225,7 +215,11 @@ export class OrganisationsService {
           errors.push(error);
           return null;
         });
-        const creditCode = columns?.creditCode ?? String(input.creditCode ?? '').trim().toUpperCase();
+        const creditCode =
+          columns?.creditCode ??
+          String(input.creditCode ?? '')
+            .trim()
+            .toUpperCase();
         if (creditCode && (await manager.exists(Organisation, { where: { creditCode } }))) errors.push(new CreditCodeTakenError());
         errors.push(...(await this.identity.newAccountProblems(manager, input.email, input.password)));
         if (errors.length === 1) throw errors[0];
@@ -236,10 +230,23 @@ export class OrganisationsService {
              organisation_type, service_categories, staff_count, social_worker_count, evaluation_grade)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
           [
-            columns.nameZh, columns.creditCode, columns.registrationTrack, columns.registeringAuthority, columns.legalRepresentative,
-            columns.contactPerson, columns.contactPhone, columns.subDistrict, columns.community, columns.streetAddress, columns.foundedOn,
-            columns.registeredCapitalMinor, columns.organisationType, columns.serviceCategories, columns.staffCount,
-            columns.socialWorkerCount, columns.evaluationGrade,
+            columns.nameZh,
+            columns.creditCode,
+            columns.registrationTrack,
+            columns.registeringAuthority,
+            columns.legalRepresentative,
+            columns.contactPerson,
+            columns.contactPhone,
+            columns.subDistrict,
+            columns.community,
+            columns.streetAddress,
+            columns.foundedOn,
+            columns.registeredCapitalMinor,
+            columns.organisationType,
+            columns.serviceCategories,
+            columns.staffCount,
+            columns.socialWorkerCount,
+            columns.evaluationGrade,
           ],
         )) as { id: string }[];
         const user = await this.identity.createUser(manager, actor, {
@@ -376,10 +383,7 @@ export class OrganisationsService {
   // ── Documents ────────────────────────────────────────────────────────────────────────────────
 
   /** Stores a document of the actor's organisation (draft or needs_changes only); the bytes decide its type. */
-  async uploadOwnDocument(
-    actor: Actor,
-    input: { kind: OrganisationDocumentKind; originalName: string; buffer: Buffer | undefined },
-  ): Promise<DocumentMetadata> {
+  async uploadOwnDocument(actor: Actor, input: { kind: OrganisationDocumentKind; originalName: string; buffer: Buffer | undefined }): Promise<DocumentMetadata> {
     return this.dataSource.transaction(async (manager) => {
       const organisation = await lockOrganisation(manager, ownOrganisationId(actor));
       if (!canChangeDocuments(organisation.status)) throw new NotEditableError(organisation.status);

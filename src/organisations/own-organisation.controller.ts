@@ -76,13 +76,7 @@ export class OwnOrganisationController {
   @Post('documents')
   @FormView(SHOW, SHOW_TITLE)
   @MultipartForm(FileInterceptor('file', documentUploadOptions()))
-  async upload(
-    @CurrentActor() actor: Actor,
-    @Body() dto: UploadDocumentDto,
-    @UploadedFile() file: UploadedDocumentFile | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
+  async upload(@CurrentActor() actor: Actor, @Body() dto: UploadDocumentDto, @UploadedFile() file: UploadedDocumentFile | undefined, @Req() req: Request, @Res() res: Response) {
     await this.organisations.uploadOwnDocument(actor, { kind: dto.kind, originalName: file?.originalname ?? '', buffer: file?.buffer });
     await redirectWithFlash(req, res, 'organisations.documents.uploaded', '/organisation#documents');
   }

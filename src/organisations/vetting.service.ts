@@ -71,7 +71,10 @@ export class VettingService {
     else qb.orderBy('o.status_changed_at', 'DESC');
     qb.addOrderBy('o.id', 'ASC');
     const [[data, total], rows] = await Promise.all([
-      qb.skip((query.page - 1) * query.pageSize).take(query.pageSize).getManyAndCount(),
+      qb
+        .skip((query.page - 1) * query.pageSize)
+        .take(query.pageSize)
+        .getManyAndCount(),
       this.dataSource.query(`SELECT status, count(*)::int AS n FROM organisations GROUP BY status`) as Promise<{ status: OrganisationStatus; n: number }[]>,
     ]);
     const counts = Object.fromEntries(ORGANISATION_STATUSES.map((s) => [s, 0])) as Record<OrganisationStatus, number>;

@@ -29,7 +29,6 @@ import { assertNotSuspended } from '../common/suspension/procurement-suspension'
 import { pgError } from '../common/errors/pg-error';
 import { isUuid } from '../common/validation/uuid';
 
-
 export type DisbursementStatus = 'proposed' | 'rejected' | 'approved' | 'sending' | 'paid' | 'failed' | 'reversed';
 export type Rail = 'treasury' | 'stripe';
 
@@ -122,10 +121,10 @@ export class DisbursementsService {
         const milestone = milestones.find((x) => x.position === Number(position));
         if (!milestone) throw new MilestoneNotFoundError();
         if (milestone.status !== 'passed') throw new MilestoneNotPassedError(milestone.status);
-        const [result] = (await m.query(
-          `SELECT round, score_centi FROM milestone_results WHERE contract_id = $1 AND position = $2 ORDER BY round DESC LIMIT 1`,
-          [contract.id, milestone.position],
-        )) as Array<{ round: number; score_centi: number }>;
+        const [result] = (await m.query(`SELECT round, score_centi FROM milestone_results WHERE contract_id = $1 AND position = $2 ORDER BY round DESC LIMIT 1`, [
+          contract.id,
+          milestone.position,
+        ])) as Array<{ round: number; score_centi: number }>;
         if (!result) throw new MilestoneNotPassedError('without an evaluation result');
         const now = await this.clock.now(m);
         const { id: rulesId, rules } = await paymentRulesOfContract(m, contract.id);
@@ -143,7 +142,14 @@ export class DisbursementsService {
           entityType: 'disbursement',
           entityId: row.id,
           after: { status: 'proposed', amountMinor: tranche.payableMinor, rail },
-          details: { contractId: contract.id, position: milestone.position, grade: tranche.grade, trancheMinor: tranche.trancheMinor, holdbackMinor: tranche.holdbackMinor, retentionMinor: tranche.retentionMinor },
+          details: {
+            contractId: contract.id,
+            position: milestone.position,
+            grade: tranche.grade,
+            trancheMinor: tranche.trancheMinor,
+            holdbackMinor: tranche.holdbackMinor,
+            retentionMinor: tranche.retentionMinor,
+          },
         });
         await this.notifications.notify(m, {
           recipients: { roles: ['bureau_approver'] },
@@ -182,10 +188,10 @@ export class DisbursementsService {
       // Stripe: the destination and the transfer's idempotency key are fixed before the row counts as approved.
       if (d.rail === 'stripe') await this.stripeRail.prepareApproval(m, d.id, contract.organisationId);
       await this.ledger.approveDisbursement(m, { id: d.id, fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id, amountMinor: d.amountMinor }, actor.userId);
-      const [row] = (await m.query(
-        `UPDATE disbursements SET status = 'approved', decided_by = $2, decided_at = $3 WHERE id = $1 RETURNING *`,
-        [d.id, actor.userId, now],
-      )) as [DisbursementRow[], number];
+      const [row] = (await m.query(`UPDATE disbursements SET status = 'approved', decided_by = $2, decided_at = $3 WHERE id = $1 RETURNING *`, [d.id, actor.userId, now])) as [
+        DisbursementRow[],
+        number,
+      ];
       if (d.rail === 'stripe') {
         await m.query(`INSERT INTO payment_outbox (disbursement_id, status) VALUES ($1, 'pending')`, [d.id]);
         await this.stripeRail.queueSend(m, d.id);
@@ -215,11 +221,20 @@ export class DisbursementsService {
       const d = await this.lock(m, disbursementId);
       assertMayDecide(actor, d);
       const now = await this.clock.now(m);
-      const [row] = (await m.query(
-        `UPDATE disbursements SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1 RETURNING *`,
-        [d.id, actor.userId, now, trimmed],
-      )) as [DisbursementRow[], number];
-      await this.audit.record(m, actor, { action: 'disbursement.rejected', entityType: 'disbursement', entityId: d.id, before: { status: 'proposed' }, after: { status: 'rejected' }, details: { reason: trimmed } });
+      const [row] = (await m.query(`UPDATE disbursements SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1 RETURNING *`, [
+        d.id,
+        actor.userId,
+        now,
+        trimmed,
+      ])) as [DisbursementRow[], number];
+      await this.audit.record(m, actor, {
+        action: 'disbursement.rejected',
+        entityType: 'disbursement',
+        entityId: d.id,
+        before: { status: 'proposed' },
+        after: { status: 'rejected' },
+        details: { reason: trimmed },
+      });
       await this.notifications.notify(m, {
         recipients: { userIds: [d.proposedBy] },
         kind: 'disbursement.rejected',
@@ -297,8 +312,6 @@ export class DisbursementsService {
     if (!rows.length) throw new DisbursementNotFoundError();
     return toDisbursement(rows[0]);
   }
-
-
 }
 
 /** Maker-checker: only a proposed disbursement is decided, and never by the person who proposed it. */

@@ -16,11 +16,7 @@ describe('computed explanations, rendered per locale', () => {
   });
 
   it('reads in Chinese with the one money format', () => {
-    expect(renderExplanation(good.explanation, 'zh-CN')).toEqual([
-      '评估得分 83.00，等级 良好（good）',
-      '本期金额 ¥69,000.00 × 100% = ¥69,000.00（向下取整到分）',
-      '本次应付 ¥69,000.00',
-    ]);
+    expect(renderExplanation(good.explanation, 'zh-CN')).toEqual(['评估得分 83.00，等级 良好（good）', '本期金额 ¥69,000.00 × 100% = ¥69,000.00（向下取整到分）', '本次应付 ¥69,000.00']);
   });
 
   it('reads in English, every line', () => {
@@ -33,7 +29,13 @@ describe('computed explanations, rendered per locale', () => {
   });
 
   it('renders the hold-back release with the exact average', () => {
-    const r = holdbackRelease([{ scoreCenti: 6550, holdbackMinor: 858_000 }, { scoreCenti: 9000, holdbackMinor: 0 }], DEFAULT_PAYMENT_RULES);
+    const r = holdbackRelease(
+      [
+        { scoreCenti: 6550, holdbackMinor: 858_000 },
+        { scoreCenti: 9000, holdbackMinor: 0 },
+      ],
+      DEFAULT_PAYMENT_RULES,
+    );
     expect(renderExplanation([r.explanation], 'en')).toEqual(['Average score 77.75, grade Pass; hold-backs ¥8,580.00 in total, not paid']);
   });
 

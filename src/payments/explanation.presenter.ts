@@ -5,7 +5,9 @@ import { StoredExplanationLine } from './domain/explanation';
 /** A share in basis points as a percentage: 9000 → "90%", 1250 → "12.5%". */
 export function percentOf(bp: number): string {
   const whole = Math.trunc(bp / 100);
-  const rest = String(Math.abs(bp) % 100).padStart(2, '0').replace(/0+$/, '');
+  const rest = String(Math.abs(bp) % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
   return `${whole}${rest ? `.${rest}` : ''}%`;
 }
 

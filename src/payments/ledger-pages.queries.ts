@@ -134,7 +134,16 @@ export class LedgerPagesQueries {
     // The fund rows carry every line once, so their totals are the journal's: debits equal credits, balance 0.
     const table: ExportTable = { columns: TRIAL_COLUMNS, rows };
     const stamp = shanghaiTime(new Date()).slice(0, 10);
-    const total: Array<string | number> = [translate(locale, 'reporting.export.total'), '', '', balance.debitMinor, balance.creditMinor, balance.debitMinor - balance.creditMinor, balance.debitMinor - balance.creditMinor, ''];
+    const total: Array<string | number> = [
+      translate(locale, 'reporting.export.total'),
+      '',
+      '',
+      balance.debitMinor,
+      balance.creditMinor,
+      balance.debitMinor - balance.creditMinor,
+      balance.debitMinor - balance.creditMinor,
+      '',
+    ];
     table.rows.push(total);
     return this.file(format, 'trialBalance', stamp, table, locale);
   }

@@ -63,7 +63,6 @@ function row(r: QueueRow) {
   };
 }
 
-
 /** Page data for the payments module (no business rules: what to show and which actions apply). */
 @Injectable()
 export class PaymentsQueries {
@@ -98,7 +97,9 @@ export class PaymentsQueries {
   async disbursementPage(id: string, actor: Actor, locale: Locale = 'zh-CN') {
     const d = await this.disbursements.get(id);
     const contract = await this.contracts.getContract(d.contractId);
-    const [voucher] = (await this.dataSource.query(`SELECT voucher_no, paid_on, payer_account, payee_account, amount_minor::text AS amount_minor FROM treasury_payments WHERE disbursement_id = $1`, [d.id])) as Array<Record<string, string>>;
+    const [voucher] = (await this.dataSource.query(`SELECT voucher_no, paid_on, payer_account, payee_account, amount_minor::text AS amount_minor FROM treasury_payments WHERE disbursement_id = $1`, [
+      d.id,
+    ])) as Array<Record<string, string>>;
     const isOwnProposal = d.proposedBy === actor.userId;
     return {
       titleKey: 'payments.disbursement.title',
@@ -146,10 +147,20 @@ export class PaymentsQueries {
     ]);
     const live = new Set(list.filter((d) => !['rejected', 'failed', 'reversed'].includes(d.status)).map((d) => d.milestonePosition));
     const isOfficer = hasAnyRole(actor.roles, ['bureau_officer']);
-    const [balances] = (await this.dataSource.query(`SELECT approved_minor::text AS approved, paid_minor::text AS paid FROM contracts WHERE id = $1`, [contract.id])) as Array<{ approved: string; paid: string }>;
+    const [balances] = (await this.dataSource.query(`SELECT approved_minor::text AS approved, paid_minor::text AS paid FROM contracts WHERE id = $1`, [contract.id])) as Array<{
+      approved: string;
+      paid: string;
+    }>;
     return {
       titleKey: 'payments.contract.title',
-      contract: { id: contract.id, reference: contract.reference, provider: contract.parties.provider.name, amountMinor: contract.amountMinor, approvedMinor: Number(balances.approved), paidMinor: Number(balances.paid) },
+      contract: {
+        id: contract.id,
+        reference: contract.reference,
+        provider: contract.parties.provider.name,
+        amountMinor: contract.amountMinor,
+        approvedMinor: Number(balances.approved),
+        paidMinor: Number(balances.paid),
+      },
       milestones: milestones.map((m) => {
         const result = results.find((r) => r.position === m.position);
         return {
@@ -168,7 +179,9 @@ export class PaymentsQueries {
   }
 
   async organisationPaymentsPage(actor: Actor) {
-    const rows = ((await this.dataSource.query(`${QUEUE_SQL} WHERE c.organisation_id = $1 AND d.status IN ('approved', 'sending', 'paid') ORDER BY d.proposed_at DESC`, [actor.organisationId])) as QueueRow[]).map(row);
+    const rows = (
+      (await this.dataSource.query(`${QUEUE_SQL} WHERE c.organisation_id = $1 AND d.status IN ('approved', 'sending', 'paid') ORDER BY d.proposed_at DESC`, [actor.organisationId])) as QueueRow[]
+    ).map(row);
     return { titleKey: 'payments.organisation.title', payments: rows, paidMinor: rows.filter((r) => r.status === 'paid').reduce((s, r) => s + r.amountMinor, 0) };
   }
 

@@ -31,7 +31,14 @@ export class ReleasesQueries implements OnModuleInit {
     const outstanding = releases.some((d) => d.status === 'proposed');
     return {
       titleKey: 'reporting.releases.title',
-      contract: { id: contract.id, reference: contract.reference, provider: contract.parties.provider.name, amountMinor: contract.amountMinor, statusKey: `contracts.status.${contract.status}`, approvedMinor },
+      contract: {
+        id: contract.id,
+        reference: contract.reference,
+        provider: contract.parties.provider.name,
+        amountMinor: contract.amountMinor,
+        statusKey: `contracts.status.${contract.status}`,
+        approvedMinor,
+      },
       rules: { minGradeKey: `payments.grade.${rules.passHoldbackReleaseMinGrade}`, retentionPct: (rules.retentionBp / 100).toFixed(2) },
       plan: {
         ...plan,

@@ -96,7 +96,14 @@ export class ReleasesService {
           averageScoreCenti: plan.averageScoreCenti,
           heldMinor: kind === 'holdback_release' ? plan.holdback.heldMinor : plan.retention.heldMinor,
           releaseMinor: amountMinor,
-          milestones: plan.milestones.map((s) => ({ position: s.position, trancheMinor: s.trancheMinor, payableMinor: s.payableMinor, holdbackMinor: s.holdbackMinor, retentionMinor: s.retentionMinor, withheldMinor: s.withheldMinor })),
+          milestones: plan.milestones.map((s) => ({
+            position: s.position,
+            trancheMinor: s.trancheMinor,
+            payableMinor: s.payableMinor,
+            holdbackMinor: s.holdbackMinor,
+            retentionMinor: s.retentionMinor,
+            withheldMinor: s.withheldMinor,
+          })),
           explanation: kind === 'holdback_release' ? plan.holdbackExplanation : plan.retentionExplanation,
         };
         const [row] = (await m.query(
@@ -173,7 +180,13 @@ export class ReleasesService {
           entityId: contract.id,
           before: { status: contract.status },
           after: { status: 'completed', returnedMinor },
-          details: { forfeitedHoldbackMinor: plan.holdback.forfeitMinor, withheldMinor: plan.withheldMinor, cancelledMinor: plan.cancelledMinor, averageScoreCenti: plan.averageScoreCenti, journalEntryId: entryId },
+          details: {
+            forfeitedHoldbackMinor: plan.holdback.forfeitMinor,
+            withheldMinor: plan.withheldMinor,
+            cancelledMinor: plan.cancelledMinor,
+            averageScoreCenti: plan.averageScoreCenti,
+            journalEntryId: entryId,
+          },
         });
         await this.notifications.notify(m, {
           recipients: { organisationIds: [contract.organisationId] },
@@ -208,10 +221,10 @@ export class ReleasesService {
 
   private async load(m: EntityManager, contract: Contract): Promise<ContractReleases> {
     const milestones = await this.contracts.milestonesOf(contract.id, m);
-    const results = (await m.query(
-      `SELECT DISTINCT ON (position) position, score_centi FROM milestone_results WHERE contract_id = $1 ORDER BY position, round DESC`,
-      [contract.id],
-    )) as Array<{ position: number; score_centi: number }>;
+    const results = (await m.query(`SELECT DISTINCT ON (position) position, score_centi FROM milestone_results WHERE contract_id = $1 ORDER BY position, round DESC`, [contract.id])) as Array<{
+      position: number;
+      score_centi: number;
+    }>;
     const rows = (await m.query(`SELECT * FROM disbursements WHERE contract_id = $1 AND status = ANY($2::text[]) ORDER BY proposed_at`, [contract.id, LIVE])) as Parameters<typeof toDisbursement>[0][];
     const all = rows.map(toDisbursement);
     const tranches = new Map(all.filter((d) => d.kind === 'tranche' && APPROVED.includes(d.status)).map((d) => [d.milestonePosition, d.computation as unknown as TrancheSplit]));

@@ -12,7 +12,6 @@ import { Fund, availableMinor } from './fund.entity';
 import { DuplicateFundError, FundInsufficientError, FundNotFoundError, ProcurementValidationError } from './procurement.errors';
 import { isUuid } from '../common/validation/uuid';
 
-
 export interface FundReservation {
   projectId: string;
   reference: string;

@@ -5,7 +5,6 @@ import { ProcurementRulesService } from './procurement-rules.service';
 import { presentListRow } from './project.presenter';
 import { ProjectQueries } from './project.queries';
 
-
 /** The officer's panel: drafts, deadlines within three days, questions awaiting an answer; the calendar warning for staff. */
 @Injectable()
 export class ProcurementDashboardQueries {

@@ -99,9 +99,25 @@ export class ProcurementRulesService {
              allows_bureau_representative, invited_only, amendment_min_period, amendment_period_unit, citation_zh, citation_en, created_by, abnormally_low_percent)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
           [
-            rule.method, rule.effectiveFrom, rule.minPeriod, rule.periodUnit, rule.minValidBids, rule.minValidBidsServices,
-            rule.scoring, rule.priceWeightMin, rule.priceWeightMax, rule.committeeMinSize, rule.committeeLargeSize, rule.largeBudgetMinor,
-            rule.allowsBureauRepresentative, rule.invitedOnly, rule.amendmentMinPeriod, rule.amendmentPeriodUnit, rule.citationZh, rule.citationEn, actor.userId,
+            rule.method,
+            rule.effectiveFrom,
+            rule.minPeriod,
+            rule.periodUnit,
+            rule.minValidBids,
+            rule.minValidBidsServices,
+            rule.scoring,
+            rule.priceWeightMin,
+            rule.priceWeightMax,
+            rule.committeeMinSize,
+            rule.committeeLargeSize,
+            rule.largeBudgetMinor,
+            rule.allowsBureauRepresentative,
+            rule.invitedOnly,
+            rule.amendmentMinPeriod,
+            rule.amendmentPeriodUnit,
+            rule.citationZh,
+            rule.citationEn,
+            actor.userId,
             rule.abnormallyLowPercent,
           ],
         )) as { id: string }[];
@@ -137,10 +153,12 @@ export class ProcurementRulesService {
    * arrangement has been entered: counting into any other year is refused (no silent years).
    */
   async loadCalendar(manager: EntityManager, fromDate: string): Promise<WorkingCalendar> {
-    const rows = (await manager.query(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, name_zh, name_en FROM calendar_days WHERE day >= $1::date ORDER BY day`,
-      [fromDate],
-    )) as Array<{ day: string; kind: CalendarDay['kind']; name_zh: string; name_en: string }>;
+    const rows = (await manager.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, name_zh, name_en FROM calendar_days WHERE day >= $1::date ORDER BY day`, [fromDate])) as Array<{
+      day: string;
+      kind: CalendarDay['kind'];
+      name_zh: string;
+      name_en: string;
+    }>;
     const years = await this.enteredYears(manager);
     return calendarOf(
       rows.map((r) => ({ day: r.day, kind: r.kind, nameZh: r.name_zh, nameEn: r.name_en })),
@@ -156,9 +174,13 @@ export class ProcurementRulesService {
 
   /** The entered years with their notices, latest first (the calendar page). */
   async listCalendarYears(): Promise<CalendarYear[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT year, notice_title, notice_number, is_demo, entered_at FROM calendar_years ORDER BY year DESC`,
-    )) as Array<{ year: number; notice_title: string; notice_number: string | null; is_demo: boolean; entered_at: Date }>;
+    const rows = (await this.dataSource.query(`SELECT year, notice_title, notice_number, is_demo, entered_at FROM calendar_years ORDER BY year DESC`)) as Array<{
+      year: number;
+      notice_title: string;
+      notice_number: string | null;
+      is_demo: boolean;
+      entered_at: Date;
+    }>;
     return rows.map((r) => ({ year: r.year, noticeTitle: r.notice_title, noticeNumber: r.notice_number, isDemo: r.is_demo, enteredAt: r.entered_at }));
   }
 
@@ -179,21 +201,15 @@ export class ProcurementRulesService {
       const year = parseWholeNumber(input.year);
       // One admin at a time per year: the row lock (or, for a new year, the advisory lock) serialises entries.
       if (year !== null) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('calendar_year'), $1)`, [year]);
-      const counts = (await manager.query(
-        `SELECT extract(year FROM day)::int AS year, count(*)::int AS n FROM calendar_days GROUP BY 1`,
-      )) as Array<{ year: number; n: number }>;
+      const counts = (await manager.query(`SELECT extract(year FROM day)::int AS year, count(*)::int AS n FROM calendar_days GROUP BY 1`)) as Array<{ year: number; n: number }>;
       const withDays = new Set(counts.filter((c) => c.n > 0).map((c) => c.year));
       const { arrangement, problems } = checkYearArrangement(input, (y) => withDays.has(y));
       if (!arrangement) throw new ProcurementValidationError(problems, 'The year arrangement has problems', 'PROCUREMENT.CALENDAR_YEAR_INVALID');
-      const [before] = (await manager.query(`SELECT notice_title, notice_number, is_demo FROM calendar_years WHERE year = $1`, [arrangement.year])) as Array<
-        Record<string, unknown>
-      >;
+      const [before] = (await manager.query(`SELECT notice_title, notice_number, is_demo FROM calendar_years WHERE year = $1`, [arrangement.year])) as Array<Record<string, unknown>>;
       if (arrangement.days.length) {
         await manager.query(`DELETE FROM calendar_days WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)`, [arrangement.year]);
         for (const d of arrangement.days) {
-          await manager.query(`INSERT INTO calendar_days (day, kind, name_zh, name_en, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, now())`, [
-            d.day, d.kind, d.nameZh, d.nameEn, actor.userId,
-          ]);
+          await manager.query(`INSERT INTO calendar_days (day, kind, name_zh, name_en, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, now())`, [d.day, d.kind, d.nameZh, d.nameEn, actor.userId]);
         }
       }
       await manager.query(

@@ -69,7 +69,10 @@ export class InvalidTransitionError extends DomainError {
 
 /** The fund's CHECK refused the reservation: someone else reserved first, or the fund is too small. */
 export class FundInsufficientError extends DomainError {
-  constructor(readonly availableMinor: number, readonly requestedMinor: number) {
+  constructor(
+    readonly availableMinor: number,
+    readonly requestedMinor: number,
+  ) {
     super(
       'PROCUREMENT.FUND_INSUFFICIENT',
       `The fund has only ${formatMinor(availableMinor)} left; ${formatMinor(requestedMinor)} cannot be reserved`,

@@ -42,7 +42,12 @@ function rowsOf(list: string, fields: readonly string[], count: number, source: 
     const view: Record<string, FieldView> = {};
     for (const field of fields) {
       const raw = row[field];
-      view[field] = { name: `${list}[${index}][${field}]`, key: `${list}.${index}.${field}`, id: `f-${list}-${index}-${field}`, value: typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw) };
+      view[field] = {
+        name: `${list}[${index}][${field}]`,
+        key: `${list}.${index}.${field}`,
+        id: `f-${list}-${index}-${field}`,
+        value: typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw),
+      };
     }
     return { index, number: index + 1, fields: view };
   });
@@ -96,7 +101,13 @@ export class ProcurementQueries {
           code,
           labelKey: `procurement.methods.${code}`,
           rule: rule
-            ? { minPeriod: rule.minPeriod, unitKey: `procurement.units.${rule.periodUnit}`, priceWeightMin: rule.priceWeightMin, priceWeightMax: rule.priceWeightMax, priceOnly: rule.scoring !== 'comprehensive' }
+            ? {
+                minPeriod: rule.minPeriod,
+                unitKey: `procurement.units.${rule.periodUnit}`,
+                priceWeightMin: rule.priceWeightMin,
+                priceWeightMax: rule.priceWeightMax,
+                priceOnly: rule.scoring !== 'comprehensive',
+              }
             : null,
         };
       }),
@@ -114,7 +125,10 @@ export class ProcurementQueries {
     // Each item row gets the catalogue with its own selection, so no client script is needed.
     const itemRows = items.map((row) => ({
       ...row,
-      groups: options.catalogue.map((g) => ({ ...g, items: g.items.map((i) => ({ code: i.code, nameZh: i.nameZh, nameEn: i.nameEn, unitZh: i.unitZh, unitEn: i.unitEn, selected: i.code === row.fields.code.value })) })),
+      groups: options.catalogue.map((g) => ({
+        ...g,
+        items: g.items.map((i) => ({ code: i.code, nameZh: i.nameZh, nameEn: i.nameEn, unitZh: i.unitZh, unitEn: i.unitEn, selected: i.code === row.fields.code.value })),
+      })),
     }));
     return {
       titleKey: mode === 'create' ? 'procurement.form.createTitle' : 'procurement.form.editTitle',
@@ -261,7 +275,11 @@ export class ProcurementQueries {
           invitedOrganisationIds: detail.invited.map((o) => o.id),
         })
       : ['procurement.eligibility.notApproved'];
-    return { title: { nameZh: project.title, nameEn: project.title }, project, problems, eligible: problems.length === 0,
+    return {
+      title: { nameZh: project.title, nameEn: project.title },
+      project,
+      problems,
+      eligible: problems.length === 0,
       canAsk: project.questionsOpen && problems.length === 0,
       // Challenges against the documents and steps are open to approved organisations (and to bidders, from their bids and awards).
       canChallenge: organisation?.status === 'approved',
@@ -358,12 +376,7 @@ export class ProcurementQueries {
     const now = await this.queries.now();
     const thisYear = Number(localDateOf(now).slice(0, 4));
     const shown = year ?? thisYear;
-    const [days, years, entered, missing] = await Promise.all([
-      this.rules.listCalendar(shown),
-      this.rules.calendarYears(),
-      this.rules.listCalendarYears(),
-      this.rules.missingYears(),
-    ]);
+    const [days, years, entered, missing] = await Promise.all([this.rules.listCalendar(shown), this.rules.calendarYears(), this.rules.listCalendarYears(), this.rules.missingYears()]);
     const shownYear = entered.find((y) => y.year === shown) ?? null;
     return {
       titleKey: 'procurement.calendar.title',
@@ -387,21 +400,27 @@ export class ProcurementQueries {
     const members = ['org_member', 'org_admin'];
     const ruleReaders = ['admin', ...staff];
     const contexts: Record<string, [readonly string[], FormContextProvider]> = {
-      'procurement/project-form': [staff, async (req) => {
-        const id = typeof req.params?.id === 'string' ? req.params.id : undefined;
-        return this.projectFormPage(id ? 'edit' : 'create', this.postedSource((req.body ?? {}) as Record<string, unknown>), id);
-      }],
+      'procurement/project-form': [
+        staff,
+        async (req) => {
+          const id = typeof req.params?.id === 'string' ? req.params.id : undefined;
+          return this.projectFormPage(id ? 'edit' : 'create', this.postedSource((req.body ?? {}) as Record<string, unknown>), id);
+        },
+      ],
       'procurement/staff-project': [staff, async (req) => this.staffProjectPage(String(req.params.id), locale(req))],
       'procurement/amend': [staff, async (req) => this.amendmentPage(String(req.params.id), locale(req), (req.body ?? {}) as Record<string, unknown>)],
       'procurement/cancel': [staff, async (req) => this.cancelPage(String(req.params.id), locale(req))],
       'procurement/org-project': [members, async (req) => this.organisationProjectPage(String(req.params.id), req.user?.organisationId ?? null, locale(req))],
       'procurement/fund-form': [staff, async () => this.fundFormPage()],
       'procurement/rule-form': [ruleReaders, async (req) => this.ruleFormPage(String((req.body as { method?: string })?.method ?? ''))],
-      'procurement/calendar': [ruleReaders, async (req) => {
-        const body = (req.body ?? {}) as { day?: string; year?: string };
-        const year = Number(body.year) || Number(body.day?.slice(0, 4));
-        return this.calendarPage(year >= 2000 && year <= 2100 ? year : undefined);
-      }],
+      'procurement/calendar': [
+        ruleReaders,
+        async (req) => {
+          const body = (req.body ?? {}) as { day?: string; year?: string };
+          const year = Number(body.year) || Number(body.day?.slice(0, 4));
+          return this.calendarPage(year >= 2000 && year <= 2100 ? year : undefined);
+        },
+      ],
     };
     return Object.fromEntries(Object.entries(contexts).map(([template, [roles, provider]]) => [template, forRoles(roles, provider)]));
   }

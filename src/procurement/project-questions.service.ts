@@ -24,7 +24,6 @@ import { ProjectQuestion } from './project.entity';
 import { ProjectsService } from './projects.service';
 import { isUuid } from '../common/validation/uuid';
 
-
 /**
  * Questions from eligible organisations before the question deadline, and the bureau's answers,
  * published without the asker's identity.
@@ -90,9 +89,7 @@ export class ProjectQuestionsService {
     await this.dataSource.transaction(async (manager) => {
       const project = await this.projects.lockProject(manager, projectId, 'share');
       if (!checkTransition('answer', project.status).ok) throw new InvalidTransitionError('answer', project.status);
-      const question = isUuid(questionId)
-        ? await manager.findOne(ProjectQuestion, { where: { id: questionId, projectId: project.id }, lock: { mode: 'pessimistic_write' } })
-        : null;
+      const question = isUuid(questionId) ? await manager.findOne(ProjectQuestion, { where: { id: questionId, projectId: project.id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!question) throw new QuestionNotFoundError();
       if (question.answer !== null) throw new QuestionAlreadyAnsweredError();
       const now = await this.clock.now(manager);

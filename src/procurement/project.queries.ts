@@ -17,7 +17,6 @@ import { Project, ProjectAmendment } from './project.entity';
 import { ProjectsService } from './projects.service';
 import { isUuid } from '../common/validation/uuid';
 
-
 export interface ProjectItemView {
   position: number;
   itemCode: string;
@@ -173,9 +172,10 @@ export class ProjectQueries {
     const rule = await this.rules.getRule(project.methodRuleId, manager);
     const categoryCodes = await this.projects.categoriesOf(manager, project.id);
     const invited = children.invitedOrganisationIds.length
-      ? ((await manager.query(`SELECT id, name_zh FROM organisation_labels WHERE id = ANY($1::uuid[])`, [children.invitedOrganisationIds])) as Array<{ id: string; name_zh: string }>).map(
-          (o) => ({ id: o.id, nameZh: o.name_zh }),
-        )
+      ? ((await manager.query(`SELECT id, name_zh FROM organisation_labels WHERE id = ANY($1::uuid[])`, [children.invitedOrganisationIds])) as Array<{ id: string; name_zh: string }>).map((o) => ({
+          id: o.id,
+          nameZh: o.name_zh,
+        }))
       : [];
     return {
       project,

@@ -23,17 +23,9 @@ import { availableMinor } from './fund.entity';
 import { FundsService } from './funds.service';
 import { loadOrganisationFacts } from './organisation-facts';
 import { ProcurementRulesService } from './procurement-rules.service';
-import {
-  BidDeadlinePassedError,
-  FundInsufficientError,
-  InvalidTransitionError,
-  ProcurementValidationError,
-  ProjectNotFoundError,
-  ProjectNotPublishableError,
-} from './procurement.errors';
+import { BidDeadlinePassedError, FundInsufficientError, InvalidTransitionError, ProcurementValidationError, ProjectNotFoundError, ProjectNotPublishableError } from './procurement.errors';
 import { Project, ProjectAmendment, ProjectCriterionRecord, ProjectInvitation, ProjectItemRecord, ProjectMilestoneRecord } from './project.entity';
 import { isUuid } from '../common/validation/uuid';
-
 
 /** What the bidding module needs of a project, loaded under a row lock in its transaction. */
 export interface BiddingProject extends EligibilityProject {
@@ -471,7 +463,10 @@ export class ProjectsService {
       if (charLength(body) < 2 || charLength(body) > 20000) addProblem(problems, 'body', 'textLength', { min: 2, max: 20000 });
       const isAmendment = input.kind === 'amendment';
       const checked = isAmendment
-        ? checkAmendmentChanges({ description: project.description, criteria: children.criteria, milestones: children.milestones, serviceStart: project.serviceStart, serviceEnd: project.serviceEnd }, input)
+        ? checkAmendmentChanges(
+            { description: project.description, criteria: children.criteria, milestones: children.milestones, serviceStart: project.serviceStart, serviceEnd: project.serviceEnd },
+            input,
+          )
         : { changes: {} as AmendmentChanges, criteria: children.criteria, milestones: children.milestones, problems: {} };
       mergeProblems(problems, checked.problems);
       const changes = checked.changes;
@@ -642,9 +637,7 @@ export class ProjectsService {
   }
 
   async lockProject(manager: EntityManager, projectId: string, lock: 'share' | 'update'): Promise<Project> {
-    const project = isUuid(projectId)
-      ? await manager.findOne(Project, { where: { id: projectId }, lock: { mode: lock === 'share' ? 'pessimistic_read' : 'pessimistic_write' } })
-      : null;
+    const project = isUuid(projectId) ? await manager.findOne(Project, { where: { id: projectId }, lock: { mode: lock === 'share' ? 'pessimistic_read' : 'pessimistic_write' } }) : null;
     if (!project) throw new ProjectNotFoundError();
     return project;
   }
@@ -664,10 +657,9 @@ export class ProjectsService {
   }
 
   async categoriesOf(manager: EntityManager, projectId: string): Promise<string[]> {
-    const rows = (await manager.query(
-      `SELECT DISTINCT c.category_code FROM project_items pi JOIN catalogue_items c ON c.code = pi.item_code WHERE pi.project_id = $1 ORDER BY 1`,
-      [projectId],
-    )) as Array<{ category_code: string }>;
+    const rows = (await manager.query(`SELECT DISTINCT c.category_code FROM project_items pi JOIN catalogue_items c ON c.code = pi.item_code WHERE pi.project_id = $1 ORDER BY 1`, [
+      projectId,
+    ])) as Array<{ category_code: string }>;
     return rows.map((r) => r.category_code);
   }
 
@@ -731,17 +723,24 @@ export class ProjectsService {
         d.items.map((i) => ({ projectId, position: i.position, itemCode: i.itemCode, quantity: i.quantity, unitCode: i.unitCode, notes: i.notes })),
       );
     }
-    if (d.criteria.length) await manager.insert(ProjectCriterionRecord, d.criteria.map((c) => ({ projectId, ...c })));
-    if (d.milestones.length) await manager.insert(ProjectMilestoneRecord, d.milestones.map((m) => ({ projectId, ...m })));
+    if (d.criteria.length)
+      await manager.insert(
+        ProjectCriterionRecord,
+        d.criteria.map((c) => ({ projectId, ...c })),
+      );
+    if (d.milestones.length)
+      await manager.insert(
+        ProjectMilestoneRecord,
+        d.milestones.map((m) => ({ projectId, ...m })),
+      );
     if (d.invitedOrganisationId) await manager.insert(ProjectInvitation, { projectId, organisationId: d.invitedOrganisationId });
   }
 
   /** Organisations following a project: those that bid on it or asked a question about it (they hear of amendments and cancellation). */
   private async followerOrganisations(manager: EntityManager, projectId: string): Promise<string[]> {
-    const rows = (await manager.query(
-      `SELECT organisation_id FROM bids WHERE project_id = $1 UNION SELECT organisation_id FROM project_questions WHERE project_id = $1`,
-      [projectId],
-    )) as Array<{ organisation_id: string }>;
+    const rows = (await manager.query(`SELECT organisation_id FROM bids WHERE project_id = $1 UNION SELECT organisation_id FROM project_questions WHERE project_id = $1`, [projectId])) as Array<{
+      organisation_id: string;
+    }>;
     return rows.map((r) => r.organisation_id);
   }
 

@@ -35,7 +35,13 @@ export class ReportingQueries {
 
   private tableOf(rows: MoneyRow[], locale: Locale) {
     const total = rows.reduce(
-      (t, r) => ({ budgetMinor: t.budgetMinor + r.budgetMinor, reservedMinor: t.reservedMinor + r.reservedMinor, committedMinor: t.committedMinor + r.committedMinor, payableMinor: t.payableMinor + r.payableMinor, paidMinor: t.paidMinor + r.paidMinor }),
+      (t, r) => ({
+        budgetMinor: t.budgetMinor + r.budgetMinor,
+        reservedMinor: t.reservedMinor + r.reservedMinor,
+        committedMinor: t.committedMinor + r.committedMinor,
+        payableMinor: t.payableMinor + r.payableMinor,
+        paidMinor: t.paidMinor + r.paidMinor,
+      }),
       { budgetMinor: 0, reservedMinor: 0, committedMinor: 0, payableMinor: 0, paidMinor: 0 },
     );
     return { rows: rows.map((r) => ({ ...r, label: locale === 'en' ? r.labelEn : r.label })), total };
@@ -54,8 +60,20 @@ export class ReportingQueries {
       titleKey: 'reporting.bureau.title',
       sections: [
         { id: 'funds', labelKey: 'reporting.tableLabel.funds', headingKey: 'reporting.bureau.byFund', chart: this.chart('funds', funds, locale), table: this.tableOf(funds, locale) },
-        { id: 'communities', labelKey: 'reporting.tableLabel.communities', headingKey: 'reporting.bureau.byCommunity', chart: this.chart('communities', communities, locale), table: this.tableOf(communities, locale) },
-        { id: 'categories', labelKey: 'reporting.tableLabel.categories', headingKey: 'reporting.bureau.byCategory', chart: this.chart('categories', categories, locale), table: this.tableOf(categories, locale) },
+        {
+          id: 'communities',
+          labelKey: 'reporting.tableLabel.communities',
+          headingKey: 'reporting.bureau.byCommunity',
+          chart: this.chart('communities', communities, locale),
+          table: this.tableOf(communities, locale),
+        },
+        {
+          id: 'categories',
+          labelKey: 'reporting.tableLabel.categories',
+          headingKey: 'reporting.bureau.byCategory',
+          chart: this.chart('categories', categories, locale),
+          table: this.tableOf(categories, locale),
+        },
       ],
       attention: attention.map((a) => ({ ...a, statusKey: `contracts.milestoneStatus.${a.status}` })),
       pending: pending.map((p) => ({ ...p, kindKey: `payments.kind.${p.kind}` })),

@@ -166,7 +166,16 @@ export class ReportingService {
         ORDER BY m.due_date, c.reference, m.position`,
       [TROUBLE, organisationId ?? null],
     )) as Array<{ contract_id: string; reference: string; provider: string; position: number; name: string; due_date: string; status: string; is_overdue: boolean }>;
-    return rows.map((r) => ({ contractId: r.contract_id, reference: r.reference, provider: r.provider, position: r.position, name: r.name, dueDate: r.due_date, status: r.status, isOverdue: r.is_overdue }));
+    return rows.map((r) => ({
+      contractId: r.contract_id,
+      reference: r.reference,
+      provider: r.provider,
+      position: r.position,
+      name: r.name,
+      dueDate: r.due_date,
+      status: r.status,
+      isOverdue: r.is_overdue,
+    }));
   }
 
   async disbursementsAwaitingApproval(): Promise<PendingDisbursement[]> {
@@ -174,7 +183,16 @@ export class ReportingService {
       `SELECT d.id, d.contract_id, c.reference, c.parties->'provider'->>'name' AS provider, d.milestone_position, d.kind, d.amount_minor::text AS amount_minor, d.proposed_at
          FROM disbursements d JOIN contracts c ON c.id = d.contract_id WHERE d.status = 'proposed' ORDER BY d.proposed_at`,
     )) as Array<{ id: string; contract_id: string; reference: string; provider: string; milestone_position: number; kind: string; amount_minor: string; proposed_at: Date }>;
-    return rows.map((r) => ({ id: r.id, contractId: r.contract_id, reference: r.reference, provider: r.provider, position: r.milestone_position, kind: r.kind, amountMinor: num(r.amount_minor), proposedAt: r.proposed_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      contractId: r.contract_id,
+      reference: r.reference,
+      provider: r.provider,
+      position: r.milestone_position,
+      kind: r.kind,
+      amountMinor: num(r.amount_minor),
+      proposedAt: r.proposed_at,
+    }));
   }
 
   // ── The organisation's own figures ─────────────────────────────────────────────────────────
@@ -185,7 +203,17 @@ export class ReportingService {
          FROM contracts c JOIN project_labels p ON p.id = c.project_id WHERE c.organisation_id = $1 AND c.status <> 'awaiting_confirmation' ORDER BY c.created_at DESC`,
       [organisationId],
     )) as Array<Record<string, string>>;
-    return rows.map((r) => ({ id: r.id, reference: r.reference, title: r.title, status: r.status, amountMinor: num(r.amount), approvedMinor: num(r.approved), paidMinor: num(r.paid), serviceStart: r.service_start, serviceEnd: r.service_end }));
+    return rows.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      title: r.title,
+      status: r.status,
+      amountMinor: num(r.amount),
+      approvedMinor: num(r.approved),
+      paidMinor: num(r.paid),
+      serviceStart: r.service_start,
+      serviceEnd: r.service_end,
+    }));
   }
 
   async organisationMilestones(organisationId: string) {
@@ -198,7 +226,19 @@ export class ReportingService {
         WHERE c.organisation_id = $1 AND c.status <> 'awaiting_confirmation'
         ORDER BY c.reference, m.position`,
       [organisationId],
-    )) as Array<{ contract_id: string; reference: string; position: number; name: string; due_date: string; status: string; amount: string; score_centi: number | null; grade: string | null; round: number | null; is_overdue: boolean }>;
+    )) as Array<{
+      contract_id: string;
+      reference: string;
+      position: number;
+      name: string;
+      due_date: string;
+      status: string;
+      amount: string;
+      score_centi: number | null;
+      grade: string | null;
+      round: number | null;
+      is_overdue: boolean;
+    }>;
     return rows.map((r) => ({
       contractId: r.contract_id,
       reference: r.reference,

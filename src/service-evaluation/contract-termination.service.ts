@@ -39,10 +39,9 @@ export class ContractTerminationService {
       status: string;
     }>;
     // Disbursements still to be decided or retried keep their money committed (approval does not look at the contract's status).
-    const [{ pending }] = (await m.query(
-      `SELECT coalesce(sum(amount_minor), 0)::text AS pending FROM disbursements WHERE contract_id = $1 AND status IN ('proposed', 'failed', 'reversed')`,
-      [contract.id],
-    )) as Array<{ pending: string }>;
+    const [{ pending }] = (await m.query(`SELECT coalesce(sum(amount_minor), 0)::text AS pending FROM disbursements WHERE contract_id = $1 AND status IN ('proposed', 'failed', 'reversed')`, [
+      contract.id,
+    ])) as Array<{ pending: string }>;
     // Work that passed before the end is still owed: the tranche the rules pay for each passed
     // milestone not yet proposed stays committed, so the officer can still propose it. Hold-backs
     // and retention, due only after a final evaluation that will not come, return to the fund.
@@ -65,7 +64,14 @@ export class ContractTerminationService {
       failedPosition,
     );
     await this.contractStates.beginTermination(m, contract.id);
-    await this.audit.record(m, actor, { action: 'contract.terminating', entityType: 'contract', entityId: contract.id, before: { status: 'active' }, after: { status: 'terminating' }, details: { reason, position: failedPosition } });
+    await this.audit.record(m, actor, {
+      action: 'contract.terminating',
+      entityType: 'contract',
+      entityId: contract.id,
+      before: { status: 'active' },
+      after: { status: 'terminating' },
+      details: { reason, position: failedPosition },
+    });
     await this.contractStates.cancelMilestones(m, contract.id, plan.cancelPositions);
     let entryId: string | null = null;
     if (plan.releaseMinor > 0) {

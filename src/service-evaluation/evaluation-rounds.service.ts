@@ -175,10 +175,14 @@ export class EvaluationRoundsService {
   /** The first submission fixes who scores satisfaction for the round, so every sheet of it is scored the same way. */
   async fixSatisfactionSource(m: EntityManager, round: RoundRecord, source: SatisfactionSource): Promise<void> {
     const survey = source === 'survey' ? await this.surveyFigures(m, round.contractId, round.position) : null;
-    await m.query(
-      `UPDATE milestone_evaluation_rounds SET satisfaction_source = $4, survey_responses = $5, survey_rating_sum = $6 WHERE contract_id = $1 AND milestone_position = $2 AND round = $3`,
-      [round.contractId, round.position, round.round, source, survey?.responses ?? null, survey?.ratingSum ?? null],
-    );
+    await m.query(`UPDATE milestone_evaluation_rounds SET satisfaction_source = $4, survey_responses = $5, survey_rating_sum = $6 WHERE contract_id = $1 AND milestone_position = $2 AND round = $3`, [
+      round.contractId,
+      round.position,
+      round.round,
+      source,
+      survey?.responses ?? null,
+      survey?.ratingSum ?? null,
+    ]);
   }
 
   /**

@@ -12,7 +12,6 @@ import { IndicatorTemplatesService } from './indicator-templates.service';
 import { ContractNotEvaluableError, EvaluatorNotEligibleError, RecusalAfterSubmissionError, ServiceEvaluationInputError } from './service-evaluation.errors';
 import { isUuid } from '../common/validation/uuid';
 
-
 /** Evaluators of a contract: assignment from the pool under the committees' rules, and recusal. */
 @Injectable()
 export class EvaluatorAssignmentService {

@@ -69,7 +69,13 @@ export class EvaluatorServiceEvaluationController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.siteVisits.recordSiteVisit(actor, contractId, Number.parseInt(position, 10), dto, (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })));
+    await this.siteVisits.recordSiteVisit(
+      actor,
+      contractId,
+      Number.parseInt(position, 10),
+      dto,
+      (files ?? []).map((f) => ({ originalName: f.originalname, buffer: f.buffer })),
+    );
     await redirectWithFlash(req, res, 'serviceEvaluation.flash.visitRecorded', `/service-evaluations/${contractId}/milestones/${position}#visits`);
   }
 

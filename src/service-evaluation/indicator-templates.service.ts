@@ -110,7 +110,6 @@ export class IndicatorTemplatesService {
     });
   }
 
-
   /** Catalogue categories of the contract's items, the first item's first (it picks the template). */
   async categoriesOf(contract: Pick<Contract, 'items'>, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     const codes = [...contract.items].sort((a, b) => a.position - b.position).map((i) => i.itemCode);

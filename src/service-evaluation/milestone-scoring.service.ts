@@ -47,18 +47,30 @@ export class MilestoneScoringService {
       if (Object.keys(check.problems).length) throw new ServiceEvaluationInputError(check.problems);
       const now = await this.clock.now(m);
       const key = [contract.id, round.position, round.round, actor.userId];
-      if (!sheet) await m.query(`INSERT INTO milestone_scoresheets (contract_id, milestone_position, round, evaluator_id, status, started_at, updated_at) VALUES ($1, $2, $3, $4, 'draft', $5, $5)`, [...key, now]);
+      if (!sheet)
+        await m.query(`INSERT INTO milestone_scoresheets (contract_id, milestone_position, round, evaluator_id, status, started_at, updated_at) VALUES ($1, $2, $3, $4, 'draft', $5, $5)`, [
+          ...key,
+          now,
+        ]);
       else await m.query(`UPDATE milestone_scoresheets SET updated_at = $5 WHERE contract_id = $1 AND milestone_position = $2 AND round = $3 AND evaluator_id = $4`, [...key, now]);
       await m.query(`DELETE FROM milestone_scores WHERE contract_id = $1 AND milestone_position = $2 AND round = $3 AND evaluator_id = $4`, key);
       for (const line of check.lines) {
-        await m.query(
-          `INSERT INTO milestone_scores (contract_id, milestone_position, round, evaluator_id, indicator_code, weight, points_centi, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [...key, line.code, line.weight, line.pointsCenti, line.comment],
-        );
+        await m.query(`INSERT INTO milestone_scores (contract_id, milestone_position, round, evaluator_id, indicator_code, weight, points_centi, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+          ...key,
+          line.code,
+          line.weight,
+          line.pointsCenti,
+          line.comment,
+        ]);
       }
       const totalCenti = check.lines.reduce((s, l) => s + l.pointsCenti, 0);
       if (!submit) {
-        await this.audit.record(m, actor, { action: 'service_evaluation.scores_saved', entityType: 'contract', entityId: contract.id, details: { position: round.position, round: round.round, totalCenti } });
+        await this.audit.record(m, actor, {
+          action: 'service_evaluation.scores_saved',
+          entityType: 'contract',
+          entityId: contract.id,
+          details: { position: round.position, round: round.round, totalCenti },
+        });
         return { submitted: false, completed: null };
       }
       await m.query(`UPDATE milestone_scoresheets SET status = 'submitted', submitted_at = $5 WHERE contract_id = $1 AND milestone_position = $2 AND round = $3 AND evaluator_id = $4`, [...key, now]);

@@ -34,7 +34,10 @@ export class RectificationService {
     await this.dataSource.transaction(async (m) => {
       const contract = await this.contracts.lockContract(m, contractId);
       const milestone = await this.rounds.lockMilestone(m, contract.id, position);
-      const [rect] = (await m.query(`SELECT id, opened_at, deadline, reason FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2 FOR UPDATE`, [contract.id, milestone.position])) as Array<{
+      const [rect] = (await m.query(`SELECT id, opened_at, deadline, reason FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2 FOR UPDATE`, [
+        contract.id,
+        milestone.position,
+      ])) as Array<{
         id: string;
         opened_at: Date;
         deadline: Date;
@@ -54,7 +57,13 @@ export class RectificationService {
       }
       if (reason.length > 2000) problems.reason = [{ key: 'serviceEvaluation.validation.tooLong', params: { max: 2000 } }];
       if (Object.keys(problems).length || !deadline) throw new ServiceEvaluationInputError(problems);
-      await m.query(`UPDATE milestone_rectifications SET deadline = $2, reason = $3, deadline_set_by = $4, deadline_set_at = $5 WHERE id = $1`, [rect.id, deadline, reason || rect.reason, actor.userId, now]);
+      await m.query(`UPDATE milestone_rectifications SET deadline = $2, reason = $3, deadline_set_by = $4, deadline_set_at = $5 WHERE id = $1`, [
+        rect.id,
+        deadline,
+        reason || rect.reason,
+        actor.userId,
+        now,
+      ]);
       await this.audit.record(m, actor, {
         action: 'service_evaluation.rectification_deadline_set',
         entityType: 'contract',
@@ -89,7 +98,10 @@ export class RectificationService {
       const p = Number(position);
       const milestone = (await this.contracts.milestonesOf(contract.id, m)).find((x) => x.position === p);
       if (!milestone) throw new MilestoneNotFoundForEvaluationError();
-      const [rect] = (await m.query(`SELECT status, deadline FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2`, [contract.id, p])) as Array<{ status: string; deadline: Date }>;
+      const [rect] = (await m.query(`SELECT status, deadline FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2`, [contract.id, p])) as Array<{
+        status: string;
+        deadline: Date;
+      }>;
       const now = await this.clock.now(m);
       if (!missedRectification({ contractStatus: contract.status, milestoneStatus: milestone.status, rectificationStatus: rect?.status ?? null, deadline: rect?.deadline ?? null, now })) {
         throw new RectificationNotMissedError();
@@ -102,7 +114,10 @@ export class RectificationService {
     await this.dataSource.transaction(async (m) => {
       const contract = await this.contracts.lockContract(m, contractId);
       const milestone = await this.rounds.lockMilestone(m, contract.id, position);
-      const [rect] = (await m.query(`SELECT status, deadline FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2 FOR UPDATE`, [contract.id, milestone.position])) as Array<{
+      const [rect] = (await m.query(`SELECT status, deadline FROM milestone_rectifications WHERE contract_id = $1 AND milestone_position = $2 FOR UPDATE`, [
+        contract.id,
+        milestone.position,
+      ])) as Array<{
         status: string;
         deadline: Date;
       }>;
@@ -111,7 +126,11 @@ export class RectificationService {
         throw new RectificationNotMissedError();
       }
       await this.contractStates.failMissedRectification(m, contract.id, milestone.position);
-      await m.query(`UPDATE milestone_rectifications SET status = 'failed', closed_at = $3 WHERE contract_id = $1 AND milestone_position = $2 AND status = 'open'`, [contract.id, milestone.position, now]);
+      await m.query(`UPDATE milestone_rectifications SET status = 'failed', closed_at = $3 WHERE contract_id = $1 AND milestone_position = $2 AND status = 'open'`, [
+        contract.id,
+        milestone.position,
+        now,
+      ]);
       await this.audit.record(m, actor, {
         action: 'service_evaluation.rectification_missed',
         entityType: 'contract',

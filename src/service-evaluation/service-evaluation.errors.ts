@@ -6,9 +6,7 @@ export type ProblemList = Record<string, Array<string | { key: string; params?: 
 /** Bad form input: 400 with field messages (the form is re-rendered with the input kept). */
 export class ServiceEvaluationInputError extends ValidationFailedError {
   constructor(problems: ProblemList, code = 'SERVICE_EVALUATION.INVALID_INPUT') {
-    const fields = Object.fromEntries(
-      Object.entries(problems).map(([field, list]) => [field, list.map((p) => (typeof p === 'string' ? fieldMessage(p) : fieldMessage(p.key, p.params ?? {})))]),
-    );
+    const fields = Object.fromEntries(Object.entries(problems).map(([field, list]) => [field, list.map((p) => (typeof p === 'string' ? fieldMessage(p) : fieldMessage(p.key, p.params ?? {})))]));
     super(fields, `Invalid ${Object.keys(problems).join(', ')}`, code);
   }
 }

@@ -61,7 +61,13 @@ export class ServiceEvaluationQueries {
         nameZh: c.name_zh,
         nameEn: c.name_en,
         current: current ? { ...current, indicators: current.indicators.map(presentIndicator) } : null,
-        versions: versions.map((v) => ({ version: v.version, effectiveFrom: v.effectiveFrom, isCurrent: v.id === current?.id, isFuture: v.effectiveFrom > today, weights: v.indicators.map((i) => `${i.nameZh} ${i.weight}`).join(' · ') })),
+        versions: versions.map((v) => ({
+          version: v.version,
+          effectiveFrom: v.effectiveFrom,
+          isCurrent: v.id === current?.id,
+          isFuture: v.effectiveFrom > today,
+          weights: v.indicators.map((i) => `${i.nameZh} ${i.weight}`).join(' · '),
+        })),
       });
     }
     return { titleKey: 'serviceEvaluation.templates.title', categories: rows, canEdit: hasAnyRole(actor.roles, ['admin']) };
@@ -124,7 +130,11 @@ export class ServiceEvaluationQueries {
       [contract.id],
     )) as Array<Record<string, any>>;
     const active = evaluators.filter((e) => e.status === 'active');
-    const milestones = await this.milestoneSummaries(this.dataSource.manager, contract, active.map((e) => e.evaluator_id));
+    const milestones = await this.milestoneSummaries(
+      this.dataSource.manager,
+      contract,
+      active.map((e) => e.evaluator_id),
+    );
     const candidates = isOfficer && contract.status === 'active' ? await this.candidates(contract, new Set(evaluators.map((e) => e.evaluator_id))) : { eligible: [], excluded: [] };
     const [termination] = (await this.dataSource.query(
       `SELECT milestone_position, reason, terminated_at, released_minor::text AS released_minor, cancelled_positions FROM contract_terminations WHERE contract_id = $1`,
@@ -136,7 +146,15 @@ export class ServiceEvaluationQueries {
       titleKey: 'serviceEvaluation.contract.title',
       contract: this.presentContract(contract),
       template: { version: template.version, categoryCode: template.categoryCode, indicators: template.indicators.map(presentIndicator) },
-      evaluators: evaluators.map((e) => ({ id: e.evaluator_id, name: e.display_name, status: e.status, statusKey: `serviceEvaluation.evaluatorStatus.${e.status}`, assignedAt: e.assigned_at, recusedAt: e.recused_at, reason: e.recusal_reason })),
+      evaluators: evaluators.map((e) => ({
+        id: e.evaluator_id,
+        name: e.display_name,
+        status: e.status,
+        statusKey: `serviceEvaluation.evaluatorStatus.${e.status}`,
+        assignedAt: e.assigned_at,
+        recusedAt: e.recused_at,
+        reason: e.recusal_reason,
+      })),
       activeCount: active.length,
       understaffed: contract.status === 'active' && active.length < MIN_EVALUATORS,
       minEvaluators: MIN_EVALUATORS,
@@ -145,10 +163,18 @@ export class ServiceEvaluationQueries {
       milestones: milestones.map((m) => ({
         ...m,
         canSetDeadline: isOfficer && m.status === 'rectification' && !!m.rectification && contract.status === 'active',
-        canTerminate: isOfficer && missedRectification({ contractStatus: contract.status, milestoneStatus: m.status, rectificationStatus: m.rectification?.status ?? null, deadline: m.rectification?.deadline ?? null, now }),
+        canTerminate:
+          isOfficer &&
+          missedRectification({ contractStatus: contract.status, milestoneStatus: m.status, rectificationStatus: m.rectification?.status ?? null, deadline: m.rectification?.deadline ?? null, now }),
       })),
       termination: termination
-        ? { position: termination.milestone_position, reason: termination.reason, terminatedAt: termination.terminated_at, releasedMinor: Number(termination.released_minor), cancelled: (termination.cancelled_positions as number[]).join(', ') }
+        ? {
+            position: termination.milestone_position,
+            reason: termination.reason,
+            terminatedAt: termination.terminated_at,
+            releasedMinor: Number(termination.released_minor),
+            cancelled: (termination.cancelled_positions as number[]).join(', '),
+          }
         : null,
       ruleKey: ROUNDING_RULE_KEY,
     };
@@ -182,7 +208,9 @@ export class ServiceEvaluationQueries {
             const l = lines.find((x) => x.evaluator_id === s.evaluator_id && x.indicator_code === i.code);
             return { nameZh: i.nameZh, nameEn: i.nameEn, weight: i.weight, points: l ? formatCenti(l.points_centi) : '—', comment: l?.comment ?? null };
           }),
-          total: formatCenti(lines.filter((x) => x.evaluator_id === s.evaluator_id && !(r.satisfactionSource === 'survey' && x.indicator_code === SATISFACTION_CODE)).reduce((sum, x) => sum + x.points_centi, 0)),
+          total: formatCenti(
+            lines.filter((x) => x.evaluator_id === s.evaluator_id && !(r.satisfactionSource === 'survey' && x.indicator_code === SATISFACTION_CODE)).reduce((sum, x) => sum + x.points_centi, 0),
+          ),
         })),
         visits: await this.visitsOf(contract.id, milestone.position, r.round, true),
       });
@@ -354,9 +382,15 @@ export class ServiceEvaluationQueries {
     const contract = await this.contract(contractId);
     if (actor && !hasAnyRole(actor.roles, STAFF_READERS) && contract.organisationId !== actor.organisationId) throw new ContractNotFoundForEvaluationError();
     const milestones = await this.contracts.milestonesOf(contract.id);
-    const rounds = (await this.dataSource.query(`SELECT * FROM milestone_evaluation_rounds WHERE contract_id = $1 ORDER BY milestone_position, round`, [contract.id])) as Parameters<typeof toRound>[0][];
-    const rects = (await this.dataSource.query(`SELECT milestone_position, deadline, reason, status, opened_at FROM milestone_rectifications WHERE contract_id = $1`, [contract.id])) as Array<Record<string, any>>;
-    const [termination] = (await this.dataSource.query(`SELECT reason, terminated_at, cancelled_positions FROM contract_terminations WHERE contract_id = $1`, [contract.id])) as Array<Record<string, any>>;
+    const rounds = (await this.dataSource.query(`SELECT * FROM milestone_evaluation_rounds WHERE contract_id = $1 ORDER BY milestone_position, round`, [contract.id])) as Parameters<
+      typeof toRound
+    >[0][];
+    const rects = (await this.dataSource.query(`SELECT milestone_position, deadline, reason, status, opened_at FROM milestone_rectifications WHERE contract_id = $1`, [contract.id])) as Array<
+      Record<string, any>
+    >;
+    const [termination] = (await this.dataSource.query(`SELECT reason, terminated_at, cancelled_positions FROM contract_terminations WHERE contract_id = $1`, [contract.id])) as Array<
+      Record<string, any>
+    >;
     return {
       id: contract.id,
       reference: contract.reference,
@@ -385,7 +419,9 @@ export class ServiceEvaluationQueries {
               surveyAverage,
               completedAt,
             })),
-          rectification: rect ? { deadline: rect.deadline, reason: rect.reason, status: rect.status, statusKey: `serviceEvaluation.rectificationStatus.${rect.status}`, openedAt: rect.opened_at } : null,
+          rectification: rect
+            ? { deadline: rect.deadline, reason: rect.reason, status: rect.status, statusKey: `serviceEvaluation.rectificationStatus.${rect.status}`, openedAt: rect.opened_at }
+            : null,
         };
       }),
     };
@@ -398,10 +434,10 @@ export class ServiceEvaluationQueries {
     const contract = await this.contract(contractId);
     if (!hasAnyRole(actor.roles, STAFF_READERS)) await this.assertEvaluatorOf(contract.id, actor);
     if (!isUuid(documentId ?? '')) throw new DocumentNotInEvaluationError();
-    const [visit] = (await this.dataSource.query(
-      `SELECT 1 FROM documents d JOIN site_visits v ON v.id::text = d.owner_id WHERE d.id = $1 AND d.owner_type = 'site_visit' AND v.contract_id = $2`,
-      [documentId, contract.id],
-    )) as unknown[];
+    const [visit] = (await this.dataSource.query(`SELECT 1 FROM documents d JOIN site_visits v ON v.id::text = d.owner_id WHERE d.id = $1 AND d.owner_type = 'site_visit' AND v.contract_id = $2`, [
+      documentId,
+      contract.id,
+    ])) as unknown[];
     let found = !!visit;
     if (!found && (await this.hasTable('delivery_attachments'))) {
       const [att] = (await this.dataSource.query(`SELECT 1 FROM delivery_attachments a JOIN milestone_deliveries d ON d.id = a.delivery_id WHERE a.document_id = $1 AND d.contract_id = $2`, [
@@ -448,11 +484,27 @@ export class ServiceEvaluationQueries {
   }
 
   private presentContract(c: Contract) {
-    return { id: c.id, reference: c.reference, provider: c.parties.provider.name, amountMinor: c.amountMinor, status: c.status, statusKey: `contracts.status.${c.status}`, organisationId: c.organisationId };
+    return {
+      id: c.id,
+      reference: c.reference,
+      provider: c.parties.provider.name,
+      amountMinor: c.amountMinor,
+      status: c.status,
+      statusKey: `contracts.status.${c.status}`,
+      organisationId: c.organisationId,
+    };
   }
 
   private presentMilestone(m: MilestoneRow) {
-    return { position: m.position, name: m.name, dueDate: m.due_date, status: m.status, statusKey: `contracts.milestoneStatus.${m.status}`, amountMinor: Number(m.amount_minor), deliverables: m.deliverables };
+    return {
+      position: m.position,
+      name: m.name,
+      dueDate: m.due_date,
+      status: m.status,
+      statusKey: `contracts.milestoneStatus.${m.status}`,
+      amountMinor: Number(m.amount_minor),
+      deliverables: m.deliverables,
+    };
   }
 
   private presentRound(r: RoundRecord) {
@@ -496,8 +548,12 @@ export class ServiceEvaluationQueries {
       return {
         ...this.presentMilestone(x),
         results: mine.filter((r) => r.status === 'completed').map((r) => this.presentRound(r)),
-        progress: open ? { round: open.round, submitted: submitted.filter((s) => s.milestone_position === x.position && s.round === open.round && activeIds.includes(s.evaluator_id)).length, of: activeIds.length } : null,
-        rectification: rect ? { deadline: rect.deadline, deadlineDay: calendarDate(rect.deadline), reason: rect.reason, status: rect.status, statusKey: `serviceEvaluation.rectificationStatus.${rect.status}` } : null,
+        progress: open
+          ? { round: open.round, submitted: submitted.filter((s) => s.milestone_position === x.position && s.round === open.round && activeIds.includes(s.evaluator_id)).length, of: activeIds.length }
+          : null,
+        rectification: rect
+          ? { deadline: rect.deadline, deadlineDay: calendarDate(rect.deadline), reason: rect.reason, status: rect.status, statusKey: `serviceEvaluation.rectificationStatus.${rect.status}` }
+          : null,
       };
     });
   }
@@ -548,7 +604,18 @@ export class ServiceEvaluationQueries {
         narrative: d.narrative,
         submittedAt: d.submitted_at,
         late: d.late,
-        records: records.map((r) => ({ line: r.line, itemCode: r.item_code, nameZh: r.name_zh, nameEn: r.name_en, serviceDate: r.service_date, sessions: r.sessions, personVisits: r.person_visits, households: r.households, hours: formatCenti(r.hours_centi), note: r.note })),
+        records: records.map((r) => ({
+          line: r.line,
+          itemCode: r.item_code,
+          nameZh: r.name_zh,
+          nameEn: r.name_en,
+          serviceDate: r.service_date,
+          sessions: r.sessions,
+          personVisits: r.person_visits,
+          households: r.households,
+          hours: formatCenti(r.hours_centi),
+          note: r.note,
+        })),
         totals: { ...totals, hours: formatCenti(totals.hoursCenti) },
         attachments: attachments.map((a) => ({ id: a.document_id, kindKey: `serviceEvaluation.attachmentKind.${a.kind}`, name: a.original_name, sha256: a.sha256, uploadedAt: a.uploaded_at })),
       });
@@ -576,7 +643,15 @@ export class ServiceEvaluationQueries {
       kpis: Array<{ zh: string; en: string }>;
     }>;
     const byCode = new Map(rows.map((r) => [r.code, r.kpis]));
-    return contract.items.map((i) => ({ code: i.itemCode, nameZh: i.nameZh, nameEn: i.nameEn, quantity: i.quantity, unitZh: i.unitZh, unitEn: i.unitEn, kpis: (byCode.get(i.itemCode) ?? []).map((k) => ({ textZh: k.zh, textEn: k.en })) }));
+    return contract.items.map((i) => ({
+      code: i.itemCode,
+      nameZh: i.nameZh,
+      nameEn: i.nameEn,
+      quantity: i.quantity,
+      unitZh: i.unitZh,
+      unitEn: i.unitEn,
+      kpis: (byCode.get(i.itemCode) ?? []).map((k) => ({ textZh: k.zh, textEn: k.en })),
+    }));
   }
 
   private async visitsOf(contractId: string, position: number, round: number, withNames: boolean, evaluatorId?: string) {
@@ -588,7 +663,14 @@ export class ServiceEvaluationQueries {
     const out = [];
     for (const v of rows) {
       const photos = await this.documents.listFor('site_visit', v.id);
-      out.push({ id: v.id, visitedOn: v.visited_on, place: v.place, notes: v.notes, by: withNames ? v.display_name : null, photos: photos.map((p) => ({ id: p.id, name: p.originalName, sha256: p.sha256 })) });
+      out.push({
+        id: v.id,
+        visitedOn: v.visited_on,
+        place: v.place,
+        notes: v.notes,
+        by: withNames ? v.display_name : null,
+        photos: photos.map((p) => ({ id: p.id, name: p.originalName, sha256: p.sha256 })),
+      });
     }
     return out;
   }

@@ -31,7 +31,13 @@ export class SiteVisitsService {
   ) {}
 
   /** A site visit (date, place, notes, photos) recorded by an assigned evaluator; it starts the evaluation like a first score. */
-  async recordSiteVisit(actor: Actor, contractId: string, position: number, input: SiteVisitInput, photos: Array<{ originalName: string; buffer: Buffer }>): Promise<{ id: string; photos: DocumentMetadata[] }> {
+  async recordSiteVisit(
+    actor: Actor,
+    contractId: string,
+    position: number,
+    input: SiteVisitInput,
+    photos: Array<{ originalName: string; buffer: Buffer }>,
+  ): Promise<{ id: string; photos: DocumentMetadata[] }> {
     const visitedOn = (input.visitedOn ?? '').trim();
     const place = (input.place ?? '').trim();
     const notes = (input.notes ?? '').replace(/\r\n?/g, '\n').trim();
@@ -47,10 +53,15 @@ export class SiteVisitsService {
       const contract = await this.contracts.lockContract(m, contractId);
       await this.rounds.assertAssigned(m, contract.id, actor);
       const round = await this.rounds.openRound(m, actor, contract, position);
-      const [{ id }] = (await m.query(
-        `INSERT INTO site_visits (contract_id, milestone_position, round, evaluator_id, visited_on, place, notes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [contract.id, round.position, round.round, actor.userId, visitedOn, place, notes],
-      )) as Array<{ id: string }>;
+      const [{ id }] = (await m.query(`INSERT INTO site_visits (contract_id, milestone_position, round, evaluator_id, visited_on, place, notes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, [
+        contract.id,
+        round.position,
+        round.round,
+        actor.userId,
+        visitedOn,
+        place,
+        notes,
+      ])) as Array<{ id: string }>;
       const stored: DocumentMetadata[] = [];
       for (const p of photos) {
         stored.push(await this.documents.store(m, { ownerType: 'site_visit', ownerId: id, kind: 'photo', originalName: p.originalName, buffer: p.buffer, uploadedBy: actor.userId, field: 'photos' }));

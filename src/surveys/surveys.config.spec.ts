@@ -14,7 +14,10 @@ describe('survey configuration', () => {
 
   it('reads the SURVEY_* variables and refuses bad values by name', () => {
     expect(loadSurveysConfig({ SURVEY_MIN_RESPONSES: '20', SURVEY_OPEN_DAYS: '14', SURVEY_RATE_LIMIT: '5', SURVEY_RATE_WINDOW_SECONDS: '60' }, app('test'))).toMatchObject({
-      defaultMinResponses: 20, defaultOpenDays: 14, rateLimit: 5, rateWindowSeconds: 60,
+      defaultMinResponses: 20,
+      defaultOpenDays: 14,
+      rateLimit: 5,
+      rateWindowSeconds: 60,
     });
     expect(() => loadSurveysConfig({ SURVEY_MIN_RESPONSES: '0' }, app('test'))).toThrow(/SURVEY_MIN_RESPONSES/);
     expect(() => loadSurveysConfig({ SURVEY_OPEN_DAYS: 'a month' }, app('test'))).toThrow(ConfigError);

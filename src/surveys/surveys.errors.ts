@@ -45,11 +45,7 @@ export class SurveyOptionsInvalidError extends ValidationFailedError {
 
 export class SurveyResponseInvalidError extends ValidationFailedError {
   constructor(problems: Record<string, { key: string; params?: Record<string, unknown> }>) {
-    super(
-      Object.fromEntries(Object.entries(problems).map(([field, p]) => [field, [fieldMessage(p.key, p.params ?? {})]])),
-      'The answer has problems',
-      'SURVEYS.RESPONSE_INVALID',
-    );
+    super(Object.fromEntries(Object.entries(problems).map(([field, p]) => [field, [fieldMessage(p.key, p.params ?? {})]])), 'The answer has problems', 'SURVEYS.RESPONSE_INVALID');
   }
 }
 
@@ -58,4 +54,3 @@ export class SurveyRateLimitedError extends DomainError {
     super('SURVEYS.RATE_LIMITED', 'Too many answers from this network; try again later', 'rate_limited', undefined, 'surveys.errors.rateLimited');
   }
 }
-

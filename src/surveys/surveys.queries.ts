@@ -218,7 +218,14 @@ export class SurveysQueries {
 
   private async contractFacts(contract: Contract) {
     const [project] = (await this.dataSource.query(`SELECT title FROM project_labels WHERE id = $1`, [contract.projectId])) as Array<{ title: string }>;
-    return { id: contract.id, reference: contract.reference, title: project?.title ?? '', provider: contract.parties.provider.name, purchaser: contract.parties.purchaser.name, statusKey: `contracts.status.${contract.status}` };
+    return {
+      id: contract.id,
+      reference: contract.reference,
+      title: project?.title ?? '',
+      provider: contract.parties.provider.name,
+      purchaser: contract.parties.purchaser.name,
+      statusKey: `contracts.status.${contract.status}`,
+    };
   }
 
   private milestoneFacts(m: ContractMilestone) {

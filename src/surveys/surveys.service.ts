@@ -168,9 +168,7 @@ export class SurveysService {
           kind: 'survey.opened',
           titleKey: 'surveys.notifications.opened',
           params: { reference: contract.reference, position: milestone.position },
-          link: byOrganisation
-            ? `/staff/contracts/${contract.id}/milestones/${milestone.position}/survey`
-            : `/organisation/contracts/${contract.id}/milestones/${milestone.position}/survey`,
+          link: byOrganisation ? `/staff/contracts/${contract.id}/milestones/${milestone.position}/survey` : `/organisation/contracts/${contract.id}/milestones/${milestone.position}/survey`,
         });
         return toSurvey(row);
       });
@@ -184,13 +182,16 @@ export class SurveysService {
   async closeSurvey(actor: Actor, contractId: string, position: number): Promise<MilestoneSurvey> {
     return this.dataSource.transaction(async (m) => {
       const { contract, milestone } = await this.milestoneFor(actor, contractId, position, m);
-      const [existing] = (await m.query(`SELECT ${SURVEY_COLUMNS} FROM milestone_surveys WHERE contract_id = $1 AND milestone_position = $2 FOR UPDATE`, [contract.id, milestone.position])) as SurveyRow[];
+      const [existing] = (await m.query(`SELECT ${SURVEY_COLUMNS} FROM milestone_surveys WHERE contract_id = $1 AND milestone_position = $2 FOR UPDATE`, [
+        contract.id,
+        milestone.position,
+      ])) as SurveyRow[];
       if (!existing) throw new SurveyNotFoundError();
       if (existing.status === 'closed') throw new SurveyAlreadyClosedError();
-      const [row] = (await m.query(
-        `UPDATE milestone_surveys SET status = 'closed', closed_at = app_now(), closed_by = $2 WHERE id = $1 RETURNING ${SURVEY_COLUMNS}`,
-        [existing.id, actor.userId],
-      )) as [SurveyRow[], number];
+      const [row] = (await m.query(`UPDATE milestone_surveys SET status = 'closed', closed_at = app_now(), closed_by = $2 WHERE id = $1 RETURNING ${SURVEY_COLUMNS}`, [existing.id, actor.userId])) as [
+        SurveyRow[],
+        number,
+      ];
       const tally = await this.tallyOf(m, existing.id);
       await this.audit.record(m, actor, {
         action: 'survey.closed',
@@ -220,7 +221,10 @@ export class SurveysService {
   /** Has this device already answered the survey? (For the "already answered" page.) */
   async hasDeviceAnswered(survey: MilestoneSurvey, deviceToken: string | null): Promise<boolean> {
     if (!deviceToken) return false;
-    const rows = (await this.dataSource.query(`SELECT 1 FROM survey_responses WHERE survey_id = $1 AND device_hash = $2`, [survey.id, hashDevice(this.config.hashSecret, survey.id, deviceToken)])) as unknown[];
+    const rows = (await this.dataSource.query(`SELECT 1 FROM survey_responses WHERE survey_id = $1 AND device_hash = $2`, [
+      survey.id,
+      hashDevice(this.config.hashSecret, survey.id, deviceToken),
+    ])) as unknown[];
     return rows.length > 0;
   }
 
@@ -269,10 +273,11 @@ export class SurveysService {
    */
   async satisfactionFor(contractId: string, position: number, manager: EntityManager = this.dataSource.manager): Promise<Satisfaction | null> {
     if (!isUuid(contractId) || !Number.isSafeInteger(position)) return null;
-    const [row] = (await manager.query(
-      `SELECT responses, rating_sum, min_responses FROM milestone_satisfaction WHERE contract_id = $1 AND milestone_position = $2`,
-      [contractId, position],
-    )) as Array<{ responses: number; rating_sum: number; min_responses: number }>;
+    const [row] = (await manager.query(`SELECT responses, rating_sum, min_responses FROM milestone_satisfaction WHERE contract_id = $1 AND milestone_position = $2`, [contractId, position])) as Array<{
+      responses: number;
+      rating_sum: number;
+      min_responses: number;
+    }>;
     return row ? satisfactionOf({ responses: row.responses, ratingSum: row.rating_sum, minResponses: row.min_responses }) : null;
   }
 
@@ -312,7 +317,10 @@ export class SurveysService {
   }
 
   private async tallyOf(m: EntityManager, surveyId: string): Promise<{ responses: number; ratingSum: number }> {
-    const [row] = (await m.query(`SELECT count(*)::int AS responses, coalesce(sum(rating), 0)::int AS rating_sum FROM survey_responses WHERE survey_id = $1`, [surveyId])) as Array<{ responses: number; rating_sum: number }>;
+    const [row] = (await m.query(`SELECT count(*)::int AS responses, coalesce(sum(rating), 0)::int AS rating_sum FROM survey_responses WHERE survey_id = $1`, [surveyId])) as Array<{
+      responses: number;
+      rating_sum: number;
+    }>;
     return { responses: row.responses, ratingSum: row.rating_sum };
   }
 }

@@ -43,7 +43,9 @@ describe('email settings and the outbox, by clicking', () => {
 
     // An essential notice is still emailed (in English); the admin finds it from the navigation.
     await t.dataSource.transaction((m) =>
-      t.app.get(NotificationsService).notify(m, { recipients: { userIds: [person.id] }, kind: 'account.password_changed', titleKey: 'identity.notifications.passwordChanged', link: '/account/password' }),
+      t.app
+        .get(NotificationsService)
+        .notify(m, { recipients: { userIds: [person.id] }, kind: 'account.password_changed', titleKey: 'identity.notifications.passwordChanged', link: '/account/password' }),
     );
     const admin = await signInPage(browser, baseUrl, await createUser(t, { roles: ['admin'] }), DESKTOP);
     await admin.getByRole('link', { name: '邮件发件箱' }).click();

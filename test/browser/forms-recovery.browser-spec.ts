@@ -101,7 +101,10 @@ describe('accessible recovery after a refused form', () => {
     await page.click('[data-testid=lang-switch]');
     await page.waitForSelector('html[lang=en]');
     // On a phone the navigation may be folded into a menu: follow the link from the dashboard's DOM.
-    await page.locator('a[href="/projects"]').first().evaluate((a) => (a as unknown as { click: () => void }).click());
+    await page
+      .locator('a[href="/projects"]')
+      .first()
+      .evaluate((a) => (a as unknown as { click: () => void }).click());
     await page.click(`a[href="/projects/${project.id}/bid"][data-testid=bid-link]`);
     await page.waitForSelector('[data-testid=bid-form]');
     expect(await page.locator('h1').getAttribute('lang')).toBe('zh-CN');

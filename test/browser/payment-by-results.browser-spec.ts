@@ -96,10 +96,7 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
 
     beforeAll(async () => {
       c = await createActiveContract(t);
-      evaluators = [
-        await createEvaluator(t, { displayName: '林评估', employer: '四川大学公共管理学院' }),
-        await createEvaluator(t, { displayName: '高评估', employer: '西南财经大学社会工作系' }),
-      ];
+      evaluators = [await createEvaluator(t, { displayName: '林评估', employer: '四川大学公共管理学院' }), await createEvaluator(t, { displayName: '高评估', employer: '西南财经大学社会工作系' })];
       finance = await createOfficer(t, '钱财务');
       [{ name: fundName }] = await t.dataSource.query(`SELECT name FROM funds WHERE id = $1`, [c.contract.fundId]);
       // Ten days before milestone 1 is due (2027-03-31), by the database clock.
@@ -182,7 +179,11 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
         await visitor.getByTestId('survey-answered').waitFor();
         await visitor.context().close();
       }
-      for (const [rating, phone] of [['5', '138 0000 1003'], ['5', '138 0000 1004'], ['4', '138 0000 1005']]) {
+      for (const [rating, phone] of [
+        ['5', '138 0000 1003'],
+        ['5', '138 0000 1004'],
+        ['4', '138 0000 1005'],
+      ]) {
         expect((await resident(t).answer(token, { rating, phone })).status).toBe(303);
       }
       await menu(org, '满意度调查', '/organisation/surveys');
@@ -297,7 +298,10 @@ describe('payment by results: delivery, residents’ survey, two evaluators, mak
 
       // 11. The fund dashboard moved by exactly the paid amount, from committed to paid.
       expect(await fundOnDashboard(officer, fundName)).toEqual({ committed: money(Number(c.contract.amountMinor) - tranche), paid: money(tranche) });
-      await officer.getByTestId('table-funds').locator('xpath=ancestor::details').evaluate((d) => d.setAttribute('open', ''));
+      await officer
+        .getByTestId('table-funds')
+        .locator('xpath=ancestor::details')
+        .evaluate((d) => d.setAttribute('open', ''));
       await officer.screenshot({ path: artifact('pbr-fund-dashboard-desktop.png'), fullPage: true });
       await menu(officer, '总账', '/staff/ledger');
       await officer.getByTestId('ledger-ok').waitFor();

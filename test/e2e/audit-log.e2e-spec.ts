@@ -181,9 +181,9 @@ describe('audit log: recording', () => {
 
   it('lets the chainer fill in the link once, and nothing else: content, relinking and deletion are refused', async () => {
     const recorded = await record(officer(), approval('guarded'));
-    await expect(
-      t.dataSource.query(`UPDATE audit_events SET chain_seq = 999999, prev_hash = $2, hash = $2, summary = '{}'::jsonb WHERE id = $1`, [recorded.id, 'a'.repeat(64)]),
-    ).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(t.dataSource.query(`UPDATE audit_events SET chain_seq = 999999, prev_hash = $2, hash = $2, summary = '{}'::jsonb WHERE id = $1`, [recorded.id, 'a'.repeat(64)])).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(t.dataSource.query(`DELETE FROM audit_events WHERE id = $1`, [recorded.id])).rejects.toThrow(/append-only: DELETE refused/);
     await expect(t.dataSource.query(`UPDATE audit_events SET chain_seq = 999999 WHERE id = $1`, [recorded.id])).rejects.toThrow(/audit_events_chained_whole/);
     await audit.chainPending({ wait: true });

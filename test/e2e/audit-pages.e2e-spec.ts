@@ -38,7 +38,7 @@ describe('audit log pages for auditors', () => {
     ids.approved = await record('organisation.approved', 'organisation', orgId, '2026-11-30T23:30:00+08:00');
     ids.reserved = await record('fund.reserved', 'fund', randomUUID(), '2026-12-01T00:10:00+08:00');
     ids.unknown = await record('widget.polished', 'widget', 'w-1', '2026-12-02T12:00:00+08:00');
-    auditor = (await signIn(t, await createUser(t, { roles: ['auditor'] })));
+    auditor = await signIn(t, await createUser(t, { roles: ['auditor'] }));
     // Everything written so far is linked: chain numbers 1..n without gaps.
     await audit.chainPending({ wait: true });
   });
@@ -100,7 +100,10 @@ describe('audit log pages for auditors', () => {
     expect(res.headers['content-disposition']).toContain('filename="audit-log-2026-11-30_2026-12-01.csv"');
     expect(res.headers['cache-control']).toContain('no-store');
     expect(res.headers['content-length']).toBeUndefined(); // streamed (chunked), not buffered whole
-    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toContain('链序号');
     expect(lines[1]).toContain(`"${ids.reserved}"`);

@@ -40,7 +40,15 @@ describe('awarding a project (定标)', () => {
     const res = await session.form(`/staff/projects/${project.id}/award`, { confirm: 'yes', bidId: top(project).bidId, reason: '' }).expect(303);
     const [award] = await t.dataSource.query(`SELECT * FROM awards WHERE project_id = $1`, [project.id]);
     expect(res.headers.location).toBe(`/staff/awards/${award.id}`);
-    expect(award).toMatchObject({ status: 'active', bid_id: top(project).bidId, organisation_id: top(project).organisationId, price_minor: '18000000', is_top_ranked: true, deviation_reason: null, awarded_by: approver.id });
+    expect(award).toMatchObject({
+      status: 'active',
+      bid_id: top(project).bidId,
+      organisation_id: top(project).organisationId,
+      price_minor: '18000000',
+      is_top_ranked: true,
+      deviation_reason: null,
+      awarded_by: approver.id,
+    });
     // 7 working days, to 24:00 Shanghai of the last one, counted from the database clock.
     expect(award.challenge_period_explanation).toMatchObject({ kind: 'challenge_period', workingDays: 7 });
     expect(award.challenge_period_explanation.count.counted).toHaveLength(7);
@@ -87,7 +95,12 @@ describe('awarding a project (定标)', () => {
       expect(page.text).not.toContain('data-testid="award-form"');
       const res = await session.form(`/staff/projects/${project.id}/award`, { bidId: top(project).bidId }).expect(403);
       expect(res.text).toContain('您参与了本项目的评审');
-      const api = await session.agent.post(`/staff/projects/${project.id}/award`).set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').send({ bidId: top(project).bidId }).expect(403);
+      const api = await session.agent
+        .post(`/staff/projects/${project.id}/award`)
+        .set('X-CSRF-Token', session.csrf)
+        .set('Accept', 'application/json')
+        .send({ bidId: top(project).bidId })
+        .expect(403);
       expect(api.body.error.code).toBe('AWARDS.APPROVER_TOOK_PART');
     }
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM awards WHERE project_id = $1`, [project.id]);
@@ -116,7 +129,12 @@ describe('awarding a project (定标)', () => {
     expect(fieldErrorsIn(refused.text)).toContain('选择非第一名的投标人必须填写理由');
     expect(refused.text).toMatch(new RegExp(`value="${second(project).bidId}"[^>]*\\schecked`));
     expect(refused.text).toContain('价格更低');
-    const api = await session.agent.post(`/staff/projects/${project.id}/award`).set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').send({ bidId: second(project).bidId }).expect(400);
+    const api = await session.agent
+      .post(`/staff/projects/${project.id}/award`)
+      .set('X-CSRF-Token', session.csrf)
+      .set('Accept', 'application/json')
+      .send({ bidId: second(project).bidId })
+      .expect(400);
     expect(api.body.error.code).toBe('AWARDS.DEVIATION_REASON_REQUIRED');
     expect(api.body.error.fields.reason).toBeDefined();
 
@@ -160,7 +178,12 @@ describe('awarding a project (定标)', () => {
     const session = await signInAsUser(t, await createApprover(t));
     const res = await session.form(`/staff/projects/${project.id}/award`, { bidId: second(project).bidId, reason: REASON }).expect(409);
     expect(res.text).toContain('该项目已由其他审批人定标，不能重复定标');
-    const api = await session.agent.post(`/staff/projects/${project.id}/award`).set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').send({ bidId: top(project).bidId }).expect(409);
+    const api = await session.agent
+      .post(`/staff/projects/${project.id}/award`)
+      .set('X-CSRF-Token', session.csrf)
+      .set('Accept', 'application/json')
+      .send({ bidId: top(project).bidId })
+      .expect(409);
     expect(api.body.error.code).toBe('AWARDS.ALREADY_AWARDED');
   });
 

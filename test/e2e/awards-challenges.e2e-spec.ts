@@ -6,18 +6,7 @@ import { fieldErrorsIn } from '../factories/procurement';
 import { setClockTo } from '../factories/delivery';
 import { advanceClock, dbNow, resetClock } from '../support/clock';
 import { TestApp, createTestApp } from '../support/test-app';
-import {
-  EvaluatedProject,
-  actorOf,
-  auditActions,
-  awardProject,
-  createApprover,
-  createEvaluatedProject,
-  createOfficer,
-  fileChallenge,
-  passChallengePeriod,
-  signInAsUser,
-} from '../factories/awards';
+import { EvaluatedProject, actorOf, auditActions, awardProject, createApprover, createEvaluatedProject, createOfficer, fileChallenge, passChallengePeriod, signInAsUser } from '../factories/awards';
 
 const GROUNDS = '第三项评分标准“人员配置”的得分与招标文件第四章规定不一致：本机构持证社工 6 名，应得满分。请复核。';
 const ANSWER = '经复核，评审委员会对“人员配置”的评分符合招标文件第四章规定，质疑事项不成立。';
@@ -110,12 +99,7 @@ describe('challenges (质疑) against an award', () => {
     expect(res.text).toContain('质疑期已于');
     expect(res.text).toContain('质疑未被受理');
     expect(res.text).toContain(GROUNDS);
-    const api = await session.agent
-      .post(`/organisation/awards/${award.id}/challenge`)
-      .set('X-CSRF-Token', session.csrf)
-      .set('Accept', 'application/json')
-      .field('grounds', GROUNDS)
-      .expect(422);
+    const api = await session.agent.post(`/organisation/awards/${award.id}/challenge`).set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').field('grounds', GROUNDS).expect(422);
     expect(api.body.error.code).toBe('AWARDS.CHALLENGE_PERIOD_ENDED');
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM challenges WHERE award_id = $1`, [award.id]);
     expect(n).toBe(0);
@@ -150,12 +134,7 @@ describe('challenges (质疑) against an award', () => {
     const award = await awardProject(t, project);
     const outsider = await signInAsUser(t, other.bidders[1].member);
     await outsider.agent.get(`/organisation/awards/${award.id}`).expect(404);
-    const refused = await outsider.agent
-      .post(`/organisation/awards/${award.id}/challenge`)
-      .set('X-CSRF-Token', outsider.csrf)
-      .set('Accept', 'application/json')
-      .field('grounds', GROUNDS)
-      .expect(403);
+    const refused = await outsider.agent.post(`/organisation/awards/${award.id}/challenge`).set('X-CSRF-Token', outsider.csrf).set('Accept', 'application/json').field('grounds', GROUNDS).expect(403);
     expect(refused.body.error.code).toBe('AWARDS.NOT_A_BIDDER');
     const officer = await signInAsUser(t, await createOfficer(t));
     await fileChallenge(officer, award.id, GROUNDS).expect(403);
@@ -236,7 +215,9 @@ describe('challenges (质疑) against an award', () => {
     await fileChallenge(await signInAsUser(t, loser(project).member), award.id, GROUNDS).expect(303);
     const [challenge] = await t.dataSource.query(`SELECT id FROM challenges WHERE award_id = $1`, [award.id]);
     const officer = await signInAsUser(t, await createOfficer(t));
-    await officer.form(`/staff/challenges/${challenge.id}/answer`, { decision: 'uphold', outcome: 'rerun_evaluation', answer: '经复核，人员配置评分存在计算错误，质疑成立，重新组织评审。' }).expect(303);
+    await officer
+      .form(`/staff/challenges/${challenge.id}/answer`, { decision: 'uphold', outcome: 'rerun_evaluation', answer: '经复核，人员配置评分存在计算错误，质疑成立，重新组织评审。' })
+      .expect(303);
     const [a] = await t.dataSource.query(`SELECT status, cancelled_at, cancel_reason FROM awards WHERE id = $1`, [award.id]);
     expect(a.status).toBe('superseded');
     expect(a.cancelled_at).not.toBeNull();
@@ -269,7 +250,9 @@ describe('challenges (质疑) against an award', () => {
     await fileChallenge(await signInAsUser(t, loser(project).member), award.id, GROUNDS).expect(303);
     const [challenge] = await t.dataSource.query(`SELECT id FROM challenges WHERE award_id = $1`, [award.id]);
     const officer = await createOfficer(t);
-    await t.app.get(ChallengesService).answerChallenge(actorOf(officer), challenge.id, { decision: 'uphold', outcome: 'cancel_award', answer: '成交人提交的资质证明材料存在虚假，质疑成立，撤销成交结果。' });
+    await t.app
+      .get(ChallengesService)
+      .answerChallenge(actorOf(officer), challenge.id, { decision: 'uphold', outcome: 'cancel_award', answer: '成交人提交的资质证明材料存在虚假，质疑成立，撤销成交结果。' });
     const [a] = await t.dataSource.query(`SELECT status FROM awards WHERE id = $1`, [award.id]);
     expect(a.status).toBe('cancelled');
     const [e] = await t.dataSource.query(`SELECT status FROM evaluations WHERE id = $1`, [project.evaluationId]);
@@ -286,7 +269,9 @@ describe('challenges (质疑) against an award', () => {
     const third = project.bidders.find((b) => b.rank === 3)!;
     const late = await fileChallenge(await signInAsUser(t, third.member), award.id, GROUNDS).expect(409);
     expect(late.text).toContain('该成交结果已终止');
-    await expect(t.app.get(ChallengesService).answerChallenge(SYSTEM_ACTOR, challenge.id, { decision: 'dismiss', answer: ANSWER })).rejects.toMatchObject({ code: 'AWARDS.CHALLENGE_ALREADY_ANSWERED' });
+    await expect(t.app.get(ChallengesService).answerChallenge(SYSTEM_ACTOR, challenge.id, { decision: 'dismiss', answer: ANSWER })).rejects.toMatchObject({
+      code: 'AWARDS.CHALLENGE_ALREADY_ANSWERED',
+    });
   });
 
   it('shows an organisation its awards and its challenge on its dashboard', async () => {

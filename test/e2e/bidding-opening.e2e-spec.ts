@@ -54,7 +54,11 @@ describe('opening the bids', () => {
     }
     const old = await t.http().get(`/api/v1/notices/projects/${project.reference}/opening/verify`).query({ receipt: superseded.receiptSha256 }).expect(200);
     expect(old.body.status).toBe('superseded');
-    const unknown = await t.http().get(`/api/v1/notices/projects/${project.reference}/opening/verify`).query({ receipt: 'a'.repeat(64) }).expect(200);
+    const unknown = await t
+      .http()
+      .get(`/api/v1/notices/projects/${project.reference}/opening/verify`)
+      .query({ receipt: 'a'.repeat(64) })
+      .expect(200);
     expect(unknown.body.status).toBe('unknown');
     const verifyPage = await t.http().get(`/notices/projects/${project.reference}/opening/verify`).query({ receipt: receipts[1].receiptSha256 }).expect(200);
     expect(verifyPage.text).toContain('核验通过');
@@ -136,7 +140,7 @@ describe('opening the bids', () => {
     const orgs: BiddingOrganisation[] = [];
     for (let i = 0; i < 12; i++) orgs.push(await createBiddingOrganisation(t));
     const project = await createPublishedProject(t, { deadlineInMs: 2_500 });
-    const remaining = (project.bidDeadlineAt.getTime() - (await dbNow(t.dataSource)).getTime());
+    const remaining = project.bidDeadlineAt.getTime() - (await dbNow(t.dataSource)).getTime();
     expect(remaining).toBeGreaterThan(0);
     const accepted = new Map<string, { version: number; receiptSha256: string; submittedAt: string }>();
     const statuses: number[] = [];
@@ -172,7 +176,9 @@ describe('opening the bids', () => {
       expect(o.version).toBe(ack!.version);
       expect(o.receipt_sha256).toBe(ack!.receiptSha256);
     }
-    const [{ late }] = await t.dataSource.query(`SELECT count(*)::int AS late FROM bid_versions v JOIN projects p ON p.id = v.project_id WHERE p.id = $1 AND v.submitted_at >= p.bid_deadline_at`, [project.id]);
+    const [{ late }] = await t.dataSource.query(`SELECT count(*)::int AS late FROM bid_versions v JOIN projects p ON p.id = v.project_id WHERE p.id = $1 AND v.submitted_at >= p.bid_deadline_at`, [
+      project.id,
+    ]);
     expect(late).toBe(0);
   });
 });

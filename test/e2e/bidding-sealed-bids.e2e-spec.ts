@@ -57,9 +57,7 @@ describe('sealed bids', () => {
     await submitBid(org.session, project.id, bidPayload(project, { proposal })).expect(201);
     const page = await org.session.agent.get(`/projects/${project.id}/bid`).expect(200);
     const rendered = /<div class="bid-proposal"[^>]*>([\s\S]*?)<\/div>/.exec(page.text)![1].trim();
-    expect(rendered).toBe(
-      '<p>第一段&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src&#x3D;x onerror&#x3D;alert(2)&gt;<br>第一段第二行</p><p>第二段 &lt;b&gt;加粗&lt;/b&gt;</p>',
-    );
+    expect(rendered).toBe('<p>第一段&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src&#x3D;x onerror&#x3D;alert(2)&gt;<br>第一段第二行</p><p>第二段 &lt;b&gt;加粗&lt;/b&gt;</p>');
   });
 
   it('refuses a bid one second after the deadline, with a clear message', async () => {
@@ -67,7 +65,9 @@ describe('sealed bids', () => {
     const org = await createBiddingOrganisation(t);
     await submitBid(org.session, project.id, bidPayload(project)).expect(201);
     await advanceClock(t.dataSource, 61_000);
-    const late = await submitBid(org.session, project.id, bidPayload(project, { price: '100000' })).set('Accept-Language', 'zh-CN').expect(422);
+    const late = await submitBid(org.session, project.id, bidPayload(project, { price: '100000' }))
+      .set('Accept-Language', 'zh-CN')
+      .expect(422);
     expect(late.body.error.code).toBe('PROCUREMENT.BID_WINDOW_CLOSED');
     expect(late.body.error.message).toContain('投标已于');
     const en = await org.session.agent.post(`/api/v1/projects/${project.id}/bids/withdrawal`).set('X-CSRF-Token', org.session.csrf).expect(422);
@@ -182,9 +182,9 @@ describe('sealed bids', () => {
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from(`0000001ftEXtComment\0${secret}`, 'latin1')]);
     const actor = { userId: org.user.id, roles: ['org_member'], organisationId: org.organisationId, requestId: null, ip: null };
     const payload = bidPayload(project) as never;
-    await t.app.get(BidsService).submitBid(actor, project.id, payload, [
-      { fieldname: 'attachments', originalname: 'price-sheet.png', encoding: '7bit', mimetype: 'image/png', size: png.length, buffer: png },
-    ]);
+    await t.app
+      .get(BidsService)
+      .submitBid(actor, project.id, payload, [{ fieldname: 'attachments', originalname: 'price-sheet.png', encoding: '7bit', mimetype: 'image/png', size: png.length, buffer: png }]);
     const [doc] = await t.dataSource.query(
       `SELECT d.id, d.sealed, d.size_bytes, encode(d.content, 'escape') AS esc, b.id AS bid_id
          FROM documents d JOIN bids b ON b.id::text = d.owner_id WHERE b.project_id = $1`,
@@ -193,11 +193,15 @@ describe('sealed bids', () => {
     expect(doc.sealed).toBe(true);
     expect(doc.size_bytes).toBe(png.length);
     expect(doc.esc).not.toContain(secret);
-    const download = await org.session.agent.get(`/bids/${doc.bid_id}/attachments/${doc.id}`).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const download = await org.session.agent
+      .get(`/bids/${doc.bid_id}/attachments/${doc.id}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(Buffer.compare(download.body as Buffer, png)).toBe(0);
   });
 

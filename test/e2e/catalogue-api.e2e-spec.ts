@@ -87,7 +87,11 @@ describe('catalogue API', () => {
   });
 
   it('rejects a keyword longer than 100 characters', async () => {
-    const res = await t.http().get('/api/v1/catalogue/items').query({ q: 'x'.repeat(101) }).expect(400);
+    const res = await t
+      .http()
+      .get('/api/v1/catalogue/items')
+      .query({ q: 'x'.repeat(101) })
+      .expect(400);
     expect(res.body.error.fields.q).toBeDefined();
   });
 

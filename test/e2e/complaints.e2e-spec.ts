@@ -3,7 +3,19 @@ import { enterCalendarYears } from '../support/calendar';
 import { DisbursementsService } from '../../src/payments/disbursements.service';
 import { fieldErrorsIn } from '../factories/procurement';
 import { openFundInLedger, passMilestone } from '../factories/payments';
-import { EvaluatedProject, TestUser, actorOf, auditActions, awardProject, createApprover, createEvaluatedProject, createOfficer, fileChallenge, passChallengePeriod, signInAsUser } from '../factories/awards';
+import {
+  EvaluatedProject,
+  TestUser,
+  actorOf,
+  auditActions,
+  awardProject,
+  createApprover,
+  createEvaluatedProject,
+  createOfficer,
+  fileChallenge,
+  passChallengePeriod,
+  signInAsUser,
+} from '../factories/awards';
 import { createUser } from '../factories/users';
 import { advanceClock, dbNow } from '../support/clock';
 import { TestApp, createTestApp } from '../support/test-app';
@@ -172,7 +184,12 @@ describe('complaints (投诉) to the finance department, and the suspension it o
     const approver = await signInAsUser(t, approverUser);
     const refused = await approver.form(`/staff/projects/${project.id}/award`, { bidId: project.bidders[0].bidId, confirm: 'yes' }).expect(422);
     expect(refused.text).toContain('财政部门已暂停本项目的采购活动');
-    const api = await approver.agent.post(`/staff/projects/${project.id}/award`).set('Accept', 'application/json').set('X-CSRF-Token', approver.csrf).send({ bidId: project.bidders[0].bidId }).expect(422);
+    const api = await approver.agent
+      .post(`/staff/projects/${project.id}/award`)
+      .set('Accept', 'application/json')
+      .set('X-CSRF-Token', approver.csrf)
+      .send({ bidId: project.bidders[0].bidId })
+      .expect(422);
     expect(api.body.error.code).toBe('PROCUREMENT.SUSPENDED');
     // The service check bypassed: the database refuses the award row itself.
     await expect(

@@ -104,7 +104,12 @@ describe('contracts: generation, confirmation, publication', () => {
     const milestones = await t.dataSource.query(`SELECT position, share_bp, amount_minor, indicators, due_date FROM contract_milestones WHERE contract_id = $1 ORDER BY position`, [id]);
     expect(milestones.map((m: { amount_minor: string }) => Number(m.amount_minor))).toEqual([5_832_767, 5_832_766, 5_834_517]);
     expect(milestones.reduce((sum: number, m: { amount_minor: string }) => sum + Number(m.amount_minor), 0)).toBe(17_500_050);
-    expect(milestones[0].indicators.map((i: { code: string; weight: number }) => `${i.code}:${i.weight}`)).toEqual(['output_quantity:30', 'service_quality:30', 'resident_satisfaction:20', 'management_finance:20']);
+    expect(milestones[0].indicators.map((i: { code: string; weight: number }) => `${i.code}:${i.weight}`)).toEqual([
+      'output_quantity:30',
+      'service_quality:30',
+      'resident_satisfaction:20',
+      'management_finance:20',
+    ]);
     expect(c.terms).toContain('人民币壹拾柒万伍仟元伍角');
     expect(c.terms).toContain(second.nameZh);
     expect(c.terms).toContain('阶段1：完成服务启动与需求评估。');
@@ -203,7 +208,12 @@ describe('contracts: generation, confirmation, publication', () => {
       const over = await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '增加 30 户服务对象', amount: '198000.01' }).expect(422);
       expect(fieldErrorsIn(over.text)).toContain('《政府采购法》第四十九条');
       expect(over.text).toContain('198000.01');
-      const api = await officer.agent.post(`/staff/contracts/${contract.id}/variations`).set('X-CSRF-Token', officer.csrf).set('Accept', 'application/json').send({ kind: 'amount', description: '增加 30 户服务对象', amount: '198000.01' }).expect(422);
+      const api = await officer.agent
+        .post(`/staff/contracts/${contract.id}/variations`)
+        .set('X-CSRF-Token', officer.csrf)
+        .set('Accept', 'application/json')
+        .send({ kind: 'amount', description: '增加 30 户服务对象', amount: '198000.01' })
+        .expect(422);
       expect(api.body.error.code).toBe('CONTRACTS.AMOUNT_BEYOND_TEN_PERCENT');
       expect(api.body.error.message).toContain('第四十九条');
 
@@ -218,7 +228,9 @@ describe('contracts: generation, confirmation, publication', () => {
       const self = await signInAsUser(t, { ...proposer, roles: ['bureau_officer', 'bureau_approver'] });
       const own = await self.form(`/staff/contracts/${contract.id}/variations/${variation.id}/decision`, { decision: 'approve', reason: '同意变更，资金充足。' }).expect(403);
       expect(own.text).toContain('本变更由您提出，须由其他审批人审批');
-      await expect(t.dataSource.query(`UPDATE contract_variations SET status = 'approved', decided_by = proposed_by, decided_at = now(), decision_reason = 'x1' WHERE id = $1`, [variation.id])).rejects.toThrow(/four_eyes/);
+      await expect(
+        t.dataSource.query(`UPDATE contract_variations SET status = 'approved', decided_by = proposed_by, decided_at = now(), decision_reason = 'x1' WHERE id = $1`, [variation.id]),
+      ).rejects.toThrow(/four_eyes/);
 
       const approver = await signInAsUser(t, await createApprover(t));
       const noReason = await approver.form(`/staff/contracts/${contract.id}/variations/${variation.id}/decision`, { decision: 'approve', reason: '' }).expect(400);
@@ -238,7 +250,9 @@ describe('contracts: generation, confirmation, publication', () => {
       const more = await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '再增加服务量', amount: '198000.01' }).expect(422);
       expect(fieldErrorsIn(more.text)).toContain('第四十九条');
       // Coming back down is a variation too; the approver rejects it with a reason; history is kept.
-      await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少 10 户。', amount: '185000', reductionReason: '10 户服务对象迁出辖区，相应减少服务量' }).expect(303);
+      await officer
+        .form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少 10 户。', amount: '185000', reductionReason: '10 户服务对象迁出辖区，相应减少服务量' })
+        .expect(303);
       const [second] = await t.dataSource.query(`SELECT id FROM contract_variations WHERE contract_id = $1 AND status = 'proposed'`, [contract.id]);
       await approver.form(`/staff/contracts/${contract.id}/variations/${second.id}/decision`, { decision: 'reject', reason: '减少户数尚未经社区核实，暂不同意。' }).expect(303);
       const history = await t.dataSource.query(`SELECT sequence, status, decision_reason FROM contract_variations WHERE contract_id = $1 ORDER BY sequence`, [contract.id]);
@@ -258,13 +272,19 @@ describe('contracts: generation, confirmation, publication', () => {
       const { project, contract } = await active();
       const officer = await signInAsUser(t, await createOfficer(t));
       const approver = await signInAsUser(t, await createApprover(t));
-      const noReason = await officer.agent.post(`/staff/contracts/${contract.id}/variations`).set('X-CSRF-Token', officer.csrf).set('Accept', 'application/json')
-        .send({ kind: 'amount', description: '服务对象减少三分之一', amount: '120000' }).expect(400);
+      const noReason = await officer.agent
+        .post(`/staff/contracts/${contract.id}/variations`)
+        .set('X-CSRF-Token', officer.csrf)
+        .set('Accept', 'application/json')
+        .send({ kind: 'amount', description: '服务对象减少三分之一', amount: '120000' })
+        .expect(400);
       expect(Object.keys(noReason.body.error.fields)).toEqual(['reductionReason']);
       const form = await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少三分之一', amount: '120000', reductionReason: '减少' }).expect(400);
       expect(fieldErrorsIn(form.text)).toContain('减少合同金额须写明理由');
       expect(form.text).toContain('120000');
-      await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少三分之一', amount: '120000', reductionReason: '两个小区划出本街道，服务对象减少三分之一' }).expect(303);
+      await officer
+        .form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '服务对象减少三分之一', amount: '120000', reductionReason: '两个小区划出本街道，服务对象减少三分之一' })
+        .expect(303);
       const [variation] = await t.dataSource.query(`SELECT id, amount_delta_minor FROM contract_variations WHERE contract_id = $1`, [contract.id]);
       expect(variation.amount_delta_minor).toBe('-6000000');
       await approver.form(`/staff/contracts/${contract.id}/variations/${variation.id}/decision`, { decision: 'approve', reason: '经街道核实，同意减少。' }).expect(303);
@@ -282,7 +302,9 @@ describe('contracts: generation, confirmation, publication', () => {
       const notice = await t.http().get(`/notices/contracts/${contract.reference}`).expect(200);
       expect(notice.text).toContain('两个小区划出本街道，服务对象减少三分之一');
       // The database refuses an approved reduction without its reason.
-      await expect(t.dataSource.query(`UPDATE contract_variations SET changes = jsonb_set(changes, '{amount,reductionReason}', '""') WHERE id = $1`, [variation.id])).rejects.toThrow(/reduction_reason/);
+      await expect(t.dataSource.query(`UPDATE contract_variations SET changes = jsonb_set(changes, '{amount,reductionReason}', '""') WHERE id = $1`, [variation.id])).rejects.toThrow(
+        /reduction_reason/,
+      );
       // A reduction gives no allowance back: increases may still add 10 % of the ORIGINAL ¥180,000, so ¥138,000 is the most.
       await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '恢复部分服务量', amount: '138000.01' }).expect(422);
       await officer.form(`/staff/contracts/${contract.id}/variations`, { kind: 'amount', description: '恢复部分服务量', amount: '138000' }).expect(303);
@@ -302,7 +324,9 @@ describe('contracts: generation, confirmation, publication', () => {
       await t.dataSource.query(`UPDATE funds SET reserved_minor = reserved_minor + 2000000 WHERE id = $1`, [project.fundId]);
       const variations = t.app.get(VariationsService);
       const v = await variations.proposeVariation(actorOf(await createOfficer(t)), contract.id, { kind: 'amount', description: '增加服务量测试', amount: '198000' });
-      await expect(variations.decideVariation(actorOf(await createApprover(t)), contract.id, v.id, { decision: 'approve', reason: '同意增加服务量。' })).rejects.toMatchObject({ code: 'PROCUREMENT.FUND_INSUFFICIENT' });
+      await expect(variations.decideVariation(actorOf(await createApprover(t)), contract.id, v.id, { decision: 'approve', reason: '同意增加服务量。' })).rejects.toMatchObject({
+        code: 'PROCUREMENT.FUND_INSUFFICIENT',
+      });
       const [c] = await t.dataSource.query(`SELECT amount_minor FROM contracts WHERE id = $1`, [contract.id]);
       expect(Number(c.amount_minor)).toBe(18_000_000);
       const [row] = await t.dataSource.query(`SELECT status FROM contract_variations WHERE id = $1`, [v.id]);
@@ -314,26 +338,30 @@ describe('contracts: generation, confirmation, publication', () => {
       const { contract } = await active();
       await t.dataSource.query(`UPDATE contract_milestones SET status = 'passed' WHERE contract_id = $1 AND position = 1`, [contract.id]);
       const officer = await signInAsUser(t, await createOfficer(t));
-      const bad = await officer.form(`/staff/contracts/${contract.id}/variations`, {
-        kind: 'dates',
-        description: '延长服务期限两个月。',
-        serviceStart: '2027-01-01',
-        serviceEnd: '2028-02-29',
-        'milestones[0][position]': '1',
-        'milestones[0][dueDate]': '2027-04-30',
-        'milestones[1][position]': '3',
-        'milestones[1][dueDate]': '2028-03-31',
-      }).expect(400);
+      const bad = await officer
+        .form(`/staff/contracts/${contract.id}/variations`, {
+          kind: 'dates',
+          description: '延长服务期限两个月。',
+          serviceStart: '2027-01-01',
+          serviceEnd: '2028-02-29',
+          'milestones[0][position]': '1',
+          'milestones[0][dueDate]': '2027-04-30',
+          'milestones[1][position]': '3',
+          'milestones[1][dueDate]': '2028-03-31',
+        })
+        .expect(400);
       expect(bad.text).toContain('该里程碑已评价合格，不能变更');
       expect(bad.text).toContain('交付期限须在服务期限 2027-01-01 至 2028-02-29 之内');
-      await officer.form(`/staff/contracts/${contract.id}/variations`, {
-        kind: 'dates',
-        description: '延长服务期限两个月。',
-        serviceStart: '2027-01-01',
-        serviceEnd: '2028-02-29',
-        'milestones[0][position]': '3',
-        'milestones[0][dueDate]': '2028-02-29',
-      }).expect(303);
+      await officer
+        .form(`/staff/contracts/${contract.id}/variations`, {
+          kind: 'dates',
+          description: '延长服务期限两个月。',
+          serviceStart: '2027-01-01',
+          serviceEnd: '2028-02-29',
+          'milestones[0][position]': '3',
+          'milestones[0][dueDate]': '2028-02-29',
+        })
+        .expect(303);
       const approver = await signInAsUser(t, await createApprover(t));
       const [v] = await t.dataSource.query(`SELECT id FROM contract_variations WHERE contract_id = $1 AND status = 'proposed'`, [contract.id]);
       await approver.form(`/staff/contracts/${contract.id}/variations/${v.id}/decision`, { decision: 'approve', reason: '同意延长。' }).expect(303);

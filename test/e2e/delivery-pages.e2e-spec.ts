@@ -85,18 +85,24 @@ describe('delivery pages: the organisation delivers a milestone, the bureau read
     expect(detail.text).toContain(sha(photo));
     expect(detail.text).toContain(sha(PDF));
     expect(detail.text).toContain('3.5');
-    const [row] = await t.dataSource.query(`SELECT id, late, hours_centi FROM milestone_deliveries d JOIN delivery_service_records r ON r.delivery_id = d.id WHERE d.contract_id = $1`, [c.contract.id]);
+    const [row] = await t.dataSource.query(`SELECT id, late, hours_centi FROM milestone_deliveries d JOIN delivery_service_records r ON r.delivery_id = d.id WHERE d.contract_id = $1`, [
+      c.contract.id,
+    ]);
     expect(row).toMatchObject({ late: false, hours_centi: 350 });
     expect(await auditActions(t, 'milestone_delivery', row.id)).toEqual(['delivery.submitted']);
     const [n] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'delivery.submitted' AND user_id = $1`, [c.officer.id]);
     expect(n.n).toBe(1);
 
     const docId = /attachments\/([0-9a-f-]{36})/.exec(detail.text)![1];
-    const file = await org.agent.get(`${ok.headers.location}/attachments/${docId}`).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const file = await org.agent
+      .get(`${ok.headers.location}/attachments/${docId}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(sha(file.body as Buffer)).toMatch(new RegExp(`${sha(photo)}|${sha(PDF)}`));
 
     const list = await org.agent.get(`${base()}/milestones`).expect(200);
@@ -139,7 +145,7 @@ describe('delivery pages: the organisation delivers a milestone, the bureau read
     await org.agent.get(`/staff/contracts/${c.contract.id}/milestones/1/deliveries/1/attachments/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`).expect(403);
   });
 
-  it("answers 404 to another organisation on every route of this contract, and writes nothing", async () => {
+  it('answers 404 to another organisation on every route of this contract, and writes nothing', async () => {
     const detail = await org.agent.get(`${base()}/milestones/1/deliveries/1`).expect(200);
     const docId = /attachments\/([0-9a-f-]{36})/.exec(detail.text)![1];
     for (const path of [

@@ -16,7 +16,10 @@ async function remindedOnce(t: TestApp, contractId: string, organisationId: stri
   const rows = await reminders(t, contractId);
   const keys = [...new Set(rows.map((r) => `${r.kind}|${r.position}`))].sort();
   for (const key of keys) {
-    const to = rows.filter((r) => `${r.kind}|${r.position}` === key).map((r) => r.user_id).sort();
+    const to = rows
+      .filter((r) => `${r.kind}|${r.position}` === key)
+      .map((r) => r.user_id)
+      .sort();
     expect(to).toEqual(people);
   }
   return keys.map((k) => k.split('|') as [string, string]);

@@ -47,7 +47,9 @@ describe('delivery: service logs (CSV/XLSX), late flag by the database clock, co
       expect(res.text).toContain(line);
     }
     expect(res.text).not.toContain('第 2 行');
-    const api = await postDelivery(org, c.contract.id, 1, { serviceLog: { bytes: bad, name: 'log.csv' } }, { api: true }).set('Accept-Language', 'en').expect(400);
+    const api = await postDelivery(org, c.contract.id, 1, { serviceLog: { bytes: bad, name: 'log.csv' } }, { api: true })
+      .set('Accept-Language', 'en')
+      .expect(400);
     expect(api.body.error.code).toBe('DELIVERY.SERVICE_LOG_REJECTED');
     expect(api.body.error.fields.serviceLog[0]).toContain('8 problems');
     expect(api.body.error.fields.serviceLog).toContain('Line 3, “项目编码”: “C09-999” is not a service item of this contract');
@@ -78,7 +80,10 @@ describe('delivery: service logs (CSV/XLSX), late flag by the database clock, co
     expect(res.text).toContain('第 3 行“场次”：“1.5”须为不小于 0 的整数');
     expect(await countDeliveries(t, c.contract.id)).toMatchObject({ deliveries: 0, records: 0 });
 
-    const missing = await xlsx([['项目编码', '场次'], [a, 1]]);
+    const missing = await xlsx([
+      ['项目编码', '场次'],
+      [a, 1],
+    ]);
     const noColumns = await postDelivery(org, c.contract.id, 1, { serviceLog: { bytes: missing, name: 'log.xlsx' } }).expect(400);
     expect(noColumns.text).toContain('第 1 行（表头）：缺少“服务人次 person-visits”列');
     const legacy = await postDelivery(org, c.contract.id, 1, { serviceLog: { bytes: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), name: 'log.xls' } }).expect(400);
@@ -167,16 +172,45 @@ describe('delivery: service logs (CSV/XLSX), late flag by the database clock, co
     expect(list.body.milestones).toHaveLength(3);
     expect(list.body.milestones[0]).toMatchObject({ position: 1, dueDate: '2027-03-31', status: 'pending', isOverdue: false, openRound: 1, deliveries: [] });
     const url = `/api/v1/contracts/${c.contract.id}/milestones/1/deliveries`;
-    const bad = await org.agent.post(url).set('X-CSRF-Token', org.csrf).send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: -1 }, { itemCode: 'C09-001', sessions: 2 }] }).expect(400);
+    const bad = await org.agent
+      .post(url)
+      .set('X-CSRF-Token', org.csrf)
+      .send({
+        narrative: '按计划完成本阶段全部服务内容。',
+        records: [
+          { itemCode: a, sessions: -1 },
+          { itemCode: 'C09-001', sessions: 2 },
+        ],
+      })
+      .expect(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['records.0.sessions', 'records.1.itemCode']);
-    await org.agent.post(url).set('X-CSRF-Token', org.csrf).send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: 2 }], extra: 1 }).expect(400);
-    const ok = await org.agent.post(url).set('X-CSRF-Token', org.csrf).send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: 2, hours: 1.25 }] }).expect(201);
+    await org.agent
+      .post(url)
+      .set('X-CSRF-Token', org.csrf)
+      .send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: 2 }], extra: 1 })
+      .expect(400);
+    const ok = await org.agent
+      .post(url)
+      .set('X-CSRF-Token', org.csrf)
+      .send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: 2, hours: 1.25 }] })
+      .expect(201);
     expect(ok.body).toMatchObject({ milestonePosition: 1, round: 1, late: false, recordsSource: 'form', records: [{ sessions: 2, hoursCenti: 125 }] });
-    await org.agent.post(url).set('X-CSRF-Token', org.csrf).send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: 2 }] }).expect(409);
-    await org.agent.post(url).send({ narrative: '没有 CSRF 令牌的请求被拒绝。', records: [{ itemCode: a, sessions: 2 }] }).expect(403);
+    await org.agent
+      .post(url)
+      .set('X-CSRF-Token', org.csrf)
+      .send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: 2 }] })
+      .expect(409);
+    await org.agent
+      .post(url)
+      .send({ narrative: '没有 CSRF 令牌的请求被拒绝。', records: [{ itemCode: a, sessions: 2 }] })
+      .expect(403);
 
     await t.dataSource.query(`UPDATE contracts SET status = 'terminating' WHERE id = $1`, [c.contract.id]);
-    const refused = await org.agent.post(`/api/v1/contracts/${c.contract.id}/milestones/2/deliveries`).set('X-CSRF-Token', org.csrf).send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: 2 }] }).expect(422);
+    const refused = await org.agent
+      .post(`/api/v1/contracts/${c.contract.id}/milestones/2/deliveries`)
+      .set('X-CSRF-Token', org.csrf)
+      .send({ narrative: '按计划完成本阶段全部服务内容。', records: [{ itemCode: a, sessions: 2 }] })
+      .expect(422);
     expect(refused.body.error.code).toBe('DELIVERY.CONTRACT_NOT_ACTIVE');
   });
 });

@@ -60,10 +60,9 @@ describe('demo district', () => {
     expect(c).toMatchObject({ status: 'active', amount: 28_600_000, approved: 8_580_000, paid: 8_580_000 });
     expect(await milestoneStatuses(c.id)).toEqual(['passed', 'delivered', 'pending']);
 
-    const evaluators = await t.dataSource.query(
-      `SELECT u.email FROM service_evaluators s JOIN users u ON u.id = s.evaluator_id WHERE s.contract_id = $1 AND s.status = 'active' ORDER BY u.email`,
-      [c.id],
-    );
+    const evaluators = await t.dataSource.query(`SELECT u.email FROM service_evaluators s JOIN users u ON u.id = s.evaluator_id WHERE s.contract_id = $1 AND s.status = 'active' ORDER BY u.email`, [
+      c.id,
+    ]);
     expect(evaluators.map((e: { email: string }) => e.email)).toEqual(['expert1@demo.example', 'expert4@demo.example']);
     const deliveries = await t.dataSource.query(
       `SELECT d.milestone_position AS position, d.late, (SELECT count(*)::int FROM delivery_service_records r WHERE r.delivery_id = d.id) AS records,
@@ -112,7 +111,10 @@ describe('demo district', () => {
       voucher_amount: 8_580_000,
     });
     // The elderly fund: 360 000 reserved by the published project, 286 000 committed, of which 85 800 moved to paid.
-    const [fund] = await t.dataSource.query(`SELECT reserved_minor::int AS reserved, committed_minor::int AS committed, payable_minor::int AS payable, paid_minor::int AS paid FROM funds WHERE id = $1`, [c.fund_id]);
+    const [fund] = await t.dataSource.query(
+      `SELECT reserved_minor::int AS reserved, committed_minor::int AS committed, payable_minor::int AS payable, paid_minor::int AS paid FROM funds WHERE id = $1`,
+      [c.fund_id],
+    );
     expect(fund).toEqual({ reserved: 36_000_000, committed: 20_020_000, payable: 0, paid: 8_580_000 });
   });
 

@@ -39,24 +39,13 @@ function tinyPng(): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit, RGBA, deflate, no filter method, no interlace
-  const rows = Array.from({ length: height }, (_, y) =>
-    Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width * 4 }, (_, x) => y * width * 4 + x))]),
-  );
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
+  const rows = Array.from({ length: height }, (_, y) => Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width * 4 }, (_, x) => y * width * 4 + x))]));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.concat(rows))), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 /** A one-page PDF 1.4 with a correct cross-reference table and a binary comment line. */
 function tinyPdf(): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
-  ];
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'];
   let body = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
   objects.forEach((object, i) => {
@@ -101,8 +90,7 @@ describe('documents store', () => {
     uploadedBy: null,
     ...overrides,
   });
-  const store = (overrides: Partial<StoreDocumentInput>, limits?: { maxBytes?: number }) =>
-    t.dataSource.transaction((manager) => documents.store(manager, input(overrides), limits));
+  const store = (overrides: Partial<StoreDocumentInput>, limits?: { maxBytes?: number }) => t.dataSource.transaction((manager) => documents.store(manager, input(overrides), limits));
   const countRows = async () => Number((await t.dataSource.query(`SELECT count(*) AS n FROM documents`))[0].n);
 
   beforeAll(async () => {
@@ -134,10 +122,7 @@ describe('documents store', () => {
     expect(articles).not.toHaveProperty('content');
 
     // PostgreSQL agrees on the bytes it holds.
-    const [row] = await t.dataSource.query(
-      `SELECT encode(sha256(content), 'hex') AS digest, octet_length(content) AS size, sha256 FROM documents WHERE id = $1`,
-      [articles.id],
-    );
+    const [row] = await t.dataSource.query(`SELECT encode(sha256(content), 'hex') AS digest, octet_length(content) AS size, sha256 FROM documents WHERE id = $1`, [articles.id]);
     expect(row).toEqual({ digest: sha256(pdf), size: pdf.length, sha256: sha256(pdf) });
   });
 
@@ -254,11 +239,7 @@ describe('documents over HTTP (upload options and sendDocument)', () => {
     t = await createTestApp();
     const config = loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        CommonModule.register(config, createLogger('silent')),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(t.databaseUrl), autoLoadEntities: false }),
-        DocumentsModule,
-      ],
+      imports: [CommonModule.register(config, createLogger('silent')), TypeOrmModule.forRoot({ ...dataSourceOptions(t.databaseUrl), autoLoadEntities: false }), DocumentsModule],
       controllers: [DocumentsProbeController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     }).compile();

@@ -60,7 +60,11 @@ describe('evaluation committee: draw, declarations, recusal', () => {
     const excluded = draw.excluded as Array<{ userId: string; reason: string; conflicts?: Array<{ organisationId: string; kind: string; startedOn: string }> }>;
     expect(excluded).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ userId: pool[0].id, reason: 'conflict', conflicts: [expect.objectContaining({ organisationId: project.bids[1].organisation.organisationId, kind: 'employment', startedOn: '2019-03-01' })] }),
+        expect.objectContaining({
+          userId: pool[0].id,
+          reason: 'conflict',
+          conflicts: [expect.objectContaining({ organisationId: project.bids[1].organisation.organisationId, kind: 'employment', startedOn: '2019-03-01' })],
+        }),
         expect.objectContaining({ userId: pool[1].id, reason: 'inactive' }),
       ]),
     );
@@ -164,7 +168,12 @@ describe('evaluation committee: draw, declarations, recusal', () => {
     expect(draws.map((d: { kind: string }) => d.kind)).toEqual(['initial', 'replacement']);
     expect(draws[1].wanted).toBe(1);
     expect(drawCommittee(draws[1].seed, draws[1].pool, 1)).toEqual(draws[1].result);
-    expect(draws[1].excluded.filter((e: { reason: string }) => e.reason === 'already_drawn').map((e: { userId: string }) => e.userId).sort()).toEqual(before.map((m) => m.user_id).sort());
+    expect(
+      draws[1].excluded
+        .filter((e: { reason: string }) => e.reason === 'already_drawn')
+        .map((e: { userId: string }) => e.userId)
+        .sort(),
+    ).toEqual(before.map((m) => m.user_id).sort());
     // The recused member no longer sits.
     await session.agent.get(`/evaluations/${evaluationId}`).expect(403);
     await declareAll(t, evaluationId);

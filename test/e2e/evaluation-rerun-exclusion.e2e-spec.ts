@@ -38,7 +38,7 @@ describe('a re-run after an upheld challenge (财政部令第87号 第六十七�
     expect(page.text).toContain(project.representative.displayName);
     // Naming members at fault without a re-run is refused, with every field's message and the input kept.
     const bad = await officer.form(`/staff/challenges/${challenge.id}/answer`, { decision: 'dismiss', answer: ANSWER, faultedMemberIds: atFault.id }).expect(400);
-    expect(fieldErrorsIn(bad.text)).toContain("请选择一项");
+    expect(fieldErrorsIn(bad.text)).toContain('请选择一项');
     expect(bad.text).toContain(ANSWER);
     await officer
       .form(`/staff/challenges/${challenge.id}/answer`, { decision: 'uphold', outcome: 'rerun_evaluation', answer: ANSWER, faultedMemberIds: [atFault.id, project.representative.id] })

@@ -1,17 +1,7 @@
 import { ResultsService } from '../../src/evaluation/results.service';
 import { ScoringService } from '../../src/evaluation/scoring.service';
 import { QualificationService } from '../../src/evaluation/qualification.service';
-import {
-  actorOf,
-  committeeOf,
-  createEvaluatorPool,
-  createOpenedProject,
-  declareAll,
-  lettersOf,
-  qualifyAll,
-  requestCommittee,
-  score,
-} from '../factories/evaluation';
+import { actorOf, committeeOf, createEvaluatorPool, createOpenedProject, declareAll, lettersOf, qualifyAll, requestCommittee, score } from '../factories/evaluation';
 import { fieldErrorsIn } from '../factories/procurement';
 import { Session, TEST_PASSWORD, createUser, signIn } from '../factories/users';
 import { advanceClock } from '../support/clock';
@@ -78,7 +68,9 @@ describe('evaluation: qualification, scoring, flags, report and sign-off', () =>
     expect(fieldErrorsIn(refused.text)).toContain('报价超过最高限价的投标不能认定为有效');
     const noReason = await officer.form(`/staff/evaluations/${evaluationId}/qualification/${over.bidId}`, { decision: 'invalid', reasonCode: '', reason: '' }).expect(400);
     expect(fieldErrorsIn(noReason.text)).toContain('请选择无效原因');
-    await officer.form(`/staff/evaluations/${evaluationId}/qualification/${over.bidId}`, { decision: 'invalid', reasonCode: 'price_above_ceiling', reason: '报价 31 万元超过最高限价 30 万元' }).expect(303);
+    await officer
+      .form(`/staff/evaluations/${evaluationId}/qualification/${over.bidId}`, { decision: 'invalid', reasonCode: 'price_above_ceiling', reason: '报价 31 万元超过最高限价 30 万元' })
+      .expect(303);
     // A committee member may record decisions too (anonymised page); the chair closes the review.
     const memberQual = await members[0].session.agent.get(`/evaluations/${evaluationId}`).expect(200);
     expect(memberQual.text).not.toContain('阳光社工服务中心');
@@ -107,7 +99,9 @@ describe('evaluation: qualification, scoring, flags, report and sign-off', () =>
     expect(cheapPage.text).toContain('¥226,666.67');
     const short = await cheap.organisation.session.form(`/bids/${cheap.bidId}/evaluation/explanation`, { explanation: '便宜' }).expect(400);
     expect(fieldErrorsIn(short.text)).toContain('书面说明须为 10–5000 字');
-    await cheap.organisation.session.form(`/bids/${cheap.bidId}/evaluation/explanation`, { explanation: '本机构已有社区睦邻点场地与 12 名长期志愿者，人员成本由区慈善基金配套承担，报价覆盖全部直接服务成本。' }).expect(303);
+    await cheap.organisation.session
+      .form(`/bids/${cheap.bidId}/evaluation/explanation`, { explanation: '本机构已有社区睦邻点场地与 12 名长期志愿者，人员成本由区慈善基金配套承担，报价覆盖全部直接服务成本。' })
+      .expect(303);
     // Another organisation cannot explain for it.
     await peace.organisation.session.form(`/bids/${cheap.bidId}/evaluation/explanation`, { explanation: '这不是我们的投标，但想试试看能否提交。' }).expect(404);
 
@@ -127,9 +121,7 @@ describe('evaluation: qualification, scoring, flags, report and sign-off', () =>
       .expect(400);
     expect(Object.keys(apiBad.body.error.fields).sort()).toEqual(['points.c1', 'points.c2']);
     await members[0].session.agent.get(`/evaluations/${evaluationId}/bids/${letterOf(over.bidId)}`).expect(200);
-    await members[0].session
-      .form(`/evaluations/${evaluationId}/bids/${letterOf(over.bidId)}/scores`, { 'points[c1]': '30', 'points[c2]': '20' })
-      .expect(409);
+    await members[0].session.form(`/evaluations/${evaluationId}/bids/${letterOf(over.bidId)}/scores`, { 'points[c1]': '30', 'points[c2]': '20' }).expect(409);
 
     // Sheets (c1 of 40, c2 of 30). Member 3 scores B far above the others (20-point flag).
     const sheets: Array<Record<string, [string, string]>> = [
@@ -209,11 +201,15 @@ describe('evaluation: qualification, scoring, flags, report and sign-off', () =>
     expect(memberReport.text).toContain('74.67');
     expect(memberReport.text).not.toContain('低价服务社');
     const auditor = await signIn(t, await createUser(t, { roles: ['auditor'] }));
-    const pdf = await auditor.agent.get(`/staff/evaluations/${evaluationId}/report.pdf`).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const pdf = await auditor.agent
+      .get(`/staff/evaluations/${evaluationId}/report.pdf`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
   });

@@ -65,9 +65,7 @@ describe('evaluator pool: admin pages', () => {
 
   it('rolls the account back when the profile is refused (a category not in the catalogue)', async () => {
     const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events`);
-    const res = await session
-      .form('/admin/evaluators/new', { email: 'ghost.expert@test.example', displayName: '幽灵专家', expertise: ['C01', 'C99'], employer: '某研究院' })
-      .expect(400);
+    const res = await session.form('/admin/evaluators/new', { email: 'ghost.expert@test.example', displayName: '幽灵专家', expertise: ['C01', 'C99'], employer: '某研究院' }).expect(400);
     expect(res.text).toContain('不是服务目录中的类别：C99');
     expect(res.text).toContain('value="幽灵专家"');
     expect(res.text).toContain('value="某研究院"');
@@ -120,10 +118,7 @@ describe('evaluator pool: admin pages', () => {
 
     const res = await session.form(`/admin/evaluators/${evaluator.id}/deactivate`).expect(303);
     expect((await session.agent.get(res.headers.location).expect(200)).text).toContain('已暂停抽取该专家');
-    const [row] = await t.dataSource.query(
-      `SELECT p.is_active AS in_pool, u.is_active AS account FROM evaluator_profiles p JOIN users u ON u.id = p.user_id WHERE p.user_id = $1`,
-      [evaluator.id],
-    );
+    const [row] = await t.dataSource.query(`SELECT p.is_active AS in_pool, u.is_active AS account FROM evaluator_profiles p JOIN users u ON u.id = p.user_id WHERE p.user_id = $1`, [evaluator.id]);
     expect(row).toEqual({ in_pool: false, account: true });
     await signIn(t, evaluator);
     await session.form(`/admin/evaluators/${evaluator.id}/reactivate`).expect(303);
@@ -193,7 +188,9 @@ describe('evaluator pool: admin pages', () => {
   it('refuses an unknown organisation and a missing note for "other"', async () => {
     const evaluator = await createEvaluator(t);
     const organisation = await createOrganisationRow(t);
-    const unknown = await session.form(`/admin/evaluators/${evaluator.id}/relationships`, { organisationId: '00000000-0000-4000-8000-000000000000', kind: 'employment', startedOn: '2021-03-01' }).expect(400);
+    const unknown = await session
+      .form(`/admin/evaluators/${evaluator.id}/relationships`, { organisationId: '00000000-0000-4000-8000-000000000000', kind: 'employment', startedOn: '2021-03-01' })
+      .expect(400);
     expect(unknown.text).toContain('找不到该社会组织');
     const other = await session.form(`/admin/evaluators/${evaluator.id}/relationships`, { organisationId: organisation.id, kind: 'other', startedOn: '2021-02-30' }).expect(400);
     expect(other.text).toContain('请说明是什么关系');
@@ -228,7 +225,9 @@ describe('evaluator pool: the evaluator’s own page', () => {
     expect(missing.text).toContain('请说明是什么关系');
     expect(missing.text).toMatch(/<option value="other" selected>/);
 
-    const res = await session.form('/evaluator/profile/relationships', { organisationId: organisation.id, kind: 'close_relative_of_legal_representative', startedOn: '2015-09-01', note: '配偶为法定代表人' }).expect(303);
+    const res = await session
+      .form('/evaluator/profile/relationships', { organisationId: organisation.id, kind: 'close_relative_of_legal_representative', startedOn: '2015-09-01', note: '配偶为法定代表人' })
+      .expect(303);
     expect(res.headers.location).toBe('/evaluator/profile#relationships');
     const [rel] = await t.dataSource.query(`SELECT id, declared_by FROM evaluator_relationships WHERE evaluator_id = $1`, [evaluator.id]);
     expect(rel.declared_by).toBe(evaluator.id);

@@ -249,7 +249,12 @@ describe('all field errors at once: project, fund and committee scoring forms', 
     expect(invalidFields(res.text)).toEqual(expect.arrayContaining(['points-c1', 'points-c2']));
     expect(res.text).toContain('value="-1"');
     expect(res.text).toContain('value="12.345"');
-    const api = await session.agent.post(`/evaluations/${evaluationId}/bids/${letter}/scores`).set('X-CSRF-Token', session.csrf).set('Accept', 'application/json').send({ points: { c1: '-1', c2: '12.345' } }).expect(400);
+    const api = await session.agent
+      .post(`/evaluations/${evaluationId}/bids/${letter}/scores`)
+      .set('X-CSRF-Token', session.csrf)
+      .set('Accept', 'application/json')
+      .send({ points: { c1: '-1', c2: '12.345' } })
+      .expect(400);
     expect(Object.keys(api.body.error.fields).sort()).toEqual(['points.c1', 'points.c2']);
   });
 });

@@ -24,8 +24,17 @@ function pathWith(path: string, value: (name: string) => string): string {
 /** Harmless values for parameters, so the path matches its route (the NUL goes elsewhere). */
 function plainValue(name: string): string {
   const known: Record<string, string> = {
-    lang: 'en', code: 'C01', reference: 'WH-2099-9999', projectReference: 'WH-2099-9999', letter: 'A', token: 'x'.repeat(43),
-    day: '2099-12-31', version: '1', position: '1', kind: 'retention', category: 'C01',
+    lang: 'en',
+    code: 'C01',
+    reference: 'WH-2099-9999',
+    projectReference: 'WH-2099-9999',
+    letter: 'A',
+    token: 'x'.repeat(43),
+    day: '2099-12-31',
+    version: '1',
+    position: '1',
+    kind: 'retention',
+    category: 'C01',
   };
   return known[name] ?? randomUUID();
 }
@@ -90,7 +99,12 @@ describe('hostile input: never a 500', () => {
       const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
       const body = WRITES.has(route.method) ? { _csrf: session.csrf } : undefined;
       if (params.length) {
-        const res = await send(session, route.method, pathWith(route.path, (name) => (name === params[0] ? 'x%00y' : plainValue(name))), body);
+        const res = await send(
+          session,
+          route.method,
+          pathWith(route.path, (name) => (name === params[0] ? 'x%00y' : plainValue(name))),
+          body,
+        );
         check(`${key} (path)`, res, params[0]);
       }
       const plain = pathWith(route.path, plainValue);
@@ -110,7 +124,12 @@ describe('hostile input: never a 500', () => {
       const session = callerOf(route);
       const body = WRITES.has(route.method) ? { _csrf: session.csrf } : undefined;
       for (const value of ['x', '-1', '1e400', '9'.repeat(40), 'a'.repeat(2000)]) {
-        const res = await send(session, route.method, pathWith(route.path, () => value), body);
+        const res = await send(
+          session,
+          route.method,
+          pathWith(route.path, () => value),
+          body,
+        );
         if (res.status >= 500) wrong.push(`${route.method} ${route.path} with ${value.slice(0, 20)}: ${res.status}`);
       }
     }
@@ -119,9 +138,29 @@ describe('hostile input: never a 500', () => {
 
   it('reads every page with nonsense in the query parameters pages use: 4xx or the page, never 5xx', async () => {
     const junk: Record<string, string> = {
-      page: '-1', pageSize: '1e9', from: '2026-02-30', to: 'yesterday', q: 'x'.repeat(1000), status: '💥', year: '99999', month: '13',
-      category: '../..', unit: "' OR 1=1", action: '[]', entityType: '{}', entityId: 'x', actorId: 'x', role: 'root', fund: 'x',
-      contract: 'x', kind: 'x', receipt: 'x', next: '//evil.example', method: 'x', sort: '-', format: 'exe',
+      page: '-1',
+      pageSize: '1e9',
+      from: '2026-02-30',
+      to: 'yesterday',
+      q: 'x'.repeat(1000),
+      status: '💥',
+      year: '99999',
+      month: '13',
+      category: '../..',
+      unit: "' OR 1=1",
+      action: '[]',
+      entityType: '{}',
+      entityId: 'x',
+      actorId: 'x',
+      role: 'root',
+      fund: 'x',
+      contract: 'x',
+      kind: 'x',
+      receipt: 'x',
+      next: '//evil.example',
+      method: 'x',
+      sort: '-',
+      format: 'exe',
     };
     const wrong: string[] = [];
     for (const route of listRoutes(t).filter((r) => r.method === 'GET')) {
@@ -183,7 +222,11 @@ describe('hostile input: never a 500', () => {
     expect(text.body.error.code).not.toBe('HTTP.BODY_TOO_DEEP');
     const malformed = await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).set('Content-Type', 'application/json').send('{"email": "a@b.c",').expect(400);
     expect(malformed.body.error.code).toBe('HTTP.MALFORMED_BODY');
-    const form = await anon.agent.post('/login').type('form').send(`_csrf=${anon.csrf}&email${'[a]'.repeat(2000)}=x`).expect(400);
+    const form = await anon.agent
+      .post('/login')
+      .type('form')
+      .send(`_csrf=${anon.csrf}&email${'[a]'.repeat(2000)}=x`)
+      .expect(400);
     expect(form.text).toContain('请求内容嵌套层级过深');
   });
 
@@ -205,9 +248,11 @@ describe('hostile input: never a 500', () => {
     const org = await createBiddingOrganisation(t);
     const actor = { userId: org.user.id, roles: ['org_member'], organisationId: org.organisationId, requestId: null, ip: null };
     const png = tinyPng();
-    await t.app.get(BidsService).submitBid(actor, project.id, bidPayload(project) as never, [
-      { fieldname: 'attachments', originalname: 'price-sheet.png', encoding: '7bit', mimetype: 'image/png', size: png.length, buffer: png },
-    ]);
+    await t.app
+      .get(BidsService)
+      .submitBid(actor, project.id, bidPayload(project) as never, [
+        { fieldname: 'attachments', originalname: 'price-sheet.png', encoding: '7bit', mimetype: 'image/png', size: png.length, buffer: png },
+      ]);
     const [doc] = await t.dataSource.query(`SELECT d.id FROM documents d JOIN bids b ON b.id::text = d.owner_id WHERE b.project_id = $1 AND d.sealed`, [project.id]);
     expect(doc).toBeDefined();
     await org.session.agent.get(`/organisation/documents/${doc.id}`).expect(404);
@@ -234,7 +279,12 @@ describe('hostile input: never a 500', () => {
     const zeros = await anon.form('/register', registrationForm({ creditCode: '000000000000000000' })).expect(400);
     expect(zeros.text).toContain('统一社会信用代码前两位 00 不是有效的登记管理部门和机构类别代码');
     const first17 = '54510107MJ0000002';
-    const json = await anon.agent.post('/register').set('Accept', 'application/json').type('form').send({ ...registrationForm({ creditCode: first17 + computeCheckCharacter(first17) }), _csrf: anon.csrf }).expect(400);
+    const json = await anon.agent
+      .post('/register')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ ...registrationForm({ creditCode: first17 + computeCheckCharacter(first17) }), _csrf: anon.csrf })
+      .expect(400);
     expect(JSON.stringify(json.body)).toContain('54');
     const [n] = await t.dataSource.query(`SELECT count(*)::int AS n FROM organisations WHERE credit_code IN ('000000000000000000', $1)`, [first17 + computeCheckCharacter(first17)]);
     expect(n.n).toBe(0);

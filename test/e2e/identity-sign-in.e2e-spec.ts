@@ -51,7 +51,11 @@ describe('signing in', () => {
     const anon = await anonymousSession(t);
     const res = await anon.form('/login', { email: 'not-an-email', password: '' }).expect(400);
     expect(res.text).toContain('请输入有效的电子邮箱');
-    const api = await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).send({ email: ['a'], password: { x: 1 } }).expect(400);
+    const api = await anon.agent
+      .post('/api/v1/session')
+      .set('X-CSRF-Token', anon.csrf)
+      .send({ email: ['a'], password: { x: 1 } })
+      .expect(400);
     expect(api.body.error.fields.email).toBeDefined();
   });
 
@@ -143,18 +147,19 @@ describe('login throttling per address', () => {
     const user = await createUser(t);
     const anon = await anonymousSession(t);
     for (let i = 0; i < 3; i++) {
-      await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).send({ email: `nobody${i}@test.example`, password: 'whatever-1234' }).expect(401);
+      await anon.agent
+        .post('/api/v1/session')
+        .set('X-CSRF-Token', anon.csrf)
+        .send({ email: `nobody${i}@test.example`, password: 'whatever-1234' })
+        .expect(401);
     }
-    const res = await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).set('Accept-Language', 'zh-CN')
-      .send({ email: user.email, password: TEST_PASSWORD }).expect(429);
+    const res = await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).set('Accept-Language', 'zh-CN').send({ email: user.email, password: TEST_PASSWORD }).expect(429);
     expect(res.body.error.code).toBe('IDENTITY.TOO_MANY_ATTEMPTS');
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(590);
     expect(retryAfter).toBeLessThanOrEqual(600);
     // The time to try again comes from the database clock, shown in China time.
-    const [{ until }] = await t.dataSource.query(
-      `SELECT to_char(blocked_until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS until FROM throttle_counters WHERE key LIKE 'login:%'`,
-    );
+    const [{ until }] = await t.dataSource.query(`SELECT to_char(blocked_until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS until FROM throttle_counters WHERE key LIKE 'login:%'`);
     expect(res.body.error.message).toContain(until);
     expect(res.body.error.message).toMatch(/约 10 分钟后/);
     const page = await anon.form('/login', { email: 'x@test.example', password: 'y' }).expect(429);
@@ -188,9 +193,7 @@ describe('sessions', () => {
       expect(again.text).toContain(user.displayName);
 
       // Absolute lifetime: a session that started 13 hours ago is over, however active.
-      await second.dataSource.query(
-        `UPDATE user_sessions SET sess = jsonb_set(sess::jsonb, '{startedAt}', to_jsonb((extract(epoch FROM now()) * 1000 - 13 * 3600 * 1000)::bigint))::json`,
-      );
+      await second.dataSource.query(`UPDATE user_sessions SET sess = jsonb_set(sess::jsonb, '{startedAt}', to_jsonb((extract(epoch FROM now()) * 1000 - 13 * 3600 * 1000)::bigint))::json`);
       await request(second.app.getHttpServer()).get('/dashboard').set('Cookie', cookie).expect(303);
 
       // Idle timeout: an expired row in the store is not a session.

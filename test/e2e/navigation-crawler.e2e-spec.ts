@@ -41,7 +41,10 @@ function sitePath(href: string, from: string): string | null {
 function patternOf(path: string): string {
   const [pathname, search = ''] = path.split('?');
   const keys = [...new URLSearchParams(search).keys()].sort().join('&');
-  return `${pathname.replace(UUID, ':id').replace(/\/\d+(?=\/|$)/g, '/:n').replace(/\/[A-Z]{2}-[\w-]+/g, '/:ref')}?${keys}`;
+  return `${pathname
+    .replace(UUID, ':id')
+    .replace(/\/\d+(?=\/|$)/g, '/:n')
+    .replace(/\/[A-Z]{2}-[\w-]+/g, '/:ref')}?${keys}`;
 }
 
 /** Route templates → a RegExp matching concrete paths. */

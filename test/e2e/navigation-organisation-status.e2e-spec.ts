@@ -23,7 +23,16 @@ describe('organisation navigation by status', () => {
     expect(nav).toBeDefined();
     return nav!;
   };
-  const fullOrganisationEntries = ['/projects', '/bids', '/organisation/awards', '/organisation/contracts', '/organisation/deliveries', '/organisation/surveys', '/organisation/payments', '/organisation/reports'];
+  const fullOrganisationEntries = [
+    '/projects',
+    '/bids',
+    '/organisation/awards',
+    '/organisation/contracts',
+    '/organisation/deliveries',
+    '/organisation/surveys',
+    '/organisation/payments',
+    '/organisation/reports',
+  ];
 
   it.each<OrganisationStatus>(['draft', 'needs_changes'])('offers a %s organisation its organisation page and notices only', async (status) => {
     const nav = await navOf(status);

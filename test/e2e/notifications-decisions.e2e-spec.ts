@@ -52,8 +52,7 @@ describe('decisions reach the people they affect (inbox and email)', () => {
   const recipientsOf = (told: Told[], kind: string) => sorted(told.filter((r) => r.kind === kind).map((r) => r.user_id));
   const usersOf = async (organisationId: string): Promise<string[]> =>
     sorted((await t.dataSource.query(`SELECT id FROM users WHERE organisation_id = $1 AND is_active`, [organisationId])).map((r: { id: string }) => r.id));
-  const withRole = async (role: string): Promise<string[]> =>
-    sorted((await t.dataSource.query(`SELECT id FROM users WHERE $1 = ANY(roles) AND is_active`, [role])).map((r: { id: string }) => r.id));
+  const withRole = async (role: string): Promise<string[]> => sorted((await t.dataSource.query(`SELECT id FROM users WHERE $1 = ANY(roles) AND is_active`, [role])).map((r: { id: string }) => r.id));
   /** Every notification of `kind` went to exactly `expected` and has its email; the SMTP server received each one. */
   async function expectToldAndMailed(told: Told[], kind: string, expected: string[], subjectPart: string): Promise<void> {
     expect(recipientsOf(told, kind)).toEqual(sorted(expected));
@@ -61,7 +60,13 @@ describe('decisions reach the people they affect (inbox and email)', () => {
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.mailed).toBe(true);
     await t.app.get(MailOutboxWorker).sendPending();
-    for (const row of rows) expect(smtp.to(row.email).map((m) => m.subject).join('\n')).toContain(subjectPart);
+    for (const row of rows)
+      expect(
+        smtp
+          .to(row.email)
+          .map((m) => m.subject)
+          .join('\n'),
+      ).toContain(subjectPart);
   }
 
   it('registration: a submission reaches the officers; approval, return and suspension reach that organisation’s members only', async () => {
@@ -166,7 +171,13 @@ describe('decisions reach the people they affect (inbox and email)', () => {
     await expectToldAndMailed(approved, 'disbursement.approved', [c.officer.id, ...officers], '已批准');
     const [{ amount_minor }] = await t.dataSource.query(`SELECT amount_minor FROM disbursements WHERE id = $1`, [id]);
     const paid = await during(() =>
-      disbursements.recordTreasuryPayment(actorOf(c.officer), id, { voucherNo: voucherNo(), paidOn: '2026-11-20', payerAccount: '国库单一账户 1102', payeeAccount: '受托机构基本户 6222', amountMinor: Number(amount_minor) }),
+      disbursements.recordTreasuryPayment(actorOf(c.officer), id, {
+        voucherNo: voucherNo(),
+        paidOn: '2026-11-20',
+        payerAccount: '国库单一账户 1102',
+        payeeAccount: '受托机构基本户 6222',
+        amountMinor: Number(amount_minor),
+      }),
     );
     await expectToldAndMailed(paid, 'disbursement.paid', await usersOf(c.organisationId), '款项已支付');
   });
@@ -174,7 +185,12 @@ describe('decisions reach the people they affect (inbox and email)', () => {
   it('service evaluation: evaluators hear when assigned; the organisation hears its result and the rectification', async () => {
     let c!: Awaited<ReturnType<typeof createContractWithEvaluators>>;
     const assigned = await during(async () => (c = await createContractWithEvaluators(t, 2)));
-    await expectToldAndMailed(assigned, 'service_evaluation.assigned', c.evaluators.map((e) => e.id), '您被指派评估合同');
+    await expectToldAndMailed(
+      assigned,
+      'service_evaluation.assigned',
+      c.evaluators.map((e) => e.id),
+      '您被指派评估合同',
+    );
     await deliverMilestone(t, c, 1);
     const officers = await withRole('bureau_officer');
     const failed = await during(() => scoreAll(t, c, 1, [55, 58]));

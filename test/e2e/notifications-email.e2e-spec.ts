@@ -115,10 +115,7 @@ describe('notification email through SMTP', () => {
     await notify({ userIds: [user.id] }, 'test.event', 3);
     smtp.rejectNext(1);
     await expect(worker.sendPending()).resolves.toEqual({ sent: 0, retrying: 1, dead: 0 });
-    const [row] = await t.dataSource.query(
-      `SELECT id, status, attempts, last_error, next_attempt_at > now() + interval '50 seconds' AS backed_off FROM mail_outbox WHERE user_id = $1`,
-      [user.id],
-    );
+    const [row] = await t.dataSource.query(`SELECT id, status, attempts, last_error, next_attempt_at > now() + interval '50 seconds' AS backed_off FROM mail_outbox WHERE user_id = $1`, [user.id]);
     expect(row).toMatchObject({ status: 'pending', attempts: 1, backed_off: true });
     expect(row.last_error).toContain('451');
     expect(smtp.to(user.email)).toHaveLength(0);

@@ -12,9 +12,7 @@ describe('notifications inbox', () => {
   });
 
   const notify = (recipients: Parameters<NotificationsService['notify']>[1]['recipients'], link = '/dashboard') =>
-    t.dataSource.transaction((m) =>
-      t.app.get(NotificationsService).notify(m, { recipients, kind: 'test.event', titleKey: 'notifications.unread', params: { count: 7 }, link }),
-    );
+    t.dataSource.transaction((m) => t.app.get(NotificationsService).notify(m, { recipients, kind: 'test.event', titleKey: 'notifications.unread', params: { count: 7 }, link }));
 
   it('delivers to users, roles and active members only, and shows the unread count in the header', async () => {
     const officer = await createUser(t, { roles: ['bureau_officer'] });

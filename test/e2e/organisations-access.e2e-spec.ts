@@ -196,14 +196,9 @@ describe('organisation members', () => {
     const org = await registerOrganisation(t);
     const second = await createUser(t, { roles: ['org_member', 'org_admin'], organisationId: org.organisationId });
     const other = await signIn(t, second);
-    const results = await Promise.all([
-      org.session.form(`/organisation/members/${second.id}/deactivate`),
-      other.form(`/organisation/members/${org.userId}/deactivate`),
-    ]);
+    const results = await Promise.all([org.session.form(`/organisation/members/${second.id}/deactivate`), other.form(`/organisation/members/${org.userId}/deactivate`)]);
     expect(results.filter((r) => r.status === 303)).toHaveLength(1);
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE organisation_id = $1 AND is_active AND 'org_admin' = ANY(roles)`, [
-      org.organisationId,
-    ]);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE organisation_id = $1 AND is_active AND 'org_admin' = ANY(roles)`, [org.organisationId]);
     expect(n).toBe(1);
   });
 

@@ -202,7 +202,12 @@ describe('organisation registration', () => {
   it('explains errors in English on English pages', async () => {
     const anon = await anonymousSession(t);
     const { code, expected } = withWrongCheckCharacter(validCreditCode());
-    const post = (fields: Record<string, unknown>) => anon.agent.post('/register').set('Cookie', 'lang=en').type('form').send({ ...registrationForm(fields), _csrf: anon.csrf });
+    const post = (fields: Record<string, unknown>) =>
+      anon.agent
+        .post('/register')
+        .set('Cookie', 'lang=en')
+        .type('form')
+        .send({ ...registrationForm(fields), _csrf: anon.csrf });
     const res = await post({ creditCode: code }).expect(400);
     expect(fieldErrorOf(res.text, 'creditCode')).toContain(`it should be ${expected}`);
     expect(res.text).toContain('<legend>Service categories</legend>');

@@ -1,14 +1,6 @@
 import { OrganisationStatus, TRANSITIONS, VETTING_ACTIONS } from '../../src/organisations/domain/vetting';
 import { OrganisationsService } from '../../src/organisations/organisations.service';
-import {
-  HTML_AS_PDF,
-  createApprovedOrganisation,
-  createOrganisation,
-  organisationEvents,
-  registerOrganisation,
-  tinyPng,
-  uploadDocument,
-} from '../factories/organisations';
+import { HTML_AS_PDF, createApprovedOrganisation, createOrganisation, organisationEvents, registerOrganisation, tinyPng, uploadDocument } from '../factories/organisations';
 import { Session, signInAs } from '../factories/users';
 import { TestApp, createTestApp } from '../support/test-app';
 import { waitForLockWait } from '../support/waits';
@@ -171,14 +163,20 @@ describe('vetting journey', () => {
     // Listed in the public registry, searchable and filterable, with no sign-in.
     const registry = await t.http().get('/registry').expect(200);
     expect(registry.text).toContain('蒲公英社会工作服务社');
-    const byCode = await t.http().get(`/registry?q=${String(org.form.creditCode).slice(2, 10)}`).expect(200);
+    const byCode = await t
+      .http()
+      .get(`/registry?q=${String(org.form.creditCode).slice(2, 10)}`)
+      .expect(200);
     expect(byCode.text).toContain('蒲公英社会工作服务社');
     const byCategory = await t.http().get('/registry?category=C05&grade=4A').expect(200);
     expect(byCategory.text).toContain('蒲公英社会工作服务社');
     const otherCategory = await t.http().get('/registry?category=C01').expect(200);
     expect(otherCategory.text).not.toContain('蒲公英社会工作服务社');
     await t.http().get(`/registry/${id}`).expect(200);
-    const api = await t.http().get(`/api/v1/registry?q=${encodeURIComponent('蒲公英')}`).expect(200);
+    const api = await t
+      .http()
+      .get(`/api/v1/registry?q=${encodeURIComponent('蒲公英')}`)
+      .expect(200);
     expect(api.body.meta).toEqual({ page: 1, pageSize: 20, total: 1 });
     expect(api.body.data[0]).toMatchObject({
       id,
@@ -302,10 +300,7 @@ describe('vetting journey', () => {
     const second = (await signInAs(t, ['bureau_officer'])).session;
     for (let round = 0; round < 4; round++) {
       const { organisation } = await createOrganisation(t, { status: 'submitted' });
-      const [approve, reject] = await Promise.all([
-        decide(officer, organisation.id, 'approve', 'submitted', ''),
-        decide(second, organisation.id, 'reject', 'submitted', '与现有机构重复'),
-      ]);
+      const [approve, reject] = await Promise.all([decide(officer, organisation.id, 'approve', 'submitted', ''), decide(second, organisation.id, 'reject', 'submitted', '与现有机构重复')]);
       expect([approve.status, reject.status].sort()).toEqual([303, 409]);
       const winner = approve.status === 303 ? 'approved' : 'rejected';
       expect((await statusOf(t, organisation.id)).status).toBe(winner);

@@ -119,10 +119,7 @@ describe('payments: maker-checker disbursements, treasury rail, ledger', () => {
     const c = await createActiveContract(t);
     await passMilestone(t, c.contract.id, 1, 9500);
     const d = await disbursements().proposeDisbursement(actorOf(c.officer), c.contract.id, 1);
-    const results = await Promise.allSettled([
-      disbursements().approveDisbursement(actorOf(c.approver), d.id),
-      disbursements().approveDisbursement(actorOf(c.project.representative), d.id),
-    ]);
+    const results = await Promise.allSettled([disbursements().approveDisbursement(actorOf(c.approver), d.id), disbursements().approveDisbursement(actorOf(c.project.representative), d.id)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(rejected.reason).toMatchObject({ code: 'PAYMENTS.DISBURSEMENT_NOT_PENDING' });
@@ -137,15 +134,13 @@ describe('payments: maker-checker disbursements, treasury rail, ledger', () => {
     const c = await createActiveContract(t);
     const scope = { fundId: c.contract.fundId, projectId: c.contract.projectId, contractId: c.contract.id };
     const amount = Number(c.contract.amountMinor);
-    await expect(
-      t.dataSource.transaction((m) => postings().approveDisbursement(m, { id: 'over', ...scope, amountMinor: amount + 1 }, null)),
-    ).rejects.toMatchObject({ code: 'PAYMENTS.LIMIT_EXCEEDED' });
+    await expect(t.dataSource.transaction((m) => postings().approveDisbursement(m, { id: 'over', ...scope, amountMinor: amount + 1 }, null))).rejects.toMatchObject({
+      code: 'PAYMENTS.LIMIT_EXCEEDED',
+    });
     expect(await contractBalances(t, c.contract.id)).toMatchObject({ approved: 0, paid: 0 });
     // Within the contract it goes through; then the last fen beyond it does not.
     await t.dataSource.transaction((m) => postings().approveDisbursement(m, { id: 'all', ...scope, amountMinor: amount }, null));
-    await expect(
-      t.dataSource.transaction((m) => postings().approveDisbursement(m, { id: 'one-more', ...scope, amountMinor: 1 }, null)),
-    ).rejects.toMatchObject({ code: 'PAYMENTS.LIMIT_EXCEEDED' });
+    await expect(t.dataSource.transaction((m) => postings().approveDisbursement(m, { id: 'one-more', ...scope, amountMinor: 1 }, null))).rejects.toMatchObject({ code: 'PAYMENTS.LIMIT_EXCEEDED' });
     // A direct write past the contract amount is refused by the CHECK itself.
     await expect(t.dataSource.query(`UPDATE contracts SET approved_minor = amount_minor + 1 WHERE id = $1`, [c.contract.id])).rejects.toMatchObject({ code: '23514' });
   });

@@ -19,7 +19,7 @@ describe('payment terms fixed at publication', () => {
     await t.close();
   });
 
-  it("pays a contract by the table published with its project after the rules change; later projects get the new table", async () => {
+  it('pays a contract by the table published with its project after the rules change; later projects get the new table', async () => {
     const c = await createActiveContract(t);
     const [{ payment_terms: terms }] = await t.dataSource.query(`SELECT payment_terms FROM projects WHERE id = $1`, [c.contract.projectId]);
     expect(terms).toMatchObject({ excellentBp: 10000, goodBp: 10000, passBp: 9000, failBp: 0, effectiveFrom: '2000-01-01' });
@@ -31,10 +31,7 @@ describe('payment terms fixed at publication', () => {
 
     // The rules change from today: 合格 pays 50 %, 良好 90 %.
     const today = localDateOf(await dbNow(t.dataSource));
-    const [newRules] = await t.dataSource.query(
-      `INSERT INTO payment_rules (effective_from, excellent_bp, good_bp, pass_bp, fail_bp) VALUES ($1, 10000, 9000, 5000, 0) RETURNING id`,
-      [today],
-    );
+    const [newRules] = await t.dataSource.query(`INSERT INTO payment_rules (effective_from, excellent_bp, good_bp, pass_bp, fail_bp) VALUES ($1, 10000, 9000, 5000, 0) RETURNING id`, [today]);
 
     await passMilestone(t, c.contract.id, 1, 7000);
     const officer = await signInAsUser(t, c.officer);
@@ -59,9 +56,7 @@ describe('payment terms fixed at publication', () => {
     expect(awardJson.body.notices[0].paymentTerms.join(' ')).toMatch(/90 ?%/);
 
     // Fixed means fixed: the copy cannot be rewritten.
-    await expect(t.dataSource.query(`UPDATE projects SET payment_terms = payment_terms_in_force($2::date) WHERE id = $1`, [c.contract.projectId, today])).rejects.toThrow(
-      /fixed at publication/,
-    );
+    await expect(t.dataSource.query(`UPDATE projects SET payment_terms = payment_terms_in_force($2::date) WHERE id = $1`, [c.contract.projectId, today])).rejects.toThrow(/fixed at publication/);
 
     // A project published now bids against the new table, and its notice says so.
     const fund = await createFund(t);

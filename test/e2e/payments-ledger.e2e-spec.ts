@@ -41,7 +41,9 @@ describe('ledger pages: trial balance, journal and exports', () => {
     const id = proposed.headers.location.split('/').pop()!;
     await approver.form(`/staff/disbursements/${id}/approve`, { confirm: 'yes' }).expect(303);
     const amount = formatMinor(trancheMinor, { plain: true });
-    await officer.form(`/staff/disbursements/${id}/treasury-payment`, { voucherNo: voucherNo(), paidOn: '2026-11-20', payerAccount: '区财政国库单一账户', payeeAccount: '机构基本户 6222', amount }).expect(303);
+    await officer
+      .form(`/staff/disbursements/${id}/treasury-payment`, { voucherNo: voucherNo(), paidOn: '2026-11-20', payerAccount: '区财政国库单一账户', payeeAccount: '机构基本户 6222', amount })
+      .expect(303);
     auditor = (await signInAs(t, ['auditor'])).session;
   });
   afterAll(async () => {
@@ -72,9 +74,9 @@ describe('ledger pages: trial balance, journal and exports', () => {
     expect(page.text).toContain(`data-testid="total-credit">${formatMinor(debit)}<`);
 
     // Per fund: each account's journal balance beside the fund row's running total (what verify compares).
-    const [fund] = (await t.dataSource.query(`SELECT payable_minor::text AS payable, paid_minor::text AS paid, committed_minor::text AS committed FROM funds WHERE id = $1`, [c.contract.fundId])) as Array<
-      Record<string, string>
-    >;
+    const [fund] = (await t.dataSource.query(`SELECT payable_minor::text AS payable, paid_minor::text AS paid, committed_minor::text AS committed FROM funds WHERE id = $1`, [
+      c.contract.fundId,
+    ])) as Array<Record<string, string>>;
     const balances = await t.app.get(LedgerQueries).fundBalances(c.contract.fundId);
     expect(balances.paidMinor).toBe(Number(fund.paid));
     const fundTable = page.text.slice(page.text.indexOf(`data-fund-id="${c.contract.fundId}"`));
@@ -115,19 +117,32 @@ describe('ledger pages: trial balance, journal and exports', () => {
     expect(byContract.text).toContain(`data-testid="debit">${formatMinor(trancheMinor)}<`);
 
     // Nothing before the first entry; today (Shanghai) holds every line.
-    await auditor.agent.get('/staff/ledger/journal?to=2001-01-01').expect(200).expect((r) => expect(r.text).toContain('共 0 行'));
+    await auditor.agent
+      .get('/staff/ledger/journal?to=2001-01-01')
+      .expect(200)
+      .expect((r) => expect(r.text).toContain('共 0 行'));
     const [{ today, lines }] = (await t.dataSource.query(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS today, (SELECT count(*)::int FROM journal_lines) AS lines`)) as Array<{
       today: string;
       lines: number;
     }>;
-    await auditor.agent.get(`/staff/ledger/journal?from=${today}&to=${today}`).expect(200).expect((r) => expect(r.text).toContain(`共 ${lines} 行`));
+    await auditor.agent
+      .get(`/staff/ledger/journal?from=${today}&to=${today}`)
+      .expect(200)
+      .expect((r) => expect(r.text).toContain(`共 ${lines} 行`));
 
     // 60 more lines that net to zero per account (the fund row stays level), so a second page exists.
     await t.dataSource.transaction(async (m) => {
       for (let i = 0; i < 30; i += 1) {
-        const [e] = (await m.query(`INSERT INTO journal_entries (event, ref_type, ref_id, memo) VALUES ('fund.opening', 'fund', $1, 'paging') RETURNING id`, [c.contract.fundId])) as Array<{ id: string }>;
+        const [e] = (await m.query(`INSERT INTO journal_entries (event, ref_type, ref_id, memo) VALUES ('fund.opening', 'fund', $1, 'paging') RETURNING id`, [c.contract.fundId])) as Array<{
+          id: string;
+        }>;
         const sign = i % 2 === 0 ? 1 : -1;
-        await m.query(`INSERT INTO journal_lines (entry_id, line, fund_id, account, amount_minor) VALUES ($1, 1, $2, 'available', $3), ($1, 2, $2, 'reserved', $4)`, [e.id, c.contract.fundId, -sign, sign]);
+        await m.query(`INSERT INTO journal_lines (entry_id, line, fund_id, account, amount_minor) VALUES ($1, 1, $2, 'available', $3), ($1, 2, $2, 'reserved', $4)`, [
+          e.id,
+          c.contract.fundId,
+          -sign,
+          sign,
+        ]);
       }
     });
     const first = await auditor.agent.get(`/staff/ledger/journal?fundId=${c.contract.fundId}`).expect(200);

@@ -98,7 +98,9 @@ describe('payments: hold-back and retention releases, settlement', () => {
     // Settlement returns nothing (everything was paid) and completes the contract.
     const settled = await officer.form(`/staff/contracts/${c.contract.id}/settlement`).expect(303);
     expect(settled.headers.location).toBe(`/staff/contracts/${c.contract.id}/releases`);
-    const [row] = await t.dataSource.query(`SELECT c.status, s.returned_minor, s.journal_entry_id FROM contracts c JOIN contract_settlements s ON s.contract_id = c.id WHERE c.id = $1`, [c.contract.id]);
+    const [row] = await t.dataSource.query(`SELECT c.status, s.returned_minor, s.journal_entry_id FROM contracts c JOIN contract_settlements s ON s.contract_id = c.id WHERE c.id = $1`, [
+      c.contract.id,
+    ]);
     expect(row).toMatchObject({ status: 'completed', returned_minor: '0', journal_entry_id: null });
     expect((await fundPaymentBalances(t, c.contract.fundId)).committed).toBe(0);
     expect(await auditActions(t, 'contract', c.contract.id)).toContain('contract.settled');
@@ -142,7 +144,10 @@ describe('payments: hold-back and retention releases, settlement', () => {
       `SELECT l.account, l.amount_minor::bigint::text AS amount FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id WHERE e.event = 'contract.settle' AND e.ref_id = $1 ORDER BY l.line`,
       [c.contract.id],
     );
-    expect(lines).toEqual([{ account: 'committed', amount: String(-forfeited) }, { account: 'available', amount: String(forfeited) }]);
+    expect(lines).toEqual([
+      { account: 'committed', amount: String(-forfeited) },
+      { account: 'available', amount: String(forfeited) },
+    ]);
     await expect(releases().settleContract(actorOf(c.officer), c.contract.id)).rejects.toMatchObject({ code: 'PAYMENTS.CONTRACT_SETTLED' });
     // The database refuses any further approval on a settled contract, whatever the service does.
     await expect(t.dataSource.query(`UPDATE contracts SET approved_minor = approved_minor + 1 WHERE id = $1`, [c.contract.id])).rejects.toMatchObject({ code: '23514' });
@@ -208,7 +213,10 @@ describe('payments: hold-back and retention releases, settlement', () => {
     const tb = Object.fromEntries(rows.map((r: { account: string; total: string }) => [r.account, Number(r.total)])) as Record<string, number>;
     const [f] = await t.dataSource.query(`SELECT total_minor, reserved_minor, committed_minor, payable_minor, paid_minor FROM funds WHERE id = $1`, [c.contract.fundId]);
     expect({ reserved: tb.reserved ?? 0, committed: tb.committed ?? 0, payable: tb.payable ?? 0, paid: tb.paid ?? 0 }).toEqual({
-      reserved: Number(f.reserved_minor), committed: Number(f.committed_minor), payable: Number(f.payable_minor), paid: Number(f.paid_minor),
+      reserved: Number(f.reserved_minor),
+      committed: Number(f.committed_minor),
+      payable: Number(f.payable_minor),
+      paid: Number(f.paid_minor),
     });
     expect(Object.values(tb).reduce((s, x) => s + x, 0)).toBe(0);
     expect(tb.paid).toBe(amount - forfeited);
@@ -235,7 +243,10 @@ describe('payments: hold-back and retention releases, settlement', () => {
     await t.dataSource.transaction(async (m) => {
       await m.query(`ALTER TABLE journal_lines DISABLE TRIGGER journal_lines_no_change`);
       await m.query(`ALTER TABLE journal_lines DISABLE TRIGGER journal_lines_balance`);
-      await m.query(`INSERT INTO journal_lines (entry_id, line, fund_id, account, amount_minor) SELECT id, 7, (SELECT fund_id FROM journal_lines WHERE entry_id = $1 LIMIT 1), 'available', 1 FROM journal_entries WHERE id = $1`, [entry.id]);
+      await m.query(
+        `INSERT INTO journal_lines (entry_id, line, fund_id, account, amount_minor) SELECT id, 7, (SELECT fund_id FROM journal_lines WHERE entry_id = $1 LIMIT 1), 'available', 1 FROM journal_entries WHERE id = $1`,
+        [entry.id],
+      );
       await m.query(`ALTER TABLE journal_lines ENABLE TRIGGER journal_lines_no_change`);
       await m.query(`ALTER TABLE journal_lines ENABLE TRIGGER journal_lines_balance`);
     });
@@ -259,7 +270,10 @@ describe('payments: hold-back and retention releases, settlement', () => {
     const c = await createActiveContract(t);
     const [{ cap }] = await t.dataSource.query(`SELECT project_award_cap_minor($1)::text AS cap FROM projects WHERE id = $1`, [c.contract.projectId]);
     expect(Number(cap)).toBe(Number(c.contract.amountMinor));
-    await expect(t.dataSource.query(`UPDATE projects SET paid_minor = $2 WHERE id = $1`, [c.contract.projectId, Number(cap) + 1])).rejects.toMatchObject({ code: '23514', constraint: 'projects_paid_within_award' });
+    await expect(t.dataSource.query(`UPDATE projects SET paid_minor = $2 WHERE id = $1`, [c.contract.projectId, Number(cap) + 1])).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'projects_paid_within_award',
+    });
     // Up to the award itself it is allowed (rolled back so the ledger stays level).
     const reached = await t.dataSource
       .transaction(async (m) => {

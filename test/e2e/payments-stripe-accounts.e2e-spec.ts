@@ -79,7 +79,12 @@ describe('payments: Stripe Connect onboarding, the choice of rail, and reconcili
     // d1: paid normally. d2: sent, its webhook lost. d3: paid here, but its transfer is gone from Stripe.
     const d1 = await approvedStripe(t, c, 1);
     await worker.sweep();
-    await postWebhook(t, fake, 'transfer.created', fake.transfers.find((x) => x.metadata.disbursement_id === d1.id)).expect(200);
+    await postWebhook(
+      t,
+      fake,
+      'transfer.created',
+      fake.transfers.find((x) => x.metadata.disbursement_id === d1.id),
+    ).expect(200);
     const d2 = await approvedStripe(t, c, 2);
     await worker.sweep();
     const t2 = fake.transfers.find((x) => x.metadata.disbursement_id === d2.id)!;
@@ -98,7 +103,11 @@ describe('payments: Stripe Connect onboarding, the choice of rail, and reconcili
 
     const officer = await signInAsUser(t, c.officer);
     await officer.form('/staff/reconciliation/run').redirects(0).expect(303);
-    const issues = (await t.dataSource.query(`SELECT kind, disbursement_id, stripe_transfer_id FROM reconciliation_issues WHERE resolved_at IS NULL`)) as Array<{ kind: string; disbursement_id: string | null; stripe_transfer_id: string | null }>;
+    const issues = (await t.dataSource.query(`SELECT kind, disbursement_id, stripe_transfer_id FROM reconciliation_issues WHERE resolved_at IS NULL`)) as Array<{
+      kind: string;
+      disbursement_id: string | null;
+      stripe_transfer_id: string | null;
+    }>;
     expect(issues).toEqual(
       expect.arrayContaining([
         { kind: 'transfer_without_disbursement', disbursement_id: null, stripe_transfer_id: stray.id },

@@ -122,14 +122,21 @@ describe('payments: the Stripe outbox survives a crash between approval and the 
     fake.webhookUrl = `http://127.0.0.1:${port1}/webhooks/stripe`;
     const base = `http://127.0.0.1:${port1}`;
     const anon = await fetch(`${base}/api/v1/session`);
-    let cookie = anon.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    let cookie = anon.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const signedIn = await fetch(`${base}/api/v1/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': ((await anon.json()) as { csrfToken: string }).csrfToken },
       body: JSON.stringify({ email: approver.email, password: approver.password }),
     });
     expect(signedIn.status).toBe(200);
-    cookie = signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || cookie;
+    cookie =
+      signedIn.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ') || cookie;
     const csrf = ((await signedIn.json()) as { csrfToken: string }).csrfToken;
     const approved = await fetch(`${base}/staff/disbursements/${disbursementId}/approve`, {
       method: 'POST',
@@ -146,7 +153,9 @@ describe('payments: the Stripe outbox survives a crash between approval and the 
 
     first.kill('SIGKILL');
     await until('the first process to die', 10_000, () => Promise.resolve(first.signalCode === 'SIGKILL'));
-    const { rows: afterCrash } = await db.query(`SELECT d.status, o.status AS outbox, o.attempts FROM disbursements d JOIN payment_outbox o ON o.disbursement_id = d.id WHERE d.id = $1`, [disbursementId]);
+    const { rows: afterCrash } = await db.query(`SELECT d.status, o.status AS outbox, o.attempts FROM disbursements d JOIN payment_outbox o ON o.disbursement_id = d.id WHERE d.id = $1`, [
+      disbursementId,
+    ]);
     expect(afterCrash[0]).toMatchObject({ status: 'sending', outbox: 'sending', attempts: 1 });
 
     // Second life: the lease passes, the sweep takes the row over, looks first, sends once.

@@ -175,7 +175,13 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
     const tampered = payload.replace(`"amount":${transfer.amount}`, `"amount":${transfer.amount + 1}`);
     await t.http().post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', fake.sign(payload)).send(tampered).expect(400);
     // The same JSON serialised differently is not the signed body either: the raw bytes are verified.
-    await t.http().post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', fake.sign(payload)).send(JSON.stringify(JSON.parse(payload), null, 2)).expect(400);
+    await t
+      .http()
+      .post('/webhooks/stripe')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', fake.sign(payload))
+      .send(JSON.stringify(JSON.parse(payload), null, 2))
+      .expect(400);
     const [n] = await t.dataSource.query(`SELECT count(*)::int AS n FROM stripe_events WHERE payload->'data'->'object'->>'id' = $1`, [transfer.id]);
     expect(n.n).toBe(0);
     expect((await disbursementRow(t, d.id)).status).toBe('sending');
@@ -214,7 +220,9 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
     const stray = await postWebhook(t, fake, 'transfer.created', { ...real, id: 'tr_stray_hook', metadata: {} }).expect(200);
     expect(stray.body.outcome).toBe('unmatched');
     expect((await disbursementRow(t, d.id)).status).toBe('sending');
-    const kinds = (await t.dataSource.query(`SELECT kind FROM reconciliation_issues WHERE resolved_at IS NULL AND (disbursement_id = $1 OR stripe_transfer_id = 'tr_stray_hook') ORDER BY kind`, [d.id])) as Array<{ kind: string }>;
+    const kinds = (await t.dataSource.query(`SELECT kind FROM reconciliation_issues WHERE resolved_at IS NULL AND (disbursement_id = $1 OR stripe_transfer_id = 'tr_stray_hook') ORDER BY kind`, [
+      d.id,
+    ])) as Array<{ kind: string }>;
     expect(kinds.map((k) => k.kind)).toEqual(['amount_mismatch', 'destination_mismatch', 'transfer_without_disbursement']);
     await postWebhook(t, fake, 'transfer.created', real).expect(200);
     expect((await disbursementRow(t, d.id)).status).toBe('paid');
@@ -287,7 +295,15 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
     const [rows] = await t.dataSource.query(`SELECT count(*)::int AS n FROM payment_outbox WHERE disbursement_id = $1`, [d.id]);
     expect(rows.n).toBe(1);
     // Two sweeps and the per-disbursement job at once (as several instances would): one claim.
-    const outcomes = (await Promise.all([worker().sweep(), worker().sweep(), worker().sendDisbursement(d.id).then((o) => [o])])).flat();
+    const outcomes = (
+      await Promise.all([
+        worker().sweep(),
+        worker().sweep(),
+        worker()
+          .sendDisbursement(d.id)
+          .then((o) => [o]),
+      ])
+    ).flat();
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
     expect(creationsFor(d.id)).toHaveLength(1);
     expect(transfersFor(d.id)).toHaveLength(1);
@@ -304,7 +320,13 @@ describe('payments: the Stripe rail (outbox worker, webhooks, retries) against a
     await expect(proposeStripe(t, c)).rejects.toMatchObject({ code: 'PAYMENTS.STRIPE_ACCOUNT_NOT_READY' });
     const on = await postWebhook(t, fake, 'account.updated', { id: c.accountId, object: 'account', charges_enabled: true, payouts_enabled: true }, { account: c.accountId }).expect(200);
     expect(on.body.outcome).toBe('account_ready');
-    const failed = await postWebhook(t, fake, 'payout.failed', { id: 'po_1', object: 'payout', amount: 1000, currency: 'cny', failure_code: 'account_closed', failure_message: 'The bank account has been closed' }, { account: c.accountId }).expect(200);
+    const failed = await postWebhook(
+      t,
+      fake,
+      'payout.failed',
+      { id: 'po_1', object: 'payout', amount: 1000, currency: 'cny', failure_code: 'account_closed', failure_message: 'The bank account has been closed' },
+      { account: c.accountId },
+    ).expect(200);
     expect(failed.body.outcome).toBe('payout.failed');
     const [n] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'payout.failed' AND user_id = $1`, [c.orgAdmin.id]);
     expect(n.n).toBe(1);

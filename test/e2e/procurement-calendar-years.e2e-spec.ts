@@ -94,7 +94,9 @@ describe('no silent years: the holiday arrangement of each year', () => {
     expect(after).toEqual(before);
     expect((await admin.agent.get('/staff/calendar?year=2026').expect(200)).text).toContain('国办发明电〔2025〕TEST号');
     // A new year cannot be entered without its holidays.
-    const empty = await admin.form('/staff/calendar/years', { year: '2028', noticeTitle: '国务院办公厅关于2028年部分节假日安排的通知', noticeNumber: '国办发明电〔2027〕1号', entries: '' }).expect(400);
+    const empty = await admin
+      .form('/staff/calendar/years', { year: '2028', noticeTitle: '国务院办公厅关于2028年部分节假日安排的通知', noticeNumber: '国办发明电〔2027〕1号', entries: '' })
+      .expect(400);
     expect(fieldErrorsIn(empty.text)).toContain('2028');
   });
 });

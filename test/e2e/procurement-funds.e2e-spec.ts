@@ -19,7 +19,9 @@ describe('funds and reservations', () => {
 
   it('records a fund from the form in yuan, kept in fen, and shows its totals', async () => {
     await officer.agent.get('/staff/funds/new').expect(200);
-    const res = await officer.form('/staff/funds', { name: '2027 年社区养老服务专项资金', fiscalYear: '2027', ownerLevel: 'sub_district', ownerUnit: '花木街道办事处', total: '1,234,567.89' }).expect(303);
+    const res = await officer
+      .form('/staff/funds', { name: '2027 年社区养老服务专项资金', fiscalYear: '2027', ownerLevel: 'sub_district', ownerUnit: '花木街道办事处', total: '1,234,567.89' })
+      .expect(303);
     const id = /\/staff\/funds\/([0-9a-f-]{36})$/.exec(res.headers.location)![1];
     expect(await fundRow(t, id)).toEqual({ total_minor: '123456789', reserved_minor: '0' });
     const page = await officer.agent.get(`/staff/funds/${id}`).expect(200);

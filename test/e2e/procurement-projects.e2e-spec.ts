@@ -3,17 +3,7 @@ import { localDateTimeOf } from '../../src/procurement/domain/local-time';
 import { minValidBids } from '../../src/procurement/domain/method-rules';
 import { ProjectsService } from '../../src/procurement/projects.service';
 import { createApprovedOrganisation } from '../factories/organisations';
-import {
-  createDraft,
-  createFund,
-  fieldErrorsIn,
-  flattenForm,
-  fundRow,
-  insertSubmittedBid,
-  projectForm,
-  projectRow,
-  publishProject,
-} from '../factories/procurement';
+import { createDraft, createFund, fieldErrorsIn, flattenForm, fundRow, insertSubmittedBid, projectForm, projectRow, publishProject } from '../factories/procurement';
 import { Session, signIn, signInAs } from '../factories/users';
 import { onWorkingDay } from '../support/calendar';
 import { advanceClock, dbNow } from '../support/clock';
@@ -122,7 +112,12 @@ describe('procurement projects', () => {
     it('requires price weight 100 and no technical criteria for a request for quotation', async () => {
       const fund = await createFund(t);
       const now = await dbNow(t.dataSource);
-      const form = await projectForm(t, fund.id, { method: 'request_for_quotation', priceWeight: '100', criteria: [], bidDeadline: localDateTimeOf(await onWorkingDay(t, new Date(now.getTime() + 12 * DAY))) });
+      const form = await projectForm(t, fund.id, {
+        method: 'request_for_quotation',
+        priceWeight: '100',
+        criteria: [],
+        bidDeadline: localDateTimeOf(await onWorkingDay(t, new Date(now.getTime() + 12 * DAY))),
+      });
       const id = await createDraft(officer, form);
       await publishProject(officer, id).expect(303);
       const bad = await officer.form('/staff/projects', flattenForm({ ...form, priceWeight: '100', criteria: [{ name: '服务方案', description: '', weight: '10' }] })).expect(400);
@@ -195,13 +190,16 @@ describe('procurement projects', () => {
       // 15 days before a deadline 25 days out: wait 12 days, 13 remain.
       await advanceClock(t.dataSource, 12 * DAY);
       try {
-        const res = await officer.form(`/staff/projects/${id}/amendments`, flattenForm({
-          kind: 'amendment',
-          title: '关于服务方案要求的更正',
-          body: '服务方案须增加营养师配置说明。',
-          description: row.description,
-          bidDeadline: localDateTimeOf(row.bid_deadline_at),
-        }));
+        const res = await officer.form(
+          `/staff/projects/${id}/amendments`,
+          flattenForm({
+            kind: 'amendment',
+            title: '关于服务方案要求的更正',
+            body: '服务方案须增加营养师配置说明。',
+            description: row.description,
+            bidDeadline: localDateTimeOf(row.bid_deadline_at),
+          }),
+        );
         expect(res.status).toBe(303);
         const now = await dbNow(t.dataSource);
         const after = await projectRow(t, id);
@@ -230,14 +228,26 @@ describe('procurement projects', () => {
       await advanceClock(t.dataSource, 12 * DAY);
       try {
         const changed = `${row.description}（联系人电话更正为 028-85550000）`;
-        const short = await officer.form(`/staff/projects/${id}/amendments`, {
-          kind: 'amendment', title: '联系方式更正', body: '更正采购人联系电话。', description: changed, noEffectReason: '不影响',
-        }).expect(400);
+        const short = await officer
+          .form(`/staff/projects/${id}/amendments`, {
+            kind: 'amendment',
+            title: '联系方式更正',
+            body: '更正采购人联系电话。',
+            description: changed,
+            noEffectReason: '不影响',
+          })
+          .expect(400);
         expect(fieldErrorsIn(short.text)).toMatch(/10/);
         expect(short.text).toContain('028-85550000');
-        await officer.form(`/staff/projects/${id}/amendments`, {
-          kind: 'amendment', title: '联系方式更正', body: '更正采购人联系电话。', description: changed, noEffectReason: '仅更正采购人联系电话，不涉及服务内容、评审因素与报价',
-        }).expect(303);
+        await officer
+          .form(`/staff/projects/${id}/amendments`, {
+            kind: 'amendment',
+            title: '联系方式更正',
+            body: '更正采购人联系电话。',
+            description: changed,
+            noEffectReason: '仅更正采购人联系电话，不涉及服务内容、评审因素与报价',
+          })
+          .expect(303);
         const after = await projectRow(t, id);
         expect(after.bid_deadline_at.getTime()).toBe(row.bid_deadline_at.getTime());
         const [amendment] = await t.dataSource.query(`SELECT changes_submission, no_effect_reason FROM project_amendments WHERE project_id = $1`, [id]);
@@ -275,13 +285,29 @@ describe('procurement projects', () => {
 
     it('records the before and after of changed criteria text, and refuses a qualification term', async () => {
       const { id } = await publishedProject();
-      const bad = await officer.form(`/staff/projects/${id}/amendments`, flattenForm({
-        kind: 'amendment', title: '评审因素更正', body: '调整评分说明', criteria: [{ name: '服务方案', description: '按营业收入评分' }],
-      })).expect(400);
+      const bad = await officer
+        .form(
+          `/staff/projects/${id}/amendments`,
+          flattenForm({
+            kind: 'amendment',
+            title: '评审因素更正',
+            body: '调整评分说明',
+            criteria: [{ name: '服务方案', description: '按营业收入评分' }],
+          }),
+        )
+        .expect(400);
       expect(fieldErrorsIn(bad.text)).toContain('营业收入');
-      await officer.form(`/staff/projects/${id}/amendments`, flattenForm({
-        kind: 'amendment', title: '评审因素更正', body: '调整评分说明', criteria: [{ name: '服务方案', description: '需求分析、服务流程、质量控制与应急预案' }],
-      })).expect(303);
+      await officer
+        .form(
+          `/staff/projects/${id}/amendments`,
+          flattenForm({
+            kind: 'amendment',
+            title: '评审因素更正',
+            body: '调整评分说明',
+            criteria: [{ name: '服务方案', description: '需求分析、服务流程、质量控制与应急预案' }],
+          }),
+        )
+        .expect(303);
       const [criterion] = await t.dataSource.query(`SELECT description FROM project_criteria WHERE project_id = $1 AND position = 1`, [id]);
       expect(criterion.description).toBe('需求分析、服务流程、质量控制与应急预案');
       const [amendment] = await t.dataSource.query(`SELECT changes, changes_submission FROM project_amendments WHERE project_id = $1`, [id]);
@@ -291,9 +317,14 @@ describe('procurement projects', () => {
 
     it('refuses a new deadline shorter than the minimum from publication', async () => {
       const { id, row } = await publishedProject();
-      const res = await officer.form(`/staff/projects/${id}/amendments`, {
-        kind: 'amendment', title: '截止时间更正', body: '提前截止', bidDeadline: localDateTimeOf(new Date(row.published_at.getTime() + 15 * DAY)),
-      }).expect(400);
+      const res = await officer
+        .form(`/staff/projects/${id}/amendments`, {
+          kind: 'amendment',
+          title: '截止时间更正',
+          body: '提前截止',
+          bidDeadline: localDateTimeOf(new Date(row.published_at.getTime() + 15 * DAY)),
+        })
+        .expect(400);
       expect(fieldErrorsIn(res.text)).toContain('投标截止时间过早');
     });
   });
@@ -392,10 +423,21 @@ describe('procurement projects', () => {
       const member = await signIn(t, { email: org.admin.email, password: org.admin.password });
       const { session: admin } = await signInAs(t, ['admin']);
       const pages: Array<[Session | null, string]> = [
-        [officer, '/staff/projects'], [officer, '/staff/projects/new'], [officer, `/staff/projects/${id}`], [officer, `/staff/projects/${id}/amend`],
-        [officer, `/staff/projects/${id}/cancel`], [officer, '/staff/funds'], [officer, `/staff/funds/${row.fund_id}`], [officer, '/staff/funds/new'],
-        [admin, '/staff/procurement-rules'], [admin, '/staff/procurement-rules/new'], [admin, '/staff/calendar?year=2026'],
-        [member, '/projects'], [member, `/projects/${id}`], [null, '/notices'], [null, `/notices/projects/${row.reference}`],
+        [officer, '/staff/projects'],
+        [officer, '/staff/projects/new'],
+        [officer, `/staff/projects/${id}`],
+        [officer, `/staff/projects/${id}/amend`],
+        [officer, `/staff/projects/${id}/cancel`],
+        [officer, '/staff/funds'],
+        [officer, `/staff/funds/${row.fund_id}`],
+        [officer, '/staff/funds/new'],
+        [admin, '/staff/procurement-rules'],
+        [admin, '/staff/procurement-rules/new'],
+        [admin, '/staff/calendar?year=2026'],
+        [member, '/projects'],
+        [member, `/projects/${id}`],
+        [null, '/notices'],
+        [null, `/notices/projects/${row.reference}`],
       ];
       for (const [session, url] of pages) {
         for (const lang of ['en', 'zh-CN']) {

@@ -29,10 +29,25 @@ describe('procurement rules and the working-day calendar', () => {
     expect(form.text).toContain('value="20"');
     const from = addDays(localDateOf(await dbNow(t.dataSource)), 30);
     const fields = {
-      method: 'open_tender', effectiveFrom: from, minPeriod: '25', periodUnit: 'calendar_days', minValidBids: '3', minValidBidsServices: '',
-      scoring: 'comprehensive', priceWeightMin: '10', priceWeightMax: '30', committeeMinSize: '5', committeeLargeSize: '7', largeBudgetYuan: '10000000',
-      allowsBureauRepresentative: '1', invitedOnly: '0', amendmentMinPeriod: '15', amendmentPeriodUnit: 'calendar_days', abnormallyLowPercent: '85',
-      citationZh: '测试：本地规定等标期不少于25日', citationEn: 'Test: local rule of at least 25 days',
+      method: 'open_tender',
+      effectiveFrom: from,
+      minPeriod: '25',
+      periodUnit: 'calendar_days',
+      minValidBids: '3',
+      minValidBidsServices: '',
+      scoring: 'comprehensive',
+      priceWeightMin: '10',
+      priceWeightMax: '30',
+      committeeMinSize: '5',
+      committeeLargeSize: '7',
+      largeBudgetYuan: '10000000',
+      allowsBureauRepresentative: '1',
+      invitedOnly: '0',
+      amendmentMinPeriod: '15',
+      amendmentPeriodUnit: 'calendar_days',
+      abnormallyLowPercent: '85',
+      citationZh: '测试：本地规定等标期不少于25日',
+      citationEn: 'Test: local rule of at least 25 days',
     };
     // The abnormally-low threshold is part of the rule (the form proposes the rule in force's 80 %).
     expect(form.text).toMatch(/name="abnormallyLowPercent"[^>]*value="80"|value="80"[^>]*name="abnormallyLowPercent"/);
@@ -56,10 +71,25 @@ describe('procurement rules and the working-day calendar', () => {
   it('refuses a rule looser than the law, every field at once with its provision, keeping the input; a stricter one is accepted', async () => {
     const from = addDays(localDateOf(await dbNow(t.dataSource)), 40);
     const fields = {
-      method: 'competitive_consultation', effectiveFrom: from, minPeriod: '7', periodUnit: 'calendar_days', minValidBids: '3', minValidBidsServices: '1',
-      scoring: 'comprehensive', priceWeightMin: '5', priceWeightMax: '40', committeeMinSize: '3', committeeLargeSize: '5', largeBudgetYuan: '10000000',
-      allowsBureauRepresentative: '1', invitedOnly: '0', amendmentMinPeriod: '3', amendmentPeriodUnit: 'calendar_days', abnormallyLowPercent: '80',
-      citationZh: '测试：更宽松的本地规定', citationEn: 'Test: a looser local rule',
+      method: 'competitive_consultation',
+      effectiveFrom: from,
+      minPeriod: '7',
+      periodUnit: 'calendar_days',
+      minValidBids: '3',
+      minValidBidsServices: '1',
+      scoring: 'comprehensive',
+      priceWeightMin: '5',
+      priceWeightMax: '40',
+      committeeMinSize: '3',
+      committeeLargeSize: '5',
+      largeBudgetYuan: '10000000',
+      allowsBureauRepresentative: '1',
+      invitedOnly: '0',
+      amendmentMinPeriod: '3',
+      amendmentPeriodUnit: 'calendar_days',
+      abnormallyLowPercent: '80',
+      citationZh: '测试：更宽松的本地规定',
+      citationEn: 'Test: a looser local rule',
     };
     const page = await admin.form('/staff/procurement-rules', fields).expect(400);
     const errors = fieldErrorsIn(page.text);
@@ -67,7 +97,12 @@ describe('procurement rules and the working-day calendar', () => {
     expect(errors).toContain('第二十四条：服务项目的价格分值比重为10%至30%');
     for (const field of ['minPeriod', 'minValidBidsServices', 'priceWeightMin', 'priceWeightMax', 'amendmentMinPeriod']) expect(page.text).toContain(`id="f-${field}-error"`);
     expect(page.text).toContain('测试：更宽松的本地规定');
-    const json = await admin.agent.post('/staff/procurement-rules').set('Accept', 'application/json').type('form').send({ ...fields, _csrf: admin.csrf }).expect(400);
+    const json = await admin.agent
+      .post('/staff/procurement-rules')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ ...fields, _csrf: admin.csrf })
+      .expect(400);
     expect(Object.keys(json.body.error.fields).sort()).toEqual(['amendmentMinPeriod', 'minPeriod', 'minValidBidsServices', 'priceWeightMax', 'priceWeightMin']);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM procurement_method_rules WHERE method = 'competitive_consultation'`);
     expect(n).toBe(1);

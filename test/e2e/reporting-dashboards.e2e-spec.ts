@@ -26,7 +26,13 @@ describe('reporting: bureau and organisation dashboards', () => {
     await passMilestone(t, a.contract.id, 1, 7000);
     const d1 = await disbursements.proposeDisbursement(actorOf(a.officer), a.contract.id, 1);
     await disbursements.approveDisbursement(actorOf(a.approver), d1.id);
-    await disbursements.recordTreasuryPayment(actorOf(a.officer), d1.id, { voucherNo: voucherNo(), paidOn: '2026-11-20', payerAccount: '国库 1102', payeeAccount: '机构 6222', amountMinor: d1.amountMinor });
+    await disbursements.recordTreasuryPayment(actorOf(a.officer), d1.id, {
+      voucherNo: voucherNo(),
+      paidOn: '2026-11-20',
+      payerAccount: '国库 1102',
+      payeeAccount: '机构 6222',
+      amountMinor: d1.amountMinor,
+    });
     paidMinor = d1.amountMinor;
     await passMilestone(t, a.contract.id, 2, 9500);
     pendingId = (await disbursements.proposeDisbursement(actorOf(a.officer), a.contract.id, 2)).id;

@@ -32,7 +32,7 @@ function parseCsv(text: string): string[][] {
       row = [];
       field = '';
       i++;
-    }    else field += c;
+    } else field += c;
   }
   return rows;
 }
@@ -73,7 +73,13 @@ describe('reporting: CSV and XLSX exports of disbursements and milestone scores'
       const d = await disbursements.proposeDisbursement(actorOf(c.officer), c.contract.id, position);
       if (!approve) return d.amountMinor;
       await disbursements.approveDisbursement(actorOf(c.approver), d.id);
-      await disbursements.recordTreasuryPayment(actorOf(c.officer), d.id, { voucherNo: voucherNo(), paidOn: '2026-11-20', payerAccount: '国库 1102', payeeAccount: '机构 6222', amountMinor: d.amountMinor });
+      await disbursements.recordTreasuryPayment(actorOf(c.officer), d.id, {
+        voucherNo: voucherNo(),
+        paidOn: '2026-11-20',
+        payerAccount: '国库 1102',
+        payeeAccount: '机构 6222',
+        amountMinor: d.amountMinor,
+      });
       return d.amountMinor;
     };
     aAmounts = [await pay(a, 1, 7333), await pay(a, 2, 9150, false)];
@@ -93,7 +99,23 @@ describe('reporting: CSV and XLSX exports of disbursements and milestone scores'
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="disbursements-\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''%E6%8B%A8%E4%BB%98%E6%98%8E%E7%BB%86-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(res.headers['cache-control']).toBe('private, no-store');
     const [header, ...rows] = parseCsv(res.text);
-    expect(header).toEqual(['拨付编号', '合同编号', '承接机构', '资金', '里程碑', '里程碑名称', '款项类型', '金额（元）', '金额（分）', '支付渠道', '状态', '提出时间', '审批时间', '支付时间', '凭证号']);
+    expect(header).toEqual([
+      '拨付编号',
+      '合同编号',
+      '承接机构',
+      '资金',
+      '里程碑',
+      '里程碑名称',
+      '款项类型',
+      '金额（元）',
+      '金额（分）',
+      '支付渠道',
+      '状态',
+      '提出时间',
+      '审批时间',
+      '支付时间',
+      '凭证号',
+    ]);
     expect(rows).toHaveLength(3);
     const fen = rows.map((r) => Number(r[8]));
     expect(fen.reduce((s, x) => s + x, 0)).toBe(aAmounts[0] + aAmounts[1] + bAmount);
@@ -158,7 +180,7 @@ describe('reporting: CSV and XLSX exports of disbursements and milestone scores'
     ]);
   });
 
-  it("gives an organisation only its own rows, and only what was approved for it", async () => {
+  it('gives an organisation only its own rows, and only what was approved for it', async () => {
     const orgA = await signInAsUser(t, a.orgAdmin);
     const csv = await orgA.agent.get('/organisation/reports/disbursements.csv').expect(200);
     expect(csv.text).toContain(a.contract.reference);

@@ -36,8 +36,15 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
 
     const now = await dbNow(t.dataSource);
     const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const row = (i: number, code: string, weight: string) => ({ [`indicators[${i}][code]`]: code, [`indicators[${i}][nameZh]`]: `指标${i}`, [`indicators[${i}][nameEn]`]: `Indicator ${i}`, [`indicators[${i}][weight]`]: weight });
-    const bad = await admin.form('/staff/indicator-templates/C02', { effectiveFrom: today, ...row(0, 'output_quantity', '40'), ...row(1, 'service_quality', '40'), ...row(2, 'resident_satisfaction', '30') }).expect(400);
+    const row = (i: number, code: string, weight: string) => ({
+      [`indicators[${i}][code]`]: code,
+      [`indicators[${i}][nameZh]`]: `指标${i}`,
+      [`indicators[${i}][nameEn]`]: `Indicator ${i}`,
+      [`indicators[${i}][weight]`]: weight,
+    });
+    const bad = await admin
+      .form('/staff/indicator-templates/C02', { effectiveFrom: today, ...row(0, 'output_quantity', '40'), ...row(1, 'service_quality', '40'), ...row(2, 'resident_satisfaction', '30') })
+      .expect(400);
     expect(bad.text).toContain('权重合计须为 100（现为 110）');
     expect(bad.text).toContain('value="resident_satisfaction"');
     const past = await admin.form('/staff/indicator-templates/C02', { effectiveFrom: '2001-01-01', ...row(0, 'output_quantity', '50'), ...row(1, 'service_quality', '50') }).expect(400);
@@ -80,7 +87,12 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
 
     const refused = await officer.form(`/staff/service-evaluations/${c.contract.id}/evaluators`, { evaluatorId: conflicted.id }).expect(422);
     expect(refused.text).toContain('三年内与该机构有关联关系');
-    const json = await officer.agent.post(`/staff/service-evaluations/${c.contract.id}/evaluators`).set('X-CSRF-Token', officer.csrf).set('Accept', 'application/json').send({ evaluatorId: c.orgAdmin.id }).expect(422);
+    const json = await officer.agent
+      .post(`/staff/service-evaluations/${c.contract.id}/evaluators`)
+      .set('X-CSRF-Token', officer.csrf)
+      .set('Accept', 'application/json')
+      .send({ evaluatorId: c.orgAdmin.id })
+      .expect(422);
     expect(json.body.error.code).toBe('SERVICE_EVALUATION.EVALUATOR_NOT_ELIGIBLE');
     await officer.form(`/staff/service-evaluations/${c.contract.id}/evaluators`, { evaluatorId: stranger.id }).expect(422);
     await officer.form(`/staff/service-evaluations/${c.contract.id}/evaluators`, { evaluatorId: 'nobody' }).expect(422);
@@ -117,7 +129,15 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
     }
 
     // Bad input: 400, the messages by field, the typed values kept; nothing started.
-    const bad = await a.form(`/service-evaluations/${c.contract.id}/milestones/1/scores`, { action: 'submit', 'points[output_quantity]': '12.345', 'points[service_quality]': '31', 'points[resident_satisfaction]': '5', 'points[management_finance]': '' }).expect(400);
+    const bad = await a
+      .form(`/service-evaluations/${c.contract.id}/milestones/1/scores`, {
+        action: 'submit',
+        'points[output_quantity]': '12.345',
+        'points[service_quality]': '31',
+        'points[resident_satisfaction]': '5',
+        'points[management_finance]': '',
+      })
+      .expect(400);
     expect(bad.text).toContain('得分须为数字，最多两位小数');
     expect(bad.text).toContain('得分须在 0 至 30 之间');
     expect(bad.text).toContain('请填写得分');
@@ -133,13 +153,26 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
     const officer = await signInAsUser(t, c.officer);
     const progress = await officer.agent.get(`/staff/service-evaluations/${c.contract.id}`).expect(200);
     expect(progress.text).toContain('已提交 1/2');
-    const twice = await a.agent.post(`/service-evaluations/${c.contract.id}/milestones/1/scores`).set('X-CSRF-Token', a.csrf).set('Accept', 'application/json').send({ action: 'submit', ...sheetFor(90) }).expect(409);
+    const twice = await a.agent
+      .post(`/service-evaluations/${c.contract.id}/milestones/1/scores`)
+      .set('X-CSRF-Token', a.csrf)
+      .set('Accept', 'application/json')
+      .send({ action: 'submit', ...sheetFor(90) })
+      .expect(409);
     expect(twice.body.error.code).toBe('SERVICE_EVALUATION.ALREADY_SUBMITTED');
 
     // The second evaluator submits through the JSON API.
-    const badJson = await b.agent.post(`/api/v1/service-evaluations/${c.contract.id}/milestones/1/scores`).set('X-CSRF-Token', b.csrf).send({ action: 'submit', points: { output_quantity: 'abc' } }).expect(400);
+    const badJson = await b.agent
+      .post(`/api/v1/service-evaluations/${c.contract.id}/milestones/1/scores`)
+      .set('X-CSRF-Token', b.csrf)
+      .send({ action: 'submit', points: { output_quantity: 'abc' } })
+      .expect(400);
     expect(Object.keys(badJson.body.error.fields)).toEqual(expect.arrayContaining(['points.output_quantity', 'points.service_quality']));
-    const done = await b.agent.post(`/api/v1/service-evaluations/${c.contract.id}/milestones/1/scores`).set('X-CSRF-Token', b.csrf).send({ action: 'submit', ...sheetFor(91.01) }).expect(200);
+    const done = await b.agent
+      .post(`/api/v1/service-evaluations/${c.contract.id}/milestones/1/scores`)
+      .set('X-CSRF-Token', b.csrf)
+      .send({ action: 'submit', ...sheetFor(91.01) })
+      .expect(200);
     expect(done.body.completed).toEqual({ scoreCenti: 8951, grade: 'good', milestoneStatus: 'passed', terminated: false }); // 89.505 → 89.51
     expect(await resultsOf(t, c.contract.id)).toEqual([{ position: 1, round: 1, score_centi: 8951, grade: 'good' }]);
 
@@ -191,7 +224,14 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
     expect(future.text).toContain('走访日期不能晚于今天');
     expect(future.text).toContain('联洋社区活动中心');
     await a.agent.post(url).field('_csrf', a.csrf).field('visitedOn', today).field('place', '联洋社区').field('notes', '走访记录').attach('photos', Buffer.from('<html>'), 'x.png').expect(400);
-    await a.agent.post(url).field('_csrf', a.csrf).field('visitedOn', today).field('place', '联洋社区活动中心').field('notes', '走访 6 户老人，服务记录属实。').attach('photos', tinyPng(), 'visit.png').expect(303);
+    await a.agent
+      .post(url)
+      .field('_csrf', a.csrf)
+      .field('visitedOn', today)
+      .field('place', '联洋社区活动中心')
+      .field('notes', '走访 6 户老人，服务记录属实。')
+      .attach('photos', tinyPng(), 'visit.png')
+      .expect(303);
     expect(await milestoneStatus(t, c.contract.id, 1)).toBe('under_evaluation');
     const [visit] = await t.dataSource.query(`SELECT id, place FROM site_visits WHERE contract_id = $1`, [c.contract.id]);
     expect(visit.place).toBe('联洋社区活动中心');
@@ -214,7 +254,9 @@ describe('service evaluation pages and API: officers, evaluators, organisations,
     await deliverMilestone(t, c, 1);
     const [delivery] = await t.dataSource.query(`SELECT id FROM milestone_deliveries WHERE contract_id = $1 AND milestone_position = 1`, [c.contract.id]);
     const doc = await t.dataSource.transaction(async (m) => {
-      const stored = await t.app.get(DocumentsService).store(m, { ownerType: 'milestone_delivery', ownerId: delivery.id, kind: 'photo', originalName: 'sign-in.png', buffer: tinyPng(), uploadedBy: c.orgAdmin.id });
+      const stored = await t.app
+        .get(DocumentsService)
+        .store(m, { ownerType: 'milestone_delivery', ownerId: delivery.id, kind: 'photo', originalName: 'sign-in.png', buffer: tinyPng(), uploadedBy: c.orgAdmin.id });
       await m.query(`INSERT INTO delivery_attachments (delivery_id, document_id, kind, position, original_name, sha256, uploaded_at) VALUES ($1, $2, 'sign_in_sheet', 1, $3, $4, $5)`, [
         delivery.id,
         stored.id,

@@ -245,7 +245,13 @@ describe('service evaluation: results, rectification, termination and the fund',
     }
     // Evaluators score the other three indicators (80 points available); satisfaction = 13/15 × 20 = 17.333…
     const sheet = (points: Record<string, string>) => ({ points, comments: {} });
-    await serviceEvaluation(t).saveScores(evaluatorActor(c.evaluators[0]), c.contract.id, 1, sheet({ output_quantity: '27', service_quality: '26', management_finance: '18', resident_satisfaction: '0' }), true);
+    await serviceEvaluation(t).saveScores(
+      evaluatorActor(c.evaluators[0]),
+      c.contract.id,
+      1,
+      sheet({ output_quantity: '27', service_quality: '26', management_finance: '18', resident_satisfaction: '0' }),
+      true,
+    );
     const done = await serviceEvaluation(t).saveScores(evaluatorActor(c.evaluators[1]), c.contract.id, 1, sheet({ output_quantity: '28', service_quality: '25', management_finance: '17' }), true);
     // mean(71, 70) = 70.5; + 52/3 = 87.8333… → 87.83
     expect(done.completed).toMatchObject({ scoreCenti: 8783, grade: 'good' });

@@ -32,9 +32,7 @@ function startApp(env: Record<string, string>): Run {
   });
   child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
@@ -42,7 +40,10 @@ async function healthy(run: Run, port: number): Promise<void> {
   const deadline = Date.now() + 150_000;
   for (;;) {
     if (run.child.exitCode !== null) throw new Error(`the app exited (${run.child.exitCode}):\n${run.stderr()}\n${run.stdout().slice(-3000)}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`the app did not answer /health:\n${run.stdout().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));

@@ -91,7 +91,9 @@ describe('surveys: opening, the poster and the results pages', () => {
     expect(poster.text).toContain(c.project.title);
     expect(poster.text).toContain(c.milestones[0].name);
     expect(poster.text).toContain(`https://fuwu.example.gov.cn/survey/${token}`);
-    expect(poster.text).toMatch(/<div class="poster-code" data-testid="poster-qr"><svg role="img" aria-label="满意度调查二维码" class="poster-qr" xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 \d+ \d+"/);
+    expect(poster.text).toMatch(
+      /<div class="poster-code" data-testid="poster-qr"><svg role="img" aria-label="满意度调查二维码" class="poster-qr" xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 \d+ \d+"/,
+    );
     expect(poster.text).toContain('/assets/css/surveys.css');
     expect(poster.text).toContain('<html lang="zh-CN">');
     for (const staff of [officer, await signIn(t, await createUser(t, { roles: ['auditor'] })), await signIn(t, c.approver)]) {

@@ -27,7 +27,13 @@ describe('surveys: residents answer the public survey', () => {
     await t.close();
   });
 
-  const responses = async () => ((await t.dataSource.query(`SELECT rating, comment, device_hash, phone_hash FROM survey_responses WHERE survey_id = $1 ORDER BY submitted_at`, [surveyId])) as Array<{ rating: number; comment: string | null; device_hash: string; phone_hash: string | null }>);
+  const responses = async () =>
+    (await t.dataSource.query(`SELECT rating, comment, device_hash, phone_hash FROM survey_responses WHERE survey_id = $1 ORDER BY submitted_at`, [surveyId])) as Array<{
+      rating: number;
+      comment: string | null;
+      device_hash: string;
+      phone_hash: string | null;
+    }>;
   const satisfaction = async (position = 1) => {
     const [row] = (await t.dataSource.query(`SELECT * FROM milestone_satisfaction WHERE contract_id = $1 AND milestone_position = $2`, [c.contract.id, position])) as Array<Record<string, unknown>>;
     return row;
@@ -200,9 +206,7 @@ describe('surveys: residents answer the public survey', () => {
       await advanceClock(t.dataSource, 31 * 86_400_000);
       const res = await r.answer(survey.token, { rating: '5' });
       expect(res.status).toBe(410);
-      await expect(
-        t.dataSource.query(`INSERT INTO survey_responses (survey_id, rating, device_hash) VALUES ($1, 5, $2)`, [survey.id, 'a'.repeat(64)]),
-      ).rejects.toMatchObject({ code: '23514' });
+      await expect(t.dataSource.query(`INSERT INTO survey_responses (survey_id, rating, device_hash) VALUES ($1, 5, $2)`, [survey.id, 'a'.repeat(64)])).rejects.toMatchObject({ code: '23514' });
     } finally {
       await resetClock(t.dataSource);
     }

@@ -27,8 +27,7 @@ describe('surveys: unverified answers and bursts', () => {
     await t.close();
   });
 
-  const page = (who: 'staff' | 'organisation', position: number) =>
-    (who === 'staff' ? officer : owner).agent.get(`/${who}/contracts/${c.contract.id}/milestones/${position}/survey`).expect(200);
+  const page = (who: 'staff' | 'organisation', position: number) => (who === 'staff' ? officer : owner).agent.get(`/${who}/contracts/${c.contract.id}/milestones/${position}/survey`).expect(200);
   const tokenOf = async (position: number) =>
     ((await t.dataSource.query(`SELECT token FROM milestone_surveys WHERE contract_id = $1 AND milestone_position = $2`, [c.contract.id, position])) as Array<{ token: string }>)[0].token;
 
@@ -38,13 +37,22 @@ describe('surveys: unverified answers and bursts', () => {
     expect(form.text).toMatch(/name="unverifiedAnswers" value="exclude" checked/);
     await officer.form(`/staff/contracts/${c.contract.id}/milestones/1/survey`, { closesOn: '', minResponses: '2', unverifiedAnswers: 'exclude' }).expect(303);
     const token = await tokenOf(1);
-    for (const [rating, phone] of [['5', '138 0000 0001'], ['3', '138 0000 0002'], ['1', ''], ['1', ''], ['1', '']]) {
+    for (const [rating, phone] of [
+      ['5', '138 0000 0001'],
+      ['3', '138 0000 0002'],
+      ['1', ''],
+      ['1', ''],
+      ['1', ''],
+    ]) {
       expect((await resident(t).answer(token, { rating, phone })).status).toBe(303);
     }
     expect(await t.app.get(SurveysService).satisfactionFor(c.contract.id, 1)).toEqual({ responses: 2, ratingSum: 8, minResponses: 2, meetsMinimum: true });
     const [view] = await t.dataSource.query(`SELECT responses, rating_sum FROM milestone_satisfaction WHERE contract_id = $1 AND milestone_position = 1`, [c.contract.id]);
     expect(view).toEqual({ responses: 2, rating_sum: 8 });
-    const [stored] = await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_responses r JOIN milestone_surveys s ON s.id = r.survey_id WHERE s.contract_id = $1 AND s.milestone_position = 1`, [c.contract.id]);
+    const [stored] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM survey_responses r JOIN milestone_surveys s ON s.id = r.survey_id WHERE s.contract_id = $1 AND s.milestone_position = 1`,
+      [c.contract.id],
+    );
     expect(stored.n).toBe(5);
     const staff = await page('staff', 1);
     expect(staff.text).toContain('data-testid="responses">2<');

@@ -135,16 +135,17 @@ export async function createEvaluatedProject(
   const dues = ['2027-03-31', '2027-06-30', '2027-12-31'];
   const milestones = shares.map((shareBp, i) => ({ position: i + 1, name: names[i] ?? `阶段${i + 1}`, dueDate: dues[i] ?? `2027-1${i - 2}-15`, shareBp }));
   for (const m of milestones) {
-    await t.dataSource.query(
-      `INSERT INTO project_milestones (project_id, position, name, due_date, deliverables, payment_share_bp) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [project.id, m.position, m.name, m.dueDate, `${m.name}报告、服务记录`, m.shareBp],
-    );
+    await t.dataSource.query(`INSERT INTO project_milestones (project_id, position, name, due_date, deliverables, payment_share_bp) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      project.id,
+      m.position,
+      m.name,
+      m.dueDate,
+      `${m.name}报告、服务记录`,
+      m.shareBp,
+    ]);
   }
 
-  await t.dataSource.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, app_now() - interval '20 days', NULL, 'job', $2)`, [
-    project.id,
-    specs.length,
-  ]);
+  await t.dataSource.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, app_now() - interval '20 days', NULL, 'job', $2)`, [project.id, specs.length]);
   const bidders: Bidder[] = [];
   for (const [i, spec] of specs.entries()) {
     const nameZh = spec.nameZh ?? `测试社工服务中心${counter}-${i}`;
@@ -201,7 +202,13 @@ export async function createEvaluatedProject(
      RETURNING id`,
     [project.id, status, officer.id],
   )) as Array<{ id: string }>;
-  const members: Array<[TestUser, string, boolean]> = [[experts[0], 'expert', true], [experts[1], 'expert', false], [experts[2], 'expert', false], [experts[3], 'expert', false], [representative, 'bureau_representative', false]];
+  const members: Array<[TestUser, string, boolean]> = [
+    [experts[0], 'expert', true],
+    [experts[1], 'expert', false],
+    [experts[2], 'expert', false],
+    [experts[3], 'expert', false],
+    [representative, 'bureau_representative', false],
+  ];
   for (const [u, role, isChair] of members) {
     await t.dataSource.query(
       `INSERT INTO committee_members (evaluation_id, user_id, role, is_chair, status, declared_at, declaration_sha256, declaration_text, declaration_signer, signed_off_at)

@@ -20,9 +20,7 @@ export interface DeliveryPost {
 
 /** Posts the delivery form as a browser does: multipart, the CSRF token as a body field. */
 export function postDelivery(session: Session, contractId: string, position: number, body: DeliveryPost, options: { api?: boolean } = {}): request.Test {
-  const url = options.api
-    ? `/api/v1/contracts/${contractId}/milestones/${position}/deliveries`
-    : `/organisation/contracts/${contractId}/milestones/${position}/deliveries`;
+  const url = options.api ? `/api/v1/contracts/${contractId}/milestones/${position}/deliveries` : `/organisation/contracts/${contractId}/milestones/${position}/deliveries`;
   let req = session.agent.post(url);
   req = options.api ? req.set('X-CSRF-Token', session.csrf) : req.field('_csrf', session.csrf);
   req = req.field('narrative', body.narrative ?? NARRATIVE);

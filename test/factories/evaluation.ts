@@ -82,9 +82,10 @@ export async function createOpenedProject(t: TestApp, spec: OpenedProjectSpec): 
      RETURNING id`,
     [reference, title, ceiling, fund.id, method, priceWeight, officer.id],
   )) as Array<{ id: string }>;
-  const [item] = (await t.dataSource.query(`SELECT code, unit_code FROM catalogue_items WHERE category_code = $1 ORDER BY code LIMIT 1`, [
-    spec.categoryCode ?? 'C01',
-  ])) as Array<{ code: string; unit_code: string }>;
+  const [item] = (await t.dataSource.query(`SELECT code, unit_code FROM catalogue_items WHERE category_code = $1 ORDER BY code LIMIT 1`, [spec.categoryCode ?? 'C01'])) as Array<{
+    code: string;
+    unit_code: string;
+  }>;
   await t.dataSource.query(`INSERT INTO project_items (project_id, position, item_code, quantity, unit_code) VALUES ($1, 1, $2, 1000, $3)`, [project.id, item.code, item.unit_code]);
   for (const [i, c] of criteria.entries()) {
     await t.dataSource.query(`INSERT INTO project_criteria (project_id, position, name, description, weight) VALUES ($1, $2, $3, $4, $5)`, [

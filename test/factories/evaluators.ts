@@ -33,10 +33,7 @@ export async function createOrganisationRow(t: TestApp, overrides: { nameZh?: st
 }
 
 /** A user with the `evaluator` role and a known password, and their profile in the pool. */
-export async function createEvaluator(
-  t: TestApp,
-  overrides: { expertise?: string[]; employer?: string; displayName?: string; isActive?: boolean } = {},
-) {
+export async function createEvaluator(t: TestApp, overrides: { expertise?: string[]; employer?: string; displayName?: string; isActive?: boolean } = {}) {
   const user = await createUser(t, { roles: ['evaluator'], displayName: overrides.displayName });
   await t.dataSource.query(`INSERT INTO evaluator_profiles (user_id, expertise, employer, is_active) VALUES ($1, $2, $3, $4)`, [
     user.id,

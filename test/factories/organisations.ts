@@ -59,7 +59,15 @@ export function registrationForm(overrides: Record<string, unknown> = {}): Recor
 export async function refreshCsrf(agent: ReturnType<typeof request.agent>): Promise<Session> {
   const res = await agent.get('/api/v1/session').expect(200);
   const csrf = res.body.csrfToken as string;
-  return { agent, csrf, form: (url, fields = {}) => agent.post(url).type('form').send({ ...fields, _csrf: csrf }) };
+  return {
+    agent,
+    csrf,
+    form: (url, fields = {}) =>
+      agent
+        .post(url)
+        .type('form')
+        .send({ ...fields, _csrf: csrf }),
+  };
 }
 
 export interface RegisteredOrganisation {
@@ -120,10 +128,7 @@ export interface CreatedOrganisation {
  * An organisation brought to `status` through the real services (registration, certificate,
  * submission, an officer's decisions), so its audit trail is what the app would have written.
  */
-export async function createOrganisation(
-  t: TestApp,
-  options: { status?: OrganisationStatus; overrides?: Partial<RegistrationInput> } = {},
-): Promise<CreatedOrganisation> {
+export async function createOrganisation(t: TestApp, options: { status?: OrganisationStatus; overrides?: Partial<RegistrationInput> } = {}): Promise<CreatedOrganisation> {
   const organisations = t.app.get(OrganisationsService);
   const vetting = t.app.get(VettingService);
   const form = registrationForm();
@@ -149,7 +154,10 @@ export async function createOrganisation(
       approved: [['approve', 'submitted']],
       needs_changes: [['request_changes', 'submitted']],
       rejected: [['reject', 'submitted']],
-      suspended: [['approve', 'submitted'], ['suspend', 'approved']],
+      suspended: [
+        ['approve', 'submitted'],
+        ['suspend', 'approved'],
+      ],
     };
     for (const [decision, expectedStatus] of steps[status]) {
       await vetting.decide(actor, organisation.id, { decision, expectedStatus, reason: `测试理由：${decision}` });
@@ -165,8 +173,6 @@ export function createApprovedOrganisation(t: TestApp, overrides: Partial<Regist
 
 /** Audit actions recorded for one organisation, oldest first. */
 export async function organisationEvents(t: TestApp, organisationId: string): Promise<string[]> {
-  const rows = (await t.dataSource.query(`SELECT action FROM audit_events WHERE entity_type = 'organisation' AND entity_id = $1 ORDER BY id`, [
-    organisationId,
-  ])) as { action: string }[];
+  const rows = (await t.dataSource.query(`SELECT action FROM audit_events WHERE entity_type = 'organisation' AND entity_id = $1 ORDER BY id`, [organisationId])) as { action: string }[];
   return rows.map((r) => r.action);
 }

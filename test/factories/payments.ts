@@ -56,7 +56,9 @@ export async function openFundInLedger(t: TestApp, fundId: string): Promise<void
   ].filter(([, amount]) => amount !== 0) as Array<[string, number]>;
   if (!lines.length) return;
   await t.dataSource.transaction(async (m) => {
-    const [entry] = (await m.query(`INSERT INTO journal_entries (event, ref_type, ref_id, memo) VALUES ('fund.opening', 'fund', $1, 'opening balance') RETURNING id`, [fundId])) as Array<{ id: string }>;
+    const [entry] = (await m.query(`INSERT INTO journal_entries (event, ref_type, ref_id, memo) VALUES ('fund.opening', 'fund', $1, 'opening balance') RETURNING id`, [fundId])) as Array<{
+      id: string;
+    }>;
     let n = 0;
     for (const [account, amount] of lines) {
       await m.query(`INSERT INTO journal_lines (entry_id, line, fund_id, account, amount_minor) VALUES ($1, $2, $3, $4, $5)`, [entry.id, ++n, fundId, account, amount]);
@@ -66,7 +68,13 @@ export async function openFundInLedger(t: TestApp, fundId: string): Promise<void
 
 /** Marks a milestone passed with an evaluation result (round 1 unless told). */
 export async function passMilestone(t: TestApp, contractId: string, position: number, scoreCenti: number, round = 1): Promise<void> {
-  await t.dataSource.query(`INSERT INTO milestone_results (contract_id, position, round, score_centi, grade) VALUES ($1, $2, $3, $4, $5)`, [contractId, position, round, scoreCenti, gradeOf(scoreCenti)]);
+  await t.dataSource.query(`INSERT INTO milestone_results (contract_id, position, round, score_centi, grade) VALUES ($1, $2, $3, $4, $5)`, [
+    contractId,
+    position,
+    round,
+    scoreCenti,
+    gradeOf(scoreCenti),
+  ]);
   await t.dataSource.query(`UPDATE contract_milestones SET status = 'passed' WHERE contract_id = $1 AND position = $2`, [contractId, position]);
 }
 

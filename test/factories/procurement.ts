@@ -27,12 +27,7 @@ export async function createFund(t: TestApp, overrides: { name?: string; total?:
  * is 20 calendar days), service from day 40 for 300 days. Enters next year's (test) holiday
  * arrangement first, since the periods reach it.
  */
-export async function projectForm(
-  t: TestApp,
-  fundId: string,
-  overrides: Record<string, unknown> = {},
-  options: { enterCalendar?: boolean } = {},
-): Promise<Record<string, unknown>> {
+export async function projectForm(t: TestApp, fundId: string, overrides: Record<string, unknown> = {}, options: { enterCalendar?: boolean } = {}): Promise<Record<string, unknown>> {
   if (options.enterCalendar !== false) await enterCalendarYears(t);
   const now = await dbNow(t.dataSource);
   const today = localDateOf(now);

@@ -66,7 +66,12 @@ export async function deliverMilestone(t: TestApp, c: PayableContract, position:
 /** Scores every indicator of the default template so the sheet totals `total` points (whole numbers). */
 export function sheetFor(total: number, comment = '低于要求，需改进'): { points: Record<string, string>; comments: Record<string, string> } {
   // Spread over 30/30/20/20 proportionally, remainder on the first indicator.
-  const weights: Array<[string, number]> = [['output_quantity', 30], ['service_quality', 30], ['resident_satisfaction', 20], ['management_finance', 20]];
+  const weights: Array<[string, number]> = [
+    ['output_quantity', 30],
+    ['service_quality', 30],
+    ['resident_satisfaction', 20],
+    ['management_finance', 20],
+  ];
   const centi = Math.round(total * 100);
   const parts = weights.map(([, w]) => Math.floor((centi * w) / 100));
   parts[0] += centi - parts.reduce((s, p) => s + p, 0);

@@ -75,5 +75,15 @@ export async function disbursementRow(t: TestApp, id: string) {
        FROM disbursements d LEFT JOIN payment_outbox o ON o.disbursement_id = d.id WHERE d.id = $1`,
     [id],
   );
-  return row as { status: string; stripe_transfer_id: string | null; transfer_generation: number; idempotency_key: string; failure_reason: string | null; stripe_destination: string | null; outbox_status: string | null; attempts: number; last_error: string | null };
+  return row as {
+    status: string;
+    stripe_transfer_id: string | null;
+    transfer_generation: number;
+    idempotency_key: string;
+    failure_reason: string | null;
+    stripe_destination: string | null;
+    outbox_status: string | null;
+    attempts: number;
+    last_error: string | null;
+  };
 }

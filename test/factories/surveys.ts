@@ -46,7 +46,11 @@ export function resident(t: TestApp): Resident {
     visit,
     async answer(token, fields) {
       if (!csrf) await visit(token);
-      return agent.post(`/survey/${token}`).type('form').redirects(0).send({ ...fields, _csrf: csrf ?? '' });
+      return agent
+        .post(`/survey/${token}`)
+        .type('form')
+        .redirects(0)
+        .send({ ...fields, _csrf: csrf ?? '' });
     },
   };
 }

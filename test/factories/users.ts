@@ -36,7 +36,15 @@ export async function anonymousSession(t: TestApp): Promise<Session> {
   const agent = request.agent(t.app.getHttpServer());
   const res = await agent.get('/api/v1/session').expect(200);
   const csrf = res.body.csrfToken as string;
-  return { agent, csrf, form: (url, fields = {}) => agent.post(url).type('form').send({ ...fields, _csrf: csrf }) };
+  return {
+    agent,
+    csrf,
+    form: (url, fields = {}) =>
+      agent
+        .post(url)
+        .type('form')
+        .send({ ...fields, _csrf: csrf }),
+  };
 }
 
 /** Signs in through the real API (CSRF token, session cookie); returns an agent that keeps the cookie. */
@@ -45,7 +53,15 @@ export async function signIn(t: TestApp, user: { email: string; password: string
   const res = await anon.agent.post('/api/v1/session').set('X-CSRF-Token', anon.csrf).send({ email: user.email, password: user.password });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
   const csrf = res.body.csrfToken as string;
-  return { agent: anon.agent, csrf, form: (url, fields = {}) => anon.agent.post(url).type('form').send({ ...fields, _csrf: csrf }) };
+  return {
+    agent: anon.agent,
+    csrf,
+    form: (url, fields = {}) =>
+      anon.agent
+        .post(url)
+        .type('form')
+        .send({ ...fields, _csrf: csrf }),
+  };
 }
 
 export async function signInAs(t: TestApp, roles: string[], overrides: Parameters<typeof createUser>[1] = {}) {

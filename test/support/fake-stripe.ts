@@ -143,7 +143,13 @@ export async function startFakeStripe(options: { webhookSecret?: string } = {}):
         const script = scripts.shift();
         if (script && 'status' in script) {
           // Stripe keeps an executed refusal (4xx) under the key; a 5xx is not saved.
-          const errBody = { error: { type: script.type ?? (script.status >= 500 ? 'api_error' : 'invalid_request_error'), message: script.message ?? `scripted ${script.status}`, ...(script.code ? { code: script.code } : {}) } };
+          const errBody = {
+            error: {
+              type: script.type ?? (script.status >= 500 ? 'api_error' : 'invalid_request_error'),
+              message: script.message ?? `scripted ${script.status}`,
+              ...(script.code ? { code: script.code } : {}),
+            },
+          };
           if (key && script.status < 500) idempotent.set(key, { status: script.status, body: errBody });
           return json(res, script.status, errBody);
         }
@@ -182,7 +188,13 @@ export async function startFakeStripe(options: { webhookSecret?: string } = {}):
       }
       if (req.method === 'POST' && url.pathname === '/v1/account_links') {
         if (!accounts.has(body.account)) return error(res, 400, 'invalid_request_error', 'No such account', 'resource_missing');
-        return json(res, 200, { object: 'account_link', url: `https://connect.stripe.test/setup/${body.account}`, expires_at: Math.floor(Date.now() / 1000) + 300, return_url: body.return_url, refresh_url: body.refresh_url });
+        return json(res, 200, {
+          object: 'account_link',
+          url: `https://connect.stripe.test/setup/${body.account}`,
+          expires_at: Math.floor(Date.now() / 1000) + 300,
+          return_url: body.return_url,
+          refresh_url: body.refresh_url,
+        });
       }
       return error(res, 404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${url.pathname})`);
     });
@@ -227,7 +239,17 @@ export async function startFakeStripe(options: { webhookSecret?: string } = {}):
       return t;
     },
     event: (type: string, object: unknown, account?: string) => {
-      const evt = { id: id('evt'), object: 'event', api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), type, livemode: false, pending_webhooks: 1, ...(account ? { account } : {}), data: { object } };
+      const evt = {
+        id: id('evt'),
+        object: 'event',
+        api_version: '2026-10-28.endive',
+        created: Math.floor(Date.now() / 1000),
+        type,
+        livemode: false,
+        pending_webhooks: 1,
+        ...(account ? { account } : {}),
+        data: { object },
+      };
       return { id: evt.id, payload: JSON.stringify(evt) };
     },
     sign: (payload: string, secret?: string) => SIGNER.webhooks.generateTestHeaderString({ payload, secret: secret ?? fake.webhookSecret }),
@@ -237,7 +259,13 @@ export async function startFakeStripe(options: { webhookSecret?: string } = {}):
       const target = new URL(fake.webhookUrl);
       const p = new Promise<number>((resolve) => {
         const req = http.request(
-          { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': fake.sign(payload), 'content-length': Buffer.byteLength(payload) } },
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': fake.sign(payload), 'content-length': Buffer.byteLength(payload) },
+          },
           (res) => {
             res.resume();
             res.on('end', () => resolve(res.statusCode ?? 0));

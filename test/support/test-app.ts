@@ -21,10 +21,7 @@ export interface TestApp {
 }
 
 /** The whole application on a fresh clone of the migrated template database. */
-export async function createTestApp(
-  env: Record<string, string> = {},
-  options: { database?: { url: string; drop: () => Promise<void> }; keepDatabase?: boolean } = {},
-): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { database?: { url: string; drop: () => Promise<void> }; keepDatabase?: boolean } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
   const logger = createLogger(config.logLevel);

@@ -14,7 +14,9 @@ describe('the job-queue migration', () => {
     const runner = { query: (sql: string) => Promise.resolve(void statements.push(sql)) } as unknown as QueryRunner;
     await new CreateJobQueue1795490000500().up(runner);
     // Without pg-boss's own BEGIN/COMMIT: the migrator runs each migration in its transaction.
-    const plan = PgBoss.getConstructionPlans('pgboss').replace(/^\s*BEGIN;\s*/, '').replace(/COMMIT;\s*$/, '');
+    const plan = PgBoss.getConstructionPlans('pgboss')
+      .replace(/^\s*BEGIN;\s*/, '')
+      .replace(/COMMIT;\s*$/, '');
     expect(statements).toEqual([plan]);
   });
 });

@@ -20,7 +20,10 @@ describe('templates', () => {
     const found: string[] = [];
     for (const file of templates(VIEWS)) {
       if (CHINESE_BY_DESIGN.includes(path.relative(VIEWS, file))) continue;
-      const lines = fs.readFileSync(file, 'utf8').replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, (c) => c.replace(/[^\n]/g, ' ')).split('\n');
+      const lines = fs
+        .readFileSync(file, 'utf8')
+        .replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, (c) => c.replace(/[^\n]/g, ' '))
+        .split('\n');
       lines.forEach((line, i) => {
         if (FULL_WIDTH.test(line)) found.push(`${path.relative(VIEWS, file)}:${i + 1}: ${line.trim().slice(0, 120)}`);
       });

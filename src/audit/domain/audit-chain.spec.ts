@@ -1,13 +1,4 @@
-import {
-  AuditChainRow,
-  AuditEventContent,
-  ChainVerifier,
-  GENESIS_HASH,
-  canonicalJson,
-  computeEventHash,
-  hashedContent,
-  verifyChain,
-} from './audit-chain';
+import { AuditChainRow, AuditEventContent, ChainVerifier, GENESIS_HASH, canonicalJson, computeEventHash, hashedContent, verifyChain } from './audit-chain';
 
 /** An approval by a bureau approver, then a system job; the hashes below were computed with sha256sum. */
 const approval: AuditEventContent = {

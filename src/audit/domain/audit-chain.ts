@@ -38,9 +38,7 @@ export interface AuditChainRow extends AuditEventContent {
 export type ChainBreakReason = 'prev_hash_mismatch' | 'hash_mismatch';
 
 /** `checked`: how many events were found intact (before the first break, if any). */
-export type ChainVerification =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; firstBrokenId: string; reason: ChainBreakReason };
+export type ChainVerification = { ok: true; checked: number } | { ok: false; checked: number; firstBrokenId: string; reason: ChainBreakReason };
 
 /**
  * JSON with object keys sorted (by UTF-16 code units, as RFC 8785) at every depth and no
@@ -116,7 +114,9 @@ export function hashedContent(event: AuditEventContent): string {
 
 /** sha256, lower-case hex, of `prevHash + canonicalJson(content)`. */
 export function computeEventHash(prevHash: string, event: AuditEventContent): string {
-  return createHash('sha256').update(prevHash + hashedContent(event), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(prevHash + hashedContent(event), 'utf8')
+    .digest('hex');
 }
 
 /**

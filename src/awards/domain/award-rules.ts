@@ -15,10 +15,7 @@ export interface Participation {
   round: number;
 }
 
-export type ApproverEligibility =
-  | { ok: true }
-  | { ok: false; reason: 'not_approver' }
-  | { ok: false; reason: 'took_part'; capacities: ParticipationCapacity[]; rounds: number[] };
+export type ApproverEligibility = { ok: true } | { ok: false; reason: 'not_approver' } | { ok: false; reason: 'took_part'; capacities: ParticipationCapacity[]; rounds: number[] };
 
 export function checkApproverEligibility(approver: { userId: string | null; roles: readonly string[] }, participation: readonly Participation[]): ApproverEligibility {
   if (!approver.userId || !approver.roles.includes('bureau_approver')) return { ok: false, reason: 'not_approver' };
@@ -45,8 +42,7 @@ export const DEVIATION_REASON_MIN = 10;
 export const DEVIATION_REASON_MAX = 2000;
 
 export type AwardChoice =
-  | { ok: true; bid: RankedBid; isTopRanked: boolean; reason: string | null }
-  | { ok: false; problem: 'no_valid_bids' | 'not_a_valid_bidder' | 'reason_required' | 'reason_too_long' };
+  { ok: true; bid: RankedBid; isTopRanked: boolean; reason: string | null } | { ok: false; problem: 'no_valid_bids' | 'not_a_valid_bidder' | 'reason_required' | 'reason_too_long' };
 
 /** The valid bids, best rank first. */
 export function validRanking(results: readonly RankedBid[]): RankedBid[] {

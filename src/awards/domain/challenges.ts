@@ -84,7 +84,10 @@ export function checkAnswer(input: AnswerInput, subject: ChallengeSubject = 'res
   if (faulted.length && !(decision === 'uphold' && outcome === 'rerun_evaluation')) problems.push({ field: 'faultedMemberIds', key: 'choose' });
   if (problems.length || !decision) return { answer: null, problems };
   return {
-    answer: decision === 'uphold' ? { status: 'upheld', outcome, answer, faultedMemberIds: outcome === 'rerun_evaluation' ? faulted : [] } : { status: 'dismissed', outcome: null, answer, faultedMemberIds: [] },
+    answer:
+      decision === 'uphold'
+        ? { status: 'upheld', outcome, answer, faultedMemberIds: outcome === 'rerun_evaluation' ? faulted : [] }
+        : { status: 'dismissed', outcome: null, answer, faultedMemberIds: [] },
     problems,
   };
 }

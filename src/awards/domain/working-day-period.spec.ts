@@ -22,8 +22,16 @@ describe('the challenge period (7 working days, to the close of the last one)', 
     const { endsAt, explanation } = workingDayPeriod(shanghai('2026-09-24T10:00'), 7, calendar, 'challenge_period');
     expect(explanation.count.counted).toEqual(['2026-09-28', '2026-09-29', '2026-09-30', '2026-10-08', '2026-10-09', '2026-10-10', '2026-10-12']);
     expect(explanation.count.skipped.map((d) => `${d.date}:${d.reason}`)).toEqual([
-      '2026-09-25:holiday', '2026-09-26:holiday', '2026-09-27:holiday',
-      '2026-10-01:holiday', '2026-10-02:holiday', '2026-10-03:holiday', '2026-10-04:holiday', '2026-10-05:holiday', '2026-10-06:holiday', '2026-10-07:holiday',
+      '2026-09-25:holiday',
+      '2026-09-26:holiday',
+      '2026-09-27:holiday',
+      '2026-10-01:holiday',
+      '2026-10-02:holiday',
+      '2026-10-03:holiday',
+      '2026-10-04:holiday',
+      '2026-10-05:holiday',
+      '2026-10-06:holiday',
+      '2026-10-07:holiday',
       '2026-10-11:weekend',
     ]);
     expect(explanation.count.makeUpDays).toEqual([{ date: '2026-10-10', reason: 'make_up_workday', nameZh: '国庆节调休上班', nameEn: 'Make-up working day' }]);

@@ -4,7 +4,15 @@ import { canonicalJson } from '../sealing/sealing';
 import { BID_CONTENT_FORMAT, BidInput, buildBidContent, cleanText, isBiddingOpen, isDueForOpening, parseBidContent, proposalParagraphs } from './bid-content';
 
 const ctx = {
-  project: { id: 'p1', budgetCeilingMinor: 20_000_000, currency: 'CNY', milestones: [{ position: 1, name: '启动' }, { position: 2, name: '结项' }] },
+  project: {
+    id: 'p1',
+    budgetCeilingMinor: 20_000_000,
+    currency: 'CNY',
+    milestones: [
+      { position: 1, name: '启动' },
+      { position: 2, name: '结项' },
+    ],
+  },
   organisationId: 'o1',
   bidId: 'b1',
   version: 1,
@@ -16,7 +24,10 @@ const ctx = {
 const input: BidInput = {
   price: '186,000.50',
   proposal: '  为独居老人提供每周两次上门探访服务，\r\n并建立健康档案。  ',
-  team: [{ name: '王芳', role: '项目主管', qualifications: '' }, { name: '', role: '', qualifications: '' }],
+  team: [
+    { name: '王芳', role: '项目主管', qualifications: '' },
+    { name: '', role: '', qualifications: '' },
+  ],
   deliveryPlan: [
     { milestone: 2, plan: '结项评估' },
     { milestone: 1, plan: '需求评估' },
@@ -66,10 +77,7 @@ describe('buildBidContent', () => {
   it('names every missing or wrong field', () => {
     expect(
       fieldKeys(() =>
-        buildBidContent(
-          { price: 'abc', proposal: '太短', team: [{ name: '王芳' }], deliveryPlan: [{ milestone: 9, plan: 'x' }], declarationAccepted: false, declarationSigner: ' ' },
-          ctx,
-        ),
+        buildBidContent({ price: 'abc', proposal: '太短', team: [{ name: '王芳' }], deliveryPlan: [{ milestone: 9, plan: 'x' }], declarationAccepted: false, declarationSigner: ' ' }, ctx),
       ),
     ).toEqual({
       price: ['validation.bidPriceFormat'],

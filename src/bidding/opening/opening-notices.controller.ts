@@ -37,6 +37,10 @@ export class OpeningNoticesController {
   async verify(@Param('reference') reference: string, @Query('receipt') receipt = '') {
     const { check } = await this.opening.verifyReceipt(reference, String(receipt));
     const view = presentCheck(check);
-    return { receiptSha256: String(receipt).trim().toLowerCase(), status: view.status, bid: view.bid ? { organisation: view.bid.organisationName, priceMinor: view.bid.priceMinor, submittedAt: view.bid.submittedAt, version: view.bid.version } : null };
+    return {
+      receiptSha256: String(receipt).trim().toLowerCase(),
+      status: view.status,
+      bid: view.bid ? { organisation: view.bid.organisationName, priceMinor: view.bid.priceMinor, submittedAt: view.bid.submittedAt, version: view.bid.version } : null,
+    };
   }
 }

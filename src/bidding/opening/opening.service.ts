@@ -131,13 +131,7 @@ export class OpeningService {
         ORDER BY v.submitted_at, b.id`,
       [project.id],
     )) as SealedRow[];
-    await m.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, $2, $3, $4, $5)`, [
-      project.id,
-      now,
-      actor.userId,
-      trigger,
-      rows.length,
-    ]);
+    await m.query(`INSERT INTO bid_openings (project_id, opened_at, opened_by, trigger, bid_count) VALUES ($1, $2, $3, $4, $5)`, [project.id, now, actor.userId, trigger, rows.length]);
     let decryptedCount = 0;
     for (const row of rows) {
       const ref = { projectId: project.id, bidId: row.bid_id, version: row.version };
@@ -197,7 +191,18 @@ export class OpeningService {
       `SELECT p.id, p.reference, p.title, p.purchaser_name, p.status, p.failed_reason, p.bid_deadline_at, o.opened_at, o.trigger, o.bid_count
          FROM projects p JOIN bid_openings o ON o.project_id = p.id WHERE p.reference = $1`,
       [reference],
-    )) as Array<{ id: string; reference: string; title: string; purchaser_name: string; status: string; failed_reason: string | null; bid_deadline_at: Date | null; opened_at: Date; trigger: OpeningTrigger; bid_count: number }>;
+    )) as Array<{
+      id: string;
+      reference: string;
+      title: string;
+      purchaser_name: string;
+      status: string;
+      failed_reason: string | null;
+      bid_deadline_at: Date | null;
+      opened_at: Date;
+      trigger: OpeningTrigger;
+      bid_count: number;
+    }>;
     const o = rows[0];
     if (!o) throw new OpeningNotFoundError();
     return {
@@ -247,7 +252,17 @@ export class OpeningService {
          FROM opened_bids ob JOIN organisation_labels org ON org.id = ob.organisation_id
         WHERE ob.project_id = $1 ORDER BY ob.submitted_at, ob.bid_id`,
       [projectId],
-    )) as Array<{ bid_id: string; organisation_id: string; name_zh: string; version: number; submitted_at: Date; receipt_sha256: string; decrypted: boolean; decrypt_error: string | null; price_minor: string | null }>;
+    )) as Array<{
+      bid_id: string;
+      organisation_id: string;
+      name_zh: string;
+      version: number;
+      submitted_at: Date;
+      receipt_sha256: string;
+      decrypted: boolean;
+      decrypt_error: string | null;
+      price_minor: string | null;
+    }>;
     return rows.map((r) => ({
       bidId: r.bid_id,
       organisationId: r.organisation_id,

@@ -1,16 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  SealingError,
-  canonicalJson,
-  generateDataKey,
-  masterKeyFingerprint,
-  masterKeyFrom,
-  receiptHash,
-  sealBid,
-  unsealBid,
-  unwrapDataKey,
-  wrapDataKey,
-} from './sealing';
+import { SealingError, canonicalJson, generateDataKey, masterKeyFingerprint, masterKeyFrom, receiptHash, sealBid, unsealBid, unwrapDataKey, wrapDataKey } from './sealing';
 
 const master = masterKeyFrom(Buffer.from(Array.from({ length: 32 }, (_, i) => (7 + i * 13) % 256)));
 const projectId = '8b0c2c43-1c1d-4a57-9a64-5f2a0a7d9e10';

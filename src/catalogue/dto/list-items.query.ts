@@ -25,5 +25,4 @@ export class ListItemsQuery extends PageQuery {
   @Transform(trim)
   @Matches(/^[a-z0-9-]{1,40}$/, { message: 'validation.unitCode' })
   unit?: string;
-
 }

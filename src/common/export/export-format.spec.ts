@@ -22,9 +22,7 @@ describe('export formatting', () => {
   });
 
   it('gives a UTF-8 filename with an ASCII fallback', () => {
-    expect(contentDisposition('拨付明细 2026.csv', 'disbursements-2026.csv')).toBe(
-      `attachment; filename="disbursements-2026.csv"; filename*=UTF-8''%E6%8B%A8%E4%BB%98%E6%98%8E%E7%BB%86%202026.csv`,
-    );
+    expect(contentDisposition('拨付明细 2026.csv', 'disbursements-2026.csv')).toBe(`attachment; filename="disbursements-2026.csv"; filename*=UTF-8''%E6%8B%A8%E4%BB%98%E6%98%8E%E7%BB%86%202026.csv`);
     expect(() => contentDisposition('x', 'a"b.csv')).toThrow();
   });
 });

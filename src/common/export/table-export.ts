@@ -37,7 +37,16 @@ export interface ExportTable {
 /** Local time in Asia/Shanghai as "2026-12-02 13:45:00" (sortable, what a spreadsheet reads). */
 export function shanghaiTime(value: Date | null): string {
   if (!value) return '';
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(value);
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(value);
 }
 
 /** A CSV cell's text: yuan and scores with two decimals from integers; formula guarding happens in csvCell. */

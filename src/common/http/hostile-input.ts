@@ -34,7 +34,8 @@ export function jsonDepth(bytes: Uint8Array, stopAbove = Infinity): number {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (inString) {
-      if (b === 0x5c) i++; // backslash: skip the escaped character
+      if (b === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (b === 0x22) inString = false;
       continue;
     }
@@ -98,11 +99,7 @@ export class NulCharacterGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
-    const names = [
-      ...fieldsWithNul(req.params ?? {}, ''),
-      ...fieldsWithNul(req.query ?? {}, ''),
-      ...(Buffer.isBuffer(req.body) ? [] : fieldsWithNul(req.body ?? {}, '')),
-    ];
+    const names = [...fieldsWithNul(req.params ?? {}, ''), ...fieldsWithNul(req.query ?? {}, ''), ...(Buffer.isBuffer(req.body) ? [] : fieldsWithNul(req.body ?? {}, ''))];
     if (names.length) refuse(names);
     return true;
   }

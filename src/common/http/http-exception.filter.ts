@@ -123,7 +123,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       );
       const { template, titleKey } = req.formView;
       const context = await this.forms.contextFor(template, req).catch(() => ({}));
-      const summary = fields ? Object.entries(fields).filter(([, messages]) => messages.length > 0).map(([key, messages]) => ({ key, message: messages[0] })) : [];
+      const summary = fields
+        ? Object.entries(fields)
+            .filter(([, messages]) => messages.length > 0)
+            .map(([key, messages]) => ({ key, message: messages[0] }))
+        : [];
       res.status(mapped.status).render(
         template,
         {
@@ -141,7 +145,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
             res.status(500).send(translate(locale, 'errors.internal'));
             return;
           }
-          res.send(linkErrorSummary(html, summary.map((e) => e.key)));
+          res.send(
+            linkErrorSummary(
+              html,
+              summary.map((e) => e.key),
+            ),
+          );
         },
       );
       return;

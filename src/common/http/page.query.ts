@@ -18,7 +18,6 @@ export class PageNumberQuery {
  * A list with another default page size overrides the field's initial value only.
  */
 export class PageQuery extends PageNumberQuery {
-
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)

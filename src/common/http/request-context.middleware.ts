@@ -25,21 +25,14 @@ export function requestContext(logger: Logger) {
     req.id = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     const cookieLocale = (req.cookies as Record<string, unknown> | undefined)?.[LOCALE_COOKIE];
-    req.locale = isApiRequest(req)
-      ? localeFromAcceptLanguage(req.header('accept-language'), 'en')
-      : isLocale(cookieLocale)
-        ? cookieLocale
-        : DEFAULT_LOCALE;
+    req.locale = isApiRequest(req) ? localeFromAcceptLanguage(req.header('accept-language'), 'en') : isLocale(cookieLocale) ? cookieLocale : DEFAULT_LOCALE;
     res.locals.locale = req.locale;
     res.locals.requestId = req.id;
     res.locals.currentPath = req.originalUrl;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        { reqId: req.id, method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: req.user?.id },
-        'request completed',
-      );
+      logger.info({ reqId: req.id, method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: req.user?.id }, 'request completed');
     });
     next();
   };

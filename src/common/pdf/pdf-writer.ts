@@ -36,7 +36,10 @@ export class PdfWriter {
   readonly doc: PDFKit.PDFDocument;
   private readonly width: number;
 
-  constructor(private readonly locale: Locale, title: string) {
+  constructor(
+    private readonly locale: Locale,
+    title: string,
+  ) {
     const { regular, bold } = loadFonts();
     this.doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: title, Creator: 'community-services-marketplace' } });
     this.doc.registerFont('cjk', regular);
@@ -68,7 +71,12 @@ export class PdfWriter {
     this.doc.moveDown(0.8);
     this.doc.font('cjk-bold').fontSize(12.5).fillColor(INK).text(text, MARGIN, this.doc.y, { width: this.width });
     const y = this.doc.y + 2;
-    this.doc.moveTo(MARGIN, y).lineTo(MARGIN + this.width, y).lineWidth(0.6).strokeColor(LINE).stroke();
+    this.doc
+      .moveTo(MARGIN, y)
+      .lineTo(MARGIN + this.width, y)
+      .lineWidth(0.6)
+      .strokeColor(LINE)
+      .stroke();
     this.doc.moveDown(0.4);
     this.doc.font('cjk').fontSize(9.5);
   }
@@ -81,7 +89,10 @@ export class PdfWriter {
   }
 
   paragraph(text: string, options: { muted?: boolean; size?: number } = {}): void {
-    this.doc.font('cjk').fontSize(options.size ?? 9.5).fillColor(options.muted ? MUTED : INK);
+    this.doc
+      .font('cjk')
+      .fontSize(options.size ?? 9.5)
+      .fillColor(options.muted ? MUTED : INK);
     this.ensure(this.doc.heightOfString(text, { width: this.width }) + 4);
     this.doc.text(text, MARGIN, this.doc.y, { width: this.width });
     this.doc.fillColor(INK).fontSize(9.5);
@@ -119,7 +130,12 @@ export class PdfWriter {
         this.doc.text(cell || '', x + pad, y + pad, { width: widths[i] - pad * 2, align: columns[i].align ?? 'left' });
         x += widths[i];
       });
-      this.doc.moveTo(MARGIN, y + h).lineTo(MARGIN + this.width, y + h).lineWidth(0.4).strokeColor(LINE).stroke();
+      this.doc
+        .moveTo(MARGIN, y + h)
+        .lineTo(MARGIN + this.width, y + h)
+        .lineWidth(0.4)
+        .strokeColor(LINE)
+        .stroke();
       this.doc.y = y + h;
     };
     const header = columns.map((c) => c.header);

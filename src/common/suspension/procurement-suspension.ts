@@ -20,10 +20,9 @@ export class ProcurementSuspendedError extends DomainError {
 
 /** Refuses when a suspension of the project is in force on the database clock. */
 export async function assertNotSuspended(manager: EntityManager, projectId: string): Promise<void> {
-  const [row] = (await manager.query(
-    `SELECT max(ends_at) AS until FROM procurement_suspensions WHERE project_id = $1 AND lifted_at IS NULL AND app_now() < ends_at`,
-    [projectId],
-  )) as Array<{ until: Date | null }>;
+  const [row] = (await manager.query(`SELECT max(ends_at) AS until FROM procurement_suspensions WHERE project_id = $1 AND lifted_at IS NULL AND app_now() < ends_at`, [projectId])) as Array<{
+    until: Date | null;
+  }>;
   if (row?.until) throw new ProcurementSuspendedError(row.until);
 }
 

@@ -33,13 +33,10 @@ describe('unified social credit code (GB 32100-2015)', () => {
     expect(checkCreditCode(code)).toEqual({ ok: false, reason: 'registrant', code });
   });
 
-  it.each([['11'], ['12'], ['31'], ['51'], ['53'], ['59'], ['91'], ['92'], ['93'], ['A1'], ['N2'], ['Y1']])(
-    'accepts the registrant pair %s with a right check character',
-    (pair) => {
-      const first17 = `${pair}510107MJ0000000`;
-      expect(checkCreditCode(first17 + computeCheckCharacter(first17)).ok).toBe(true);
-    },
-  );
+  it.each([['11'], ['12'], ['31'], ['51'], ['53'], ['59'], ['91'], ['92'], ['93'], ['A1'], ['N2'], ['Y1']])('accepts the registrant pair %s with a right check character', (pair) => {
+    const first17 = `${pair}510107MJ0000000`;
+    expect(checkCreditCode(first17 + computeCheckCharacter(first17)).ok).toBe(true);
+  });
 
   it('computes the check character from the first 17 characters', () => {
     expect(computeCheckCharacter('51510107MJ0000000')).toBe('B');

@@ -47,10 +47,11 @@ export function milestoneTerms(amountMinor: Minor, plan: readonly PlannedMilesto
   if (plan.length === 0) throw new ContractTermsError('the project has no milestone plan');
   const total = plan.reduce((sum, m) => sum + m.paymentShareBp, 0);
   if (total !== FULL_SHARE_BP) throw new ContractTermsError(`milestone shares add up to ${total} bp, not ${FULL_SHARE_BP}`);
-  const amounts = allocateMinor(amountMinor, plan.map((m) => m.paymentShareBp));
-  return [...plan]
-    .sort((a, b) => a.position - b.position)
-    .map((m) => ({ ...m, amountMinor: amounts[plan.indexOf(m)], indicators: indicators.map((i) => ({ ...i })) }));
+  const amounts = allocateMinor(
+    amountMinor,
+    plan.map((m) => m.paymentShareBp),
+  );
+  return [...plan].sort((a, b) => a.position - b.position).map((m) => ({ ...m, amountMinor: amounts[plan.indexOf(m)], indicators: indicators.map((i) => ({ ...i })) }));
 }
 
 /** Indicator weights add up to 100 points. */

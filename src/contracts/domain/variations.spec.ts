@@ -4,7 +4,8 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('increases capped at 10 % of the original amount in total (政府采购法 第四十九条); reductions need a reason', () => {
   const original = 180_000_00;
-  const check = (currentMinor: number, newMinor: number, increasedMinor = 0, reductionReason = '') => checkAmountChange({ originalMinor: original, currentMinor, newMinor, increasedMinor, reductionReason });
+  const check = (currentMinor: number, newMinor: number, increasedMinor = 0, reductionReason = '') =>
+    checkAmountChange({ originalMinor: original, currentMinor, newMinor, increasedMinor, reductionReason });
 
   it('allows an increase up to exactly 10 %, in whole fen, and refuses one fen more', () => {
     expect(amountLimits(original)).toEqual({ originalMinor: original, allowanceMinor: 18_000_00, remainingMinor: 18_000_00, maxMinor: 198_000_00 });
@@ -40,7 +41,10 @@ describe('increases capped at 10 % of the original amount in total (政府采购
 
   it('refuses no change and a non-positive amount', () => {
     expect(check(original, original)).toMatchObject({ ok: false, problem: 'unchanged' });
-    expect(checkAmountChange({ originalMinor: 100, currentMinor: 100, newMinor: 0, increasedMinor: 0, reductionReason: '一个足够长的减少理由文字' })).toMatchObject({ ok: false, problem: 'not_positive' });
+    expect(checkAmountChange({ originalMinor: 100, currentMinor: 100, newMinor: 0, increasedMinor: 0, reductionReason: '一个足够长的减少理由文字' })).toMatchObject({
+      ok: false,
+      problem: 'not_positive',
+    });
   });
 });
 
@@ -72,7 +76,12 @@ describe('re-allocating a changed amount over unpaid milestones', () => {
 
   it('refuses an amount below what is already paid, and a contract with nothing left unpaid', () => {
     expect(reallocateUnpaid(milestones, 30_000)).toEqual({ ok: false, problem: 'below_paid' });
-    expect(reallocateUnpaid(milestones.map((m) => ({ ...m, status: 'passed' as const })), 120_000)).toEqual({ ok: false, problem: 'nothing_unpaid' });
+    expect(
+      reallocateUnpaid(
+        milestones.map((m) => ({ ...m, status: 'passed' as const })),
+        120_000,
+      ),
+    ).toEqual({ ok: false, problem: 'nothing_unpaid' });
   });
 
   it('falls back to current amounts when the unpaid shares are all zero', () => {

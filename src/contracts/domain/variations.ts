@@ -106,9 +106,7 @@ export function isUnpaid(status: MilestoneStatus): boolean {
   return status !== 'passed' && status !== 'cancelled';
 }
 
-export type Reallocation =
-  | { ok: true; amounts: Array<{ position: number; beforeMinor: Minor; afterMinor: Minor }> }
-  | { ok: false; problem: 'nothing_unpaid' | 'below_paid' };
+export type Reallocation = { ok: true; amounts: Array<{ position: number; beforeMinor: Minor; afterMinor: Minor }> } | { ok: false; problem: 'nothing_unpaid' | 'below_paid' };
 
 /**
  * New milestone amounts for a contract amount of `newTotalMinor`: paid milestones keep theirs,
@@ -153,10 +151,7 @@ export type DateProblem =
  * Checks a dates variation against the contract as it stands: a real service period, every
  * milestone due inside it and after the one before, and no paid milestone moved.
  */
-export function checkDatesChange(
-  current: { serviceStart: string; serviceEnd: string; milestones: readonly VariableMilestone[] },
-  proposal: DatesProposal,
-): DateProblem[] {
+export function checkDatesChange(current: { serviceStart: string; serviceEnd: string; milestones: readonly VariableMilestone[] }, proposal: DatesProposal): DateProblem[] {
   const problems: DateProblem[] = [];
   if (!isLocalDate(proposal.serviceStart)) problems.push({ field: 'serviceStart', key: 'date' });
   if (!isLocalDate(proposal.serviceEnd)) problems.push({ field: 'serviceEnd', key: 'date' });

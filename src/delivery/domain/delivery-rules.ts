@@ -16,6 +16,8 @@ export function roundFor(status: string): DeliveryRoundNumber | null {
 /** 150 → "1.5", 200 → "2", 25 → "0.25": hours from hundredths, without floating point. */
 export function formatHoursCenti(centi: number): string {
   const whole = Math.trunc(centi / 100);
-  const frac = String(centi % 100).padStart(2, '0').replace(/0+$/, '');
+  const frac = String(centi % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : String(whole);
 }

@@ -1,13 +1,4 @@
-import {
-  ServiceLogContext,
-  columnOfHeader,
-  detectDelimiter,
-  parseCsv,
-  parseHoursCenti,
-  parseServiceDate,
-  validateFormRows,
-  validateServiceLog,
-} from './service-log';
+import { ServiceLogContext, columnOfHeader, detectDelimiter, parseCsv, parseHoursCenti, parseServiceDate, validateFormRows, validateServiceLog } from './service-log';
 
 const ctx: ServiceLogContext = { itemCodes: ['C01-001', 'C02-003'], periodStart: '2026-01-01', periodEnd: '2026-12-31', today: '2026-11-20' };
 const HEADER = ['项目编码', '服务日期', '场次', '服务人次', '服务户数', '服务时长(小时)', '备注'];
@@ -30,7 +21,10 @@ describe('parseCsv', () => {
     expect(detectDelimiter('a;b;c\n1,5;2;3')).toBe(';');
     expect(detectDelimiter('a\tb\n')).toBe('\t');
     expect(detectDelimiter('single')).toBe(',');
-    expect(parseCsv('a;b\n1;2', ';')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseCsv('a;b\n1;2', ';')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 });
 
@@ -137,7 +131,13 @@ describe('validateServiceLog', () => {
   });
 
   it('refuses a file without the required columns, naming each missing one', () => {
-    const result = validateServiceLog([['项目编码', '场次'], ['C01-001', '1']], ctx);
+    const result = validateServiceLog(
+      [
+        ['项目编码', '场次'],
+        ['C01-001', '1'],
+      ],
+      ctx,
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p) => [p.line, p.column, p.code])).toEqual([
@@ -148,7 +148,13 @@ describe('validateServiceLog', () => {
   });
 
   it('refuses a column given twice', () => {
-    const result = validateServiceLog([[...HEADER, 'sessions'], ['C01-001', '', '1', '1', '1', '1', '', '2']], ctx);
+    const result = validateServiceLog(
+      [
+        [...HEADER, 'sessions'],
+        ['C01-001', '', '1', '1', '1', '1', '', '2'],
+      ],
+      ctx,
+    );
     expect(result).toMatchObject({ ok: false, problems: [{ line: 1, column: 'sessions', code: 'duplicateColumn', header: 'sessions' }] });
   });
 

@@ -229,7 +229,10 @@ export function validateServiceLog(table: readonly (readonly string[])[], ctx: S
   }
   if (problems.length) return { ok: false, problems };
 
-  const dataRows = table.slice(headerIndex + 1).map((cells, i) => ({ line: headerLine + 1 + i, cells })).filter((r) => !isBlank(r.cells));
+  const dataRows = table
+    .slice(headerIndex + 1)
+    .map((cells, i) => ({ line: headerLine + 1 + i, cells }))
+    .filter((r) => !isBlank(r.cells));
   if (dataRows.length > maxRows) return { ok: false, problems: [{ line: null, column: null, header: null, code: 'tooManyRows', params: { max: maxRows, count: dataRows.length } }] };
   if (!dataRows.length) return { ok: false, problems: [{ line: null, column: null, header: null, code: 'noRows' }] };
 

@@ -53,8 +53,10 @@ export function checkDocumentFile(input: { fileName: string; bytes: Uint8Array; 
  */
 export function cleanFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
+  // Control characters are exactly what this pattern removes.
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.normalize('NFC').replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const invisible = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+  const cleaned = base.normalize('NFC').replace(invisible, '').trim();
   const chars = Array.from(cleaned);
   if (chars.length <= 255) return cleaned;
   const dot = chars.lastIndexOf('.');

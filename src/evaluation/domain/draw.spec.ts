@@ -61,13 +61,16 @@ describe('committee draw', () => {
 
   it('excludes conflicted and inactive evaluators, with the reason, before the draw', () => {
     const candidates = POOL.map((userId, i) => ({ userId, name: `专家${i + 1}`, isActive: i !== 4 }));
-    const conflicts = [
-      { evaluatorId: POOL[0], organisationId: 'org-1', organisationName: '晨光社工服务中心', kind: 'employment', startedOn: '2019-03-01', endedOn: '2024-06-30' },
-    ];
+    const conflicts = [{ evaluatorId: POOL[0], organisationId: 'org-1', organisationName: '晨光社工服务中心', kind: 'employment', startedOn: '2019-03-01', endedOn: '2024-06-30' }];
     const screened = screenCandidates(candidates, conflicts, new Map([[POOL[6], 'representative' as const]]));
     expect(screened.excluded).toEqual(
       expect.arrayContaining([
-        { userId: POOL[0], name: '专家1', reason: 'conflict', conflicts: [{ organisationId: 'org-1', organisationName: '晨光社工服务中心', kind: 'employment', startedOn: '2019-03-01', endedOn: '2024-06-30' }] },
+        {
+          userId: POOL[0],
+          name: '专家1',
+          reason: 'conflict',
+          conflicts: [{ organisationId: 'org-1', organisationName: '晨光社工服务中心', kind: 'employment', startedOn: '2019-03-01', endedOn: '2024-06-30' }],
+        },
         { userId: POOL[4], name: '专家5', reason: 'inactive' },
         { userId: POOL[6], name: '专家7', reason: 'representative' },
       ]),

@@ -140,7 +140,13 @@ describe('abnormally low prices', () => {
 
   it('does not flag a price exactly at 80 % of the mean, nor a single valid bid', () => {
     // 40 is exactly 80 % of the mean (60 + 50 + 40) / 3 = 50.
-    expect(abnormallyLowPrices([{ bidId: 'A', priceMinor: 60 }, { bidId: 'B', priceMinor: 50 }, { bidId: 'C', priceMinor: 40 }])).toEqual([]);
+    expect(
+      abnormallyLowPrices([
+        { bidId: 'A', priceMinor: 60 },
+        { bidId: 'B', priceMinor: 50 },
+        { bidId: 'C', priceMinor: 40 },
+      ]),
+    ).toEqual([]);
     expect(abnormallyLowPrices([{ bidId: 'A', priceMinor: 1 }])).toEqual([]);
   });
 
@@ -151,7 +157,14 @@ describe('abnormally low prices', () => {
       { bidId: 'C', priceMinor: 7_000_000 },
     ];
     expect(abnormallyLowPrices(bids, 70)).toEqual([]);
-    const strict = abnormallyLowPrices([{ bidId: 'A', priceMinor: 10_000_000 }, { bidId: 'B', priceMinor: 9_000_000 }, { bidId: 'C', priceMinor: 8_000_000 }], 90);
+    const strict = abnormallyLowPrices(
+      [
+        { bidId: 'A', priceMinor: 10_000_000 },
+        { bidId: 'B', priceMinor: 9_000_000 },
+        { bidId: 'C', priceMinor: 8_000_000 },
+      ],
+      90,
+    );
     expect(strict.map((f) => [f.bidId, toDecimal(f.thresholdMinor, 0), f.thresholdPercent])).toEqual([['C', '8100000', 90]]);
     expect(() => abnormallyLowPrices(bids, 0)).toThrow(RangeError);
   });

@@ -92,13 +92,7 @@ export function rankComprehensive(bids: readonly BidForRanking[], priceWeight: n
     const technical = mean(totals);
     return { bidId: b.bidId, priceMinor: b.priceMinor, priceScore: price, technicalScore: technical, totalScore: add(price, technical) };
   });
-  scored.sort(
-    (a, b) =>
-      compare(b.totalScore, a.totalScore) ||
-      a.priceMinor - b.priceMinor ||
-      compare(b.technicalScore, a.technicalScore) ||
-      (a.bidId < b.bidId ? -1 : a.bidId > b.bidId ? 1 : 0),
-  );
+  scored.sort((a, b) => compare(b.totalScore, a.totalScore) || a.priceMinor - b.priceMinor || compare(b.technicalScore, a.technicalScore) || (a.bidId < b.bidId ? -1 : a.bidId > b.bidId ? 1 : 0));
   return rankSorted(scored, (a, b) => equals(a.totalScore, b.totalScore) && a.priceMinor === b.priceMinor && equals(a.technicalScore, b.technicalScore));
 }
 

@@ -9,4 +9,3 @@ export function normaliseExpertise(codes: readonly string[], known: readonly str
   const unknown = [...wanted].filter((c) => !known.includes(c));
   return { expertise: known.filter((c) => wanted.has(c)), unknown };
 }
-

@@ -7,8 +7,7 @@ import { MAX_EXPERTISE } from '../domain/expertise';
 export const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
 
 /** Checkboxes: none ticked sends nothing, one sends a string, several an array. */
-export const checkboxList = ({ value }: { value: unknown }) =>
-  value === undefined || value === null || value === '' ? [] : ([] as unknown[]).concat(value).filter((v) => v !== '');
+export const checkboxList = ({ value }: { value: unknown }) => (value === undefined || value === null || value === '' ? [] : ([] as unknown[]).concat(value).filter((v) => v !== ''));
 
 /** What an admin records about an expert: fields of expertise (catalogue categories) and employer. */
 export class EvaluatorProfileDto {

@@ -7,8 +7,20 @@ export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
 
 const COMMON = new Set([
-  'password123', 'password1234', 'qwerty12345', '1234567890a', 'a1234567890', 'abc1234567', 'abcd123456',
-  'admin12345', 'administrator1', 'iloveyou123', 'welcome123', 'woaini1314', 'qwertyuiop1', '1qaz2wsx3edc',
+  'password123',
+  'password1234',
+  'qwerty12345',
+  '1234567890a',
+  'a1234567890',
+  'abc1234567',
+  'abcd123456',
+  'admin12345',
+  'administrator1',
+  'iloveyou123',
+  'welcome123',
+  'woaini1314',
+  'qwertyuiop1',
+  '1qaz2wsx3edc',
 ]);
 
 export function passwordProblems(password: string, email?: string): string[] {

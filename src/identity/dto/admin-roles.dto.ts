@@ -4,8 +4,7 @@ import { fieldMessage } from '../../common/http/validation';
 import { GRANTABLE_ROLES } from '../domain/roles';
 
 /** Checkboxes: none ticked sends nothing, one sends a string, several an array. */
-export const checkboxList = ({ value }: { value: unknown }) =>
-  value === undefined || value === null || value === '' ? [] : ([] as unknown[]).concat(value).filter((v) => v !== '');
+export const checkboxList = ({ value }: { value: unknown }) => (value === undefined || value === null || value === '' ? [] : ([] as unknown[]).concat(value).filter((v) => v !== ''));
 
 /** Roles ticked on the admin pages: staff and evaluator roles only, never organisation roles. */
 export class AdminRolesDto {

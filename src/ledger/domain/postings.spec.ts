@@ -1,4 +1,17 @@
-import { PostingError, approvePosting, balanceDeltas, commitPosting, failPosting, isBalanced, payPosting, releasePosting, reservePosting, returnToFundPosting, reversalPosting, reversePosting } from './postings';
+import {
+  PostingError,
+  approvePosting,
+  balanceDeltas,
+  commitPosting,
+  failPosting,
+  isBalanced,
+  payPosting,
+  releasePosting,
+  reservePosting,
+  returnToFundPosting,
+  reversalPosting,
+  reversePosting,
+} from './postings';
 
 const scope = { fundId: 'f', projectId: 'p', contractId: 'c' };
 

@@ -19,5 +19,4 @@ export class ListNoticesQuery extends PageQuery {
   @Transform(trim)
   @Matches(/^C\d{2}$/, { message: 'validation.categoryCode' })
   category?: string;
-
 }

@@ -2,7 +2,16 @@ import { isDeliverableAddress, isEssentialKind, mailBackoffSeconds, renderEmail,
 
 describe('email policy', () => {
   it('always emails account security, contracts to confirm and money', () => {
-    for (const kind of ['account.password_changed', 'contract.to_confirm', 'contract.settled', 'disbursement.paid', 'disbursement.failed', 'disbursement.proposed', 'payout.failed', 'reconciliation.issue']) {
+    for (const kind of [
+      'account.password_changed',
+      'contract.to_confirm',
+      'contract.settled',
+      'disbursement.paid',
+      'disbursement.failed',
+      'disbursement.proposed',
+      'payout.failed',
+      'reconciliation.issue',
+    ]) {
       expect(isEssentialKind(kind)).toBe(true);
       expect(shouldEmail(kind, false)).toBe(true);
     }

@@ -55,7 +55,9 @@ export interface RenderedEmail {
 /** Subject and plain-text body in the recipient's language, from the same key as the inbox row. */
 export function renderEmail(input: EmailInput): RenderedEmail {
   const t = (key: string, params: Record<string, unknown> = {}) => translate(input.locale, key, params);
-  const title = t(input.titleKey, input.params).replace(/[\r\n]+/g, ' ').trim();
+  const title = t(input.titleKey, input.params)
+    .replace(/[\r\n]+/g, ' ')
+    .trim();
   const subject = t('notifications.email.subject', { app: t('app.name'), title }).slice(0, 500);
   const url = `${input.publicUrl}${input.link ?? '/inbox'}`;
   const lines = [

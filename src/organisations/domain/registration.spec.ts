@@ -95,10 +95,7 @@ describe('registrationProblems', () => {
   });
 
   it('reports every broken rule at once, by field', () => {
-    const problems = registrationProblems(
-      { registeredCapitalYuan: '100', foundedOn: '2030-01-01', staffCount: 2, socialWorkerCount: 3, serviceCategories: [] },
-      context,
-    );
+    const problems = registrationProblems({ registeredCapitalYuan: '100', foundedOn: '2030-01-01', staffCount: 2, socialWorkerCount: 3, serviceCategories: [] }, context);
     expect(Object.keys(problems).sort()).toEqual(['foundedOn', 'registeredCapitalYuan', 'serviceCategories', 'socialWorkerCount']);
   });
 });

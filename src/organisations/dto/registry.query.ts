@@ -25,5 +25,4 @@ export class RegistryQuery extends PageQuery {
   @Transform(blankToUndefined)
   @IsIn(EVALUATION_GRADES)
   grade?: EvaluationGrade;
-
 }

@@ -52,10 +52,34 @@ describe('payment by results', () => {
   });
 
   it('releases the pass hold-backs only if the average grade is at least good', () => {
-    expect(holdbackRelease([{ scoreCenti: 7900, holdbackMinor: 100 }, { scoreCenti: 8100, holdbackMinor: 0 }], DEFAULT_PAYMENT_RULES)).toMatchObject({ releaseMinor: 100, averageGrade: 'good' });
-    expect(holdbackRelease([{ scoreCenti: 7900, holdbackMinor: 100 }, { scoreCenti: 8098, holdbackMinor: 0 }], DEFAULT_PAYMENT_RULES)).toMatchObject({ releaseMinor: 0, averageGrade: 'pass' });
+    expect(
+      holdbackRelease(
+        [
+          { scoreCenti: 7900, holdbackMinor: 100 },
+          { scoreCenti: 8100, holdbackMinor: 0 },
+        ],
+        DEFAULT_PAYMENT_RULES,
+      ),
+    ).toMatchObject({ releaseMinor: 100, averageGrade: 'good' });
+    expect(
+      holdbackRelease(
+        [
+          { scoreCenti: 7900, holdbackMinor: 100 },
+          { scoreCenti: 8098, holdbackMinor: 0 },
+        ],
+        DEFAULT_PAYMENT_RULES,
+      ),
+    ).toMatchObject({ releaseMinor: 0, averageGrade: 'pass' });
     // 79.995 rounds half up to 80.00: shown 80.00 and decided as 80.00 (良好), released.
-    expect(holdbackRelease([{ scoreCenti: 7900, holdbackMinor: 100 }, { scoreCenti: 8099, holdbackMinor: 0 }], DEFAULT_PAYMENT_RULES)).toMatchObject({ releaseMinor: 100, averageGrade: 'good' });
+    expect(
+      holdbackRelease(
+        [
+          { scoreCenti: 7900, holdbackMinor: 100 },
+          { scoreCenti: 8099, holdbackMinor: 0 },
+        ],
+        DEFAULT_PAYMENT_RULES,
+      ),
+    ).toMatchObject({ releaseMinor: 100, averageGrade: 'good' });
   });
 });
 

@@ -52,7 +52,6 @@ export function shareOf(amountMinor: number, bp: number): number {
   return Number((BigInt(amountMinor) * BigInt(bp)) / 10000n);
 }
 
-
 /** The payment-by-results rule for one tranche. Rounds down to the fen; the remainder stays held. */
 export function computeTranche(input: TrancheInput): Tranche {
   const { trancheMinor, scoreCenti, rules } = input;

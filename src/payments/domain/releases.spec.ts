@@ -72,7 +72,14 @@ describe('hold-back and retention releases', () => {
     let seed = 42;
     const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     for (let i = 0; i < 500; i++) {
-      const rules: PaymentRules = { excellentBp: 10000 - rnd(500), goodBp: 10000 - rnd(1500), passBp: 5000 + rnd(5000), failBp: 0, passHoldbackReleaseMinGrade: rnd(2) ? 'good' : 'excellent', retentionBp: rnd(5001) };
+      const rules: PaymentRules = {
+        excellentBp: 10000 - rnd(500),
+        goodBp: 10000 - rnd(1500),
+        passBp: 5000 + rnd(5000),
+        failBp: 0,
+        passHoldbackReleaseMinGrade: rnd(2) ? 'good' : 'excellent',
+        retentionBp: rnd(5001),
+      };
       const ms = Array.from({ length: 1 + rnd(6) }, (_, k) => approved(k + 1, 1 + rnd(50_000_000), 6000 + rnd(4001), rules));
       const { sum, amount } = contractTotal(ms, rules);
       expect(sum).toBe(amount);
@@ -114,7 +121,13 @@ describe('hold-back and retention releases', () => {
   });
 
   it('refuses an approved split that does not add up', () => {
-    const bad: MilestoneFacts = { position: 1, amountMinor: 100, status: 'passed', scoreCenti: 9000, approvedTranche: { trancheMinor: 100, payableMinor: 99, retentionMinor: 0, holdbackMinor: 0, withheldMinor: 0 } };
+    const bad: MilestoneFacts = {
+      position: 1,
+      amountMinor: 100,
+      status: 'passed',
+      scoreCenti: 9000,
+      approvedTranche: { trancheMinor: 100, payableMinor: 99, retentionMinor: 0, holdbackMinor: 0, withheldMinor: 0 },
+    };
     expect(() => planReleases([bad], DEFAULT_PAYMENT_RULES)).toThrow(ReleaseRuleError);
   });
 });

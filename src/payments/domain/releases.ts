@@ -38,10 +38,7 @@ export interface MilestoneFacts {
   approvedTranche: TrancheSplit | null;
 }
 
-export type ReleaseBlocker =
-  | { kind: 'milestone_not_passed'; position: number; status: string }
-  | { kind: 'tranche_not_approved'; position: number }
-  | { kind: 'no_milestones' };
+export type ReleaseBlocker = { kind: 'milestone_not_passed'; position: number; status: string } | { kind: 'tranche_not_approved'; position: number } | { kind: 'no_milestones' };
 
 export interface MilestoneSplit extends TrancheSplit {
   position: number;
@@ -68,7 +65,6 @@ export interface ReleasePlan {
 }
 
 export class ReleaseRuleError extends Error {}
-
 
 function checkSplit(position: number, s: TrancheSplit): void {
   const parts = [s.trancheMinor, s.payableMinor, s.retentionMinor, s.holdbackMinor, s.withheldMinor];
@@ -104,7 +100,15 @@ export function planReleases(milestones: MilestoneFacts[], rules: PaymentRules):
     }
     if (split.trancheMinor !== m.amountMinor) throw new ReleaseRuleError(`milestone ${m.position}: the approved tranche is for ${split.trancheMinor}, the milestone for ${m.amountMinor}`);
     checkSplit(m.position, split);
-    splits.push({ position: m.position, scoreCenti: m.scoreCenti, trancheMinor: split.trancheMinor, payableMinor: split.payableMinor, retentionMinor: split.retentionMinor, holdbackMinor: split.holdbackMinor, withheldMinor: split.withheldMinor });
+    splits.push({
+      position: m.position,
+      scoreCenti: m.scoreCenti,
+      trancheMinor: split.trancheMinor,
+      payableMinor: split.payableMinor,
+      retentionMinor: split.retentionMinor,
+      holdbackMinor: split.holdbackMinor,
+      withheldMinor: split.withheldMinor,
+    });
   }
   const heldHoldback = splits.reduce((s, m) => s + m.holdbackMinor, 0);
   const heldRetention = splits.reduce((s, m) => s + m.retentionMinor, 0);
@@ -128,7 +132,10 @@ export function planReleases(milestones: MilestoneFacts[], rules: PaymentRules):
       retentionExplanation: [],
     };
   }
-  const hb = holdbackRelease(splits.map((s) => ({ scoreCenti: s.scoreCenti, holdbackMinor: s.holdbackMinor })), rules);
+  const hb = holdbackRelease(
+    splits.map((s) => ({ scoreCenti: s.scoreCenti, holdbackMinor: s.holdbackMinor })),
+    rules,
+  );
   const averageScoreCenti = averageOf(splits.map((m) => m.scoreCenti));
   const holdbackExplanation = [hb.explanation];
   if (hb.releaseMinor === 0 && heldHoldback > 0) holdbackExplanation.push(line('holdbackForfeited', { minGrade: rules.passHoldbackReleaseMinGrade, heldMinor: heldHoldback }));

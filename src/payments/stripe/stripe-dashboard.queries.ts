@@ -24,8 +24,12 @@ export class StripeDashboardQueries {
       if (row.issues || row.failed) widgets.push({ titleKey: 'payments.stripe.dashboard.staffTitle', partial: 'payments/stripe-dashboard', order: 40, data: { isStaff: true, ...row } });
     }
     if (user.organisationId && hasAnyRole(user.roles, ['org_admin'])) {
-      const [account] = (await this.dataSource.query(`SELECT stripe_account_id, stripe_ready FROM payment_accounts WHERE organisation_id = $1`, [user.organisationId])) as Array<{ stripe_account_id: string | null; stripe_ready: boolean }>;
-      if (account?.stripe_account_id && !account.stripe_ready) widgets.push({ titleKey: 'payments.stripe.dashboard.orgTitle', partial: 'payments/stripe-dashboard', order: 40, data: { isStaff: false } });
+      const [account] = (await this.dataSource.query(`SELECT stripe_account_id, stripe_ready FROM payment_accounts WHERE organisation_id = $1`, [user.organisationId])) as Array<{
+        stripe_account_id: string | null;
+        stripe_ready: boolean;
+      }>;
+      if (account?.stripe_account_id && !account.stripe_ready)
+        widgets.push({ titleKey: 'payments.stripe.dashboard.orgTitle', partial: 'payments/stripe-dashboard', order: 40, data: { isStaff: false } });
     }
     return widgets;
   }

@@ -84,7 +84,16 @@ export class StripeOutboxWorker {
       `SELECT d.id, d.contract_id, d.milestone_position, d.amount_minor::text AS amount_minor, d.status, d.idempotency_key, d.transfer_generation, d.stripe_destination
          FROM disbursements d WHERE d.id = $1`,
       [claim.disbursementId],
-    )) as Array<{ id: string; contract_id: string; milestone_position: number; amount_minor: string; status: string; idempotency_key: string; transfer_generation: number; stripe_destination: string | null }>;
+    )) as Array<{
+      id: string;
+      contract_id: string;
+      milestone_position: number;
+      amount_minor: string;
+      status: string;
+      idempotency_key: string;
+      transfer_generation: number;
+      stripe_destination: string | null;
+    }>;
     if (!d || d.status !== 'sending' || !d.stripe_destination) {
       // Paid, reversed or failed meanwhile: nothing to send.
       await this.dataSource.query(
@@ -156,10 +165,7 @@ export class StripeOutboxWorker {
     }
     return this.dataSource.transaction(async (m) => {
       const d = await this.settlement.lock(m, claim.disbursementId);
-      const ours = (await m.query(
-        `SELECT 1 FROM payment_outbox WHERE disbursement_id = $1 AND status = 'sending' AND attempts = $2 FOR UPDATE`,
-        [claim.disbursementId, claim.attempts],
-      )) as unknown[];
+      const ours = (await m.query(`SELECT 1 FROM payment_outbox WHERE disbursement_id = $1 AND status = 'sending' AND attempts = $2 FOR UPDATE`, [claim.disbursementId, claim.attempts])) as unknown[];
       if (!ours.length) return 'stale';
       if (definitive || exhausted) {
         if (d) await this.settlement.markFailed(m, SYSTEM_ACTOR, d, `${definitive ? '' : `gave up after ${claim.attempts} attempts; `}${message}`);

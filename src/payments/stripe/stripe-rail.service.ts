@@ -58,7 +58,9 @@ export class StripeRailService {
       stripe_account_id: string | null;
       stripe_ready: boolean;
     }>;
-    return r ? { organisationId: r.organisation_id, rail: r.rail, stripeAccountId: r.stripe_account_id, stripeReady: r.stripe_ready } : { organisationId, rail: 'treasury', stripeAccountId: null, stripeReady: false };
+    return r
+      ? { organisationId: r.organisation_id, rail: r.rail, stripeAccountId: r.stripe_account_id, stripeReady: r.stripe_ready }
+      : { organisationId, rail: 'treasury', stripeAccountId: null, stripeReady: false };
   }
 
   /**
@@ -76,7 +78,10 @@ export class StripeRailService {
   /** Inside the approving transaction: the destination and the first generation's key; the outbox row is written by the caller. */
   async prepareApproval(m: EntityManager, disbursementId: string, organisationId: string): Promise<void> {
     if (!this.gateway.isConfigured) throw new StripeNotConfiguredError();
-    const [account] = (await m.query(`SELECT stripe_account_id, stripe_ready FROM payment_accounts WHERE organisation_id = $1 FOR SHARE`, [organisationId])) as Array<{ stripe_account_id: string | null; stripe_ready: boolean }>;
+    const [account] = (await m.query(`SELECT stripe_account_id, stripe_ready FROM payment_accounts WHERE organisation_id = $1 FOR SHARE`, [organisationId])) as Array<{
+      stripe_account_id: string | null;
+      stripe_ready: boolean;
+    }>;
     if (!account?.stripe_account_id || !account.stripe_ready) throw new StripeAccountNotReadyError();
     await m.query(`UPDATE disbursements SET stripe_destination = $2, transfer_generation = 1, idempotency_key = $3 WHERE id = $1`, [
       disbursementId,
@@ -126,7 +131,13 @@ export class StripeRailService {
     if (ready !== account.stripeReady) {
       await this.dataSource.transaction(async (m) => {
         await m.query(`UPDATE payment_accounts SET stripe_ready = $2, updated_at = now() WHERE organisation_id = $1`, [organisationId, ready]);
-        await this.audit.record(m, actor, { action: 'payment_account.stripe_readiness', entityType: 'organisation', entityId: organisationId, after: { stripeReady: ready }, details: { account: account.stripeAccountId } });
+        await this.audit.record(m, actor, {
+          action: 'payment_account.stripe_readiness',
+          entityType: 'organisation',
+          entityId: organisationId,
+          after: { stripeReady: ready },
+          details: { account: account.stripeAccountId },
+        });
       });
     }
     return { ...account, stripeReady: ready };
@@ -168,14 +179,22 @@ export class StripeRailService {
         if (!d) throw new DisbursementNotFoundError();
         if (d.status !== 'failed' && d.status !== 'reversed') throw new NotRetryableError(d.status);
         const { contract } = await this.contracts.lockContractForPayment(m, d.contractId);
-        const [account] = (await m.query(`SELECT stripe_account_id, stripe_ready FROM payment_accounts WHERE organisation_id = $1 FOR SHARE`, [contract.organisationId])) as Array<{ stripe_account_id: string | null; stripe_ready: boolean }>;
+        const [account] = (await m.query(`SELECT stripe_account_id, stripe_ready FROM payment_accounts WHERE organisation_id = $1 FOR SHARE`, [contract.organisationId])) as Array<{
+          stripe_account_id: string | null;
+          stripe_ready: boolean;
+        }>;
         if (!account?.stripe_account_id || !account.stripe_ready) throw new StripeAccountNotReadyError();
         const generation = d.generation + 1;
         await m.query(
           `UPDATE disbursements SET status = 'approved', transfer_generation = $2, idempotency_key = $3, stripe_destination = $4, stripe_transfer_id = NULL, failure_reason = NULL, paid_at = NULL WHERE id = $1`,
           [d.id, generation, transferIdempotencyKey(d.id, generation), account.stripe_account_id],
         );
-        await this.ledger.approveDisbursementRetry(m, { id: d.id, fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id, amountMinor: d.amountMinor }, actor.userId, generation);
+        await this.ledger.approveDisbursementRetry(
+          m,
+          { id: d.id, fundId: contract.fundId, projectId: contract.projectId, contractId: contract.id, amountMinor: d.amountMinor },
+          actor.userId,
+          generation,
+        );
         await m.query(
           `INSERT INTO payment_outbox (disbursement_id, status, generation) VALUES ($1, 'pending', $2)
            ON CONFLICT (disbursement_id) DO UPDATE SET status = 'pending', generation = $2, attempts = 0, next_attempt_at = now(), locked_until = NULL, last_error = NULL, updated_at = now()`,

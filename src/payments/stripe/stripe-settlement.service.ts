@@ -9,7 +9,6 @@ import { Contract } from '../../contracts/contract.entity';
 import { Finding } from './domain/transfer-rules';
 import { isUuid } from '../../common/validation/uuid';
 
-
 /** A Stripe-rail disbursement as the rail's code reads it (row-locked by `lock`). */
 export interface RailDisbursement {
   id: string;

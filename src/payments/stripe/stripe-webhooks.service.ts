@@ -56,10 +56,12 @@ export class StripeWebhooksService {
     const event = this.verify(rawBody, signature);
     if (!/^evt_[A-Za-z0-9_]+$/.test(event.id)) throw new WebhookSignatureError('malformed event id');
     return this.dataSource.transaction(async (m) => {
-      const stored = (await m.query(
-        `INSERT INTO stripe_events (event_id, type, account, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-        [event.id, event.type, event.account ?? null, JSON.stringify(event)],
-      )) as unknown[];
+      const stored = (await m.query(`INSERT INTO stripe_events (event_id, type, account, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`, [
+        event.id,
+        event.type,
+        event.account ?? null,
+        JSON.stringify(event),
+      ])) as unknown[];
       if (!stored.length) return { received: true as const, duplicate: true, outcome: 'duplicate' };
       const outcome = await this.handle(m, event);
       await m.query(`UPDATE stripe_events SET processed_at = now(), outcome = $2 WHERE event_id = $1`, [event.id, outcome]);
@@ -99,11 +101,21 @@ export class StripeWebhooksService {
     if (isFullyReversed(t)) return this.onTransferReversed(m, t);
     const d = await this.disbursementOf(m, t);
     if (!d) {
-      await this.settlement.flag(m, { kind: 'transfer_without_disbursement', disbursementId: null, stripeTransferId: t.id, details: { amount: t.amount, destination: t.destination, metadata: t.metadata } });
+      await this.settlement.flag(m, {
+        kind: 'transfer_without_disbursement',
+        disbursementId: null,
+        stripeTransferId: t.id,
+        details: { amount: t.amount, destination: t.destination, metadata: t.metadata },
+      });
       return 'unmatched';
     }
     if (t.amount !== d.amountMinor || t.currency.toLowerCase() !== 'cny') {
-      await this.settlement.flag(m, { kind: 'amount_mismatch', disbursementId: d.id, stripeTransferId: t.id, details: { stripeAmount: t.amount, stripeCurrency: t.currency, ourAmount: d.amountMinor } });
+      await this.settlement.flag(m, {
+        kind: 'amount_mismatch',
+        disbursementId: d.id,
+        stripeTransferId: t.id,
+        details: { stripeAmount: t.amount, stripeCurrency: t.currency, ourAmount: d.amountMinor },
+      });
       return 'amount_mismatch';
     }
     if (d.destination && t.destination !== d.destination) {
@@ -115,7 +127,12 @@ export class StripeWebhooksService {
     }
     const outcome = await this.settlement.settlePaid(m, SYSTEM_ACTOR, d, t.id, 'webhook');
     if (outcome === 'not_payable' || outcome === 'other_transfer') {
-      await this.settlement.flag(m, { kind: 'paid_in_stripe_not_recorded', disbursementId: d.id, stripeTransferId: t.id, details: { ourStatus: d.status, ourTransferId: d.stripeTransferId, amount: t.amount } });
+      await this.settlement.flag(m, {
+        kind: 'paid_in_stripe_not_recorded',
+        disbursementId: d.id,
+        stripeTransferId: t.id,
+        details: { ourStatus: d.status, ourTransferId: d.stripeTransferId, amount: t.amount },
+      });
     }
     return outcome;
   }
@@ -156,10 +173,10 @@ export class StripeWebhooksService {
 
   private async onAccount(m: EntityManager, account: Stripe.Account): Promise<string> {
     const ready = isAccountReady(account);
-    const rows = (await m.query(
-      `UPDATE payment_accounts SET stripe_ready = $2, updated_at = now() WHERE stripe_account_id = $1 AND stripe_ready IS DISTINCT FROM $2 RETURNING organisation_id`,
-      [account.id, ready],
-    )) as [Array<{ organisation_id: string }>, number];
+    const rows = (await m.query(`UPDATE payment_accounts SET stripe_ready = $2, updated_at = now() WHERE stripe_account_id = $1 AND stripe_ready IS DISTINCT FROM $2 RETURNING organisation_id`, [
+      account.id,
+      ready,
+    ])) as [Array<{ organisation_id: string }>, number];
     if (!rows[0].length) return 'unchanged';
     await this.audit.record(m, SYSTEM_ACTOR, {
       action: 'payment_account.stripe_readiness',

@@ -3,7 +3,13 @@ import { fieldMessage } from '../../common/http/validation';
 
 export class StripeNotConfiguredError extends DomainError {
   constructor() {
-    super('PAYMENTS.STRIPE_NOT_CONFIGURED', 'Stripe is not configured on this platform (STRIPE_SECRET_KEY is unset); payments go through the treasury', 'rule', undefined, 'payments.stripe.errors.notConfigured');
+    super(
+      'PAYMENTS.STRIPE_NOT_CONFIGURED',
+      'Stripe is not configured on this platform (STRIPE_SECRET_KEY is unset); payments go through the treasury',
+      'rule',
+      undefined,
+      'payments.stripe.errors.notConfigured',
+    );
   }
 }
 

@@ -62,7 +62,15 @@ describe('amendment deadline', () => {
 
   it('counts working days for negotiation', () => {
     const rule = { minPeriod: 3, periodUnit: 'working_days' as const, amendmentMinPeriod: 3, amendmentPeriodUnit: 'working_days' as const };
-    const result = amendmentDeadline({ ...base, rule, currentDeadline: shanghai('2026-09-28T10:00'), publishedAt: shanghai('2026-09-22T10:00'), questionDeadline: shanghai('2026-09-23T10:00'), amendedAt: shanghai('2026-09-24T10:00'), changesSubmission: true });
+    const result = amendmentDeadline({
+      ...base,
+      rule,
+      currentDeadline: shanghai('2026-09-28T10:00'),
+      publishedAt: shanghai('2026-09-22T10:00'),
+      questionDeadline: shanghai('2026-09-23T10:00'),
+      amendedAt: shanghai('2026-09-24T10:00'),
+      changesSubmission: true,
+    });
     expect(result).toMatchObject({ ok: true, extended: true, deadline: shanghai('2026-09-30T10:00') });
   });
 });

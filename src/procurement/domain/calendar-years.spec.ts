@@ -19,7 +19,15 @@ describe('a year arrangement as typed from the State Council notice', () => {
   it('names every line it cannot read: bad date, other year, reversed range, unknown kind, no English name, a day twice', () => {
     const { problems } = parseArrangementEntries(
       2027,
-      ['2027-02-30 休 错 / Wrong', '2026-12-31 休 错 / Wrong', '2027-02-08~2027-02-06 休 错 / Wrong', '2027-03-01 放 错 / Wrong', '2027-03-02 休 没有英文', '2027-01-01 休 元旦 / NY', '2027-01-01 班 元旦 / NY'].join('\n'),
+      [
+        '2027-02-30 休 错 / Wrong',
+        '2026-12-31 休 错 / Wrong',
+        '2027-02-08~2027-02-06 休 错 / Wrong',
+        '2027-03-01 放 错 / Wrong',
+        '2027-03-02 休 没有英文',
+        '2027-01-01 休 元旦 / NY',
+        '2027-01-01 班 元旦 / NY',
+      ].join('\n'),
     );
     expect(problems).toEqual(['1', '2', '3', '4', '5', '7']);
   });

@@ -80,6 +80,17 @@ describe('evaluation criteria', () => {
   });
 
   it('refuses the same criterion twice', () => {
-    expect(keys(checkCriteria('30', [{ ...good[0], weight: '35' }, { ...good[0], weight: '35' }], openTender).problems)).toEqual({ 'criteria.1.name': ['criterionDuplicate'] });
+    expect(
+      keys(
+        checkCriteria(
+          '30',
+          [
+            { ...good[0], weight: '35' },
+            { ...good[0], weight: '35' },
+          ],
+          openTender,
+        ).problems,
+      ),
+    ).toEqual({ 'criteria.1.name': ['criterionDuplicate'] });
   });
 });

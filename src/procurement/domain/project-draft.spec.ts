@@ -3,9 +3,24 @@ import { DraftContext, ProjectFormInput, checkProjectDraft, parseServiceArea } f
 import { calendar2026, shanghai } from './test-calendar';
 
 const base: Omit<MethodRule, 'id' | 'method'> = {
-  effectiveFrom: '2000-01-01', minPeriod: 20, periodUnit: 'calendar_days', minValidBids: 3, minValidBidsServices: null, scoring: 'comprehensive',
-  priceWeightMin: 10, priceWeightMax: 30, committeeMinSize: 5, committeeLargeSize: 7, largeBudgetMinor: 1_000_000_000, allowsBureauRepresentative: true,
-  invitedOnly: false, amendmentMinPeriod: 15, amendmentPeriodUnit: 'calendar_days', abnormallyLowPercent: 80, citationZh: '87号令', citationEn: 'Order 87',
+  effectiveFrom: '2000-01-01',
+  minPeriod: 20,
+  periodUnit: 'calendar_days',
+  minValidBids: 3,
+  minValidBidsServices: null,
+  scoring: 'comprehensive',
+  priceWeightMin: 10,
+  priceWeightMax: 30,
+  committeeMinSize: 5,
+  committeeLargeSize: 7,
+  largeBudgetMinor: 1_000_000_000,
+  allowsBureauRepresentative: true,
+  invitedOnly: false,
+  amendmentMinPeriod: 15,
+  amendmentPeriodUnit: 'calendar_days',
+  abnormallyLowPercent: 80,
+  citationZh: '87号令',
+  citationEn: 'Order 87',
 };
 const rules: MethodRule[] = [
   { ...base, id: 'ot', method: 'open_tender' },
@@ -22,13 +37,24 @@ const context: DraftContext = {
 };
 
 const input: ProjectFormInput = {
-  purchaserLevel: 'district', purchaserName: '示范区民政局', title: '社区助餐服务项目', description: '为辖区老年人提供助餐服务，含送餐上门。',
-  serviceArea: '阳光社区、和平社区', serviceStart: '2027-01-01', serviceEnd: '2027-12-31', budgetCeiling: '300000', fundId: 'f1', reservation: '',
-  method: 'open_tender', eligibilityCategories: true, priceWeight: '30',
+  purchaserLevel: 'district',
+  purchaserName: '示范区民政局',
+  title: '社区助餐服务项目',
+  description: '为辖区老年人提供助餐服务，含送餐上门。',
+  serviceArea: '阳光社区、和平社区',
+  serviceStart: '2027-01-01',
+  serviceEnd: '2027-12-31',
+  budgetCeiling: '300000',
+  fundId: 'f1',
+  reservation: '',
+  method: 'open_tender',
+  eligibilityCategories: true,
+  priceWeight: '30',
   items: [{ code: 'c01-001', quantity: '1000' }],
   criteria: [{ name: '服务方案', description: '', weight: '70' }],
   milestones: [{ name: '结项', dueDate: '2027-12-31', deliverables: '结项报告', share: '100' }],
-  questionDeadline: '2026-12-01T17:00', bidDeadline: '2026-12-14T10:00',
+  questionDeadline: '2026-12-01T17:00',
+  bidDeadline: '2026-12-14T10:00',
 };
 
 const fields = (i: ProjectFormInput, c: DraftContext = context) => Object.keys(checkProjectDraft(i, c).problems).sort();

@@ -12,13 +12,41 @@ const SEEDED: Record<string, NewRuleInput> = {
 };
 
 function form(
-  method: string, minPeriod: string, periodUnit: string, minValidBids: string, minValidBidsServices: string, scoring: string, priceWeightMin: string, priceWeightMax: string,
-  committeeMinSize: string, committeeLargeSize: string, largeBudgetYuan: string, invitedOnly: boolean, amendmentMinPeriod: string, amendmentPeriodUnit: string,
+  method: string,
+  minPeriod: string,
+  periodUnit: string,
+  minValidBids: string,
+  minValidBidsServices: string,
+  scoring: string,
+  priceWeightMin: string,
+  priceWeightMax: string,
+  committeeMinSize: string,
+  committeeLargeSize: string,
+  largeBudgetYuan: string,
+  invitedOnly: boolean,
+  amendmentMinPeriod: string,
+  amendmentPeriodUnit: string,
 ): NewRuleInput {
   return {
-    method, effectiveFrom: '2027-01-01', minPeriod, periodUnit, minValidBids, minValidBidsServices, scoring, priceWeightMin, priceWeightMax, committeeMinSize,
-    committeeLargeSize, largeBudgetYuan, allowsBureauRepresentative: true, invitedOnly, amendmentMinPeriod, amendmentPeriodUnit, abnormallyLowPercent: '80',
-    citationZh: '本地规定（测试）', citationEn: 'Local rule (test)',
+    method,
+    effectiveFrom: '2027-01-01',
+    minPeriod,
+    periodUnit,
+    minValidBids,
+    minValidBidsServices,
+    scoring,
+    priceWeightMin,
+    priceWeightMax,
+    committeeMinSize,
+    committeeLargeSize,
+    largeBudgetYuan,
+    allowsBureauRepresentative: true,
+    invitedOnly,
+    amendmentMinPeriod,
+    amendmentPeriodUnit,
+    abnormallyLowPercent: '80',
+    citationZh: '本地规定（测试）',
+    citationEn: 'Local rule (test)',
   };
 }
 
@@ -107,6 +135,24 @@ describe('statutory floors', () => {
 
   it('lists a floor for every method', () => {
     expect(Object.keys(STATUTORY_FLOORS).sort()).toEqual(Object.keys(SEEDED).sort());
-    expect(statutoryFloorProblems({ ...STATUTORY_FLOORS.open_tender, method: 'open_tender', minPeriod: 20, periodUnit: 'calendar_days', amendmentMinPeriod: 15, amendmentPeriodUnit: 'calendar_days', minValidBids: 3, minValidBidsServices: null, scoring: 'comprehensive', priceWeightMin: 10, priceWeightMax: 100, committeeMinSize: 5, committeeLargeSize: 7, largeBudgetMinor: 1_000_000_000, invitedOnly: false })).toEqual({});
+    expect(
+      statutoryFloorProblems({
+        ...STATUTORY_FLOORS.open_tender,
+        method: 'open_tender',
+        minPeriod: 20,
+        periodUnit: 'calendar_days',
+        amendmentMinPeriod: 15,
+        amendmentPeriodUnit: 'calendar_days',
+        minValidBids: 3,
+        minValidBidsServices: null,
+        scoring: 'comprehensive',
+        priceWeightMin: 10,
+        priceWeightMax: 100,
+        committeeMinSize: 5,
+        committeeLargeSize: 7,
+        largeBudgetMinor: 1_000_000_000,
+        invitedOnly: false,
+      }),
+    ).toEqual({});
   });
 });

@@ -87,7 +87,10 @@ export const STATUTORY_FLOORS: Record<ProcurementMethod, MethodFloors> = {
     amendmentCitation: { zh: `${CAIKU_214}第十条：澄清或者修改应当在首次响应截止至少5日前`, en: 'Cai Ku [2014] 214, art. 10: amendments at least 5 days before the deadline' },
     minValidBids: 3,
     minValidBidsServices: 2,
-    bidsCitation: { zh: '财库〔2014〕214号第三条、财库〔2015〕124号：政府购买服务项目有效供应商可为2家', en: 'Cai Ku [2014] 214, art. 3; Cai Ku [2015] 124: two suppliers suffice for purchased services' },
+    bidsCitation: {
+      zh: '财库〔2014〕214号第三条、财库〔2015〕124号：政府购买服务项目有效供应商可为2家',
+      en: 'Cai Ku [2014] 214, art. 3; Cai Ku [2015] 124: two suppliers suffice for purchased services',
+    },
     scorings: ['comprehensive'],
     scoringCitation: { zh: `${CAIKU_214}第二十三条：采用综合评分法`, en: 'Cai Ku [2014] 214, art. 23: comprehensive scoring' },
     priceWeight: { min: 10, max: 30 },

@@ -43,13 +43,25 @@ export class ProjectFormDto {
   @FormText(30) questionDeadline?: string;
   @FormText(30) bidDeadline?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(5) @ValidateNested({ each: true }) @Type(() => ItemRowDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => ItemRowDto)
   items?: ItemRowDto[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(6) @ValidateNested({ each: true }) @Type(() => CriterionRowDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => CriterionRowDto)
   criteria?: CriterionRowDto[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(6) @ValidateNested({ each: true }) @Type(() => MilestoneRowDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => MilestoneRowDto)
   milestones?: MilestoneRowDto[];
 }
 
@@ -72,10 +84,18 @@ export class AmendmentFormDto {
   @FormText(40000) description?: string;
   @FormText(30) bidDeadline?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(6) @ValidateNested({ each: true }) @Type(() => AmendCriterionRowDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => AmendCriterionRowDto)
   criteria?: AmendCriterionRowDto[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(6) @ValidateNested({ each: true }) @Type(() => AmendMilestoneRowDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => AmendMilestoneRowDto)
   milestones?: AmendMilestoneRowDto[];
 }
 

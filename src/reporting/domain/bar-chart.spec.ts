@@ -31,7 +31,10 @@ describe('SVG bar chart scaling', () => {
   });
 
   it('keeps a tiny value visible and a zero value empty', () => {
-    const c = chart([{ label: 'a', values: [1_000_000_000, 1] }, { label: 'b', values: [0, 0] }]);
+    const c = chart([
+      { label: 'a', values: [1_000_000_000, 1] },
+      { label: 'b', values: [0, 0] },
+    ]);
     expect(c.groups[0].bars[1].width).toBe(1);
     expect(c.groups[1].bars.map((b) => b.width)).toEqual([0, 0]);
   });
@@ -51,10 +54,16 @@ describe('SVG bar chart scaling', () => {
 
   it('stacks groups downwards and grows the height with them', () => {
     const one = chart([{ label: 'a', values: [1, 2] }]);
-    const two = chart([{ label: 'a', values: [1, 2] }, { label: 'b', values: [3, 4] }]);
+    const two = chart([
+      { label: 'a', values: [1, 2] },
+      { label: 'b', values: [3, 4] },
+    ]);
     expect(two.height).toBeGreaterThan(one.height);
     expect(two.groups[1].bars[0].y).toBeGreaterThan(two.groups[0].bars[1].y);
-    expect(two.table).toEqual([{ label: 'a', cells: ['¥0.01', '¥0.02'] }, { label: 'b', cells: ['¥0.03', '¥0.04'] }]);
+    expect(two.table).toEqual([
+      { label: 'a', cells: ['¥0.01', '¥0.02'] },
+      { label: 'b', cells: ['¥0.03', '¥0.04'] },
+    ]);
   });
 
   it('refuses values that are not whole fen, a value count that does not match the series, and an unsafe id', () => {

@@ -4,7 +4,15 @@ describe('breakdown by community and category', () => {
   it('splits a project over its communities so the totals still add up to the fen', () => {
     const m = breakdown(
       [
-        { projectId: 'p1', weights: [{ key: '联洋', weight: 1 }, { key: '阳光', weight: 1 }, { key: '玉林', weight: 1 }], figures: [1_000_000, 100, 1] },
+        {
+          projectId: 'p1',
+          weights: [
+            { key: '联洋', weight: 1 },
+            { key: '阳光', weight: 1 },
+            { key: '玉林', weight: 1 },
+          ],
+          figures: [1_000_000, 100, 1],
+        },
         { projectId: 'p2', weights: [{ key: '阳光', weight: 1 }], figures: [500, 0, 7] },
       ],
       3,
@@ -16,16 +24,52 @@ describe('breakdown by community and category', () => {
   });
 
   it('weights categories by their share, and falls back to equal parts when no weight is known', () => {
-    const m = breakdown([{ projectId: 'p', weights: [{ key: 'C01', weight: 3 }, { key: 'C02', weight: 1 }], figures: [101] }], 1);
+    const m = breakdown(
+      [
+        {
+          projectId: 'p',
+          weights: [
+            { key: 'C01', weight: 3 },
+            { key: 'C02', weight: 1 },
+          ],
+          figures: [101],
+        },
+      ],
+      1,
+    );
     expect(m.get('C01')).toEqual([76]);
     expect(m.get('C02')).toEqual([25]);
-    const eq = breakdown([{ projectId: 'p', weights: [{ key: 'a', weight: 0 }, { key: 'b', weight: 0 }], figures: [3] }], 1);
+    const eq = breakdown(
+      [
+        {
+          projectId: 'p',
+          weights: [
+            { key: 'a', weight: 0 },
+            { key: 'b', weight: 0 },
+          ],
+          figures: [3],
+        },
+      ],
+      1,
+    );
     expect(eq.get('a')).toEqual([2]);
     expect(eq.get('b')).toEqual([1]);
   });
 
   it('carries negative figures without losing a fen', () => {
-    const m = breakdown([{ projectId: 'p', weights: [{ key: 'a', weight: 1 }, { key: 'b', weight: 1 }], figures: [-3] }], 1);
+    const m = breakdown(
+      [
+        {
+          projectId: 'p',
+          weights: [
+            { key: 'a', weight: 1 },
+            { key: 'b', weight: 1 },
+          ],
+          figures: [-3],
+        },
+      ],
+      1,
+    );
     expect((m.get('a')?.[0] ?? 0) + (m.get('b')?.[0] ?? 0)).toBe(-3);
   });
 });

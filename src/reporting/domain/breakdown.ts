@@ -26,7 +26,12 @@ export function breakdown(projects: ProjectFigures[], width: number): Map<string
     if (p.figures.length !== width) throw new Error(`project ${p.projectId} has ${p.figures.length} figures, not ${width}`);
     let weights = p.weights.filter((w) => w.weight > 0);
     if (!weights.length) weights = p.weights.length ? p.weights.map((w) => ({ key: w.key, weight: 1 })) : [{ key: '', weight: 1 }];
-    const parts = p.figures.map((f) => spread(f, weights.map((w) => w.weight)));
+    const parts = p.figures.map((f) =>
+      spread(
+        f,
+        weights.map((w) => w.weight),
+      ),
+    );
     weights.forEach((w, i) => {
       const row = out.get(w.key) ?? new Array<number>(width).fill(0);
       parts.forEach((part, k) => (row[k] += part[i]));

@@ -12,7 +12,11 @@ describe('report filter', () => {
   });
 
   it('names each bad field', () => {
-    expect(parseReportQuery({ fundId: "x' OR 1=1", from: '2026-02-30', to: '31/12/2026' }).errors).toEqual({ fundId: 'reporting.validation.fund', from: 'reporting.validation.date', to: 'reporting.validation.date' });
+    expect(parseReportQuery({ fundId: "x' OR 1=1", from: '2026-02-30', to: '31/12/2026' }).errors).toEqual({
+      fundId: 'reporting.validation.fund',
+      from: 'reporting.validation.date',
+      to: 'reporting.validation.date',
+    });
     expect(parseReportQuery({ from: '2026-12-02', to: '2026-12-01' }).errors).toEqual({ to: 'reporting.validation.range' });
     expect(parseReportQuery({ from: ['2026-01-01', 'x'] }).query).toEqual({ from: '2026-01-01' });
     expect(parseReportQuery({ from: { a: 1 } }).errors).toEqual({});

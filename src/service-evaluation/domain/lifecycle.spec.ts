@@ -10,7 +10,8 @@ describe('evaluation, rectification and termination paths', () => {
   });
 
   it('passes on any grade but fail; a first fail opens rectification; a second fail terminates', () => {
-    for (const g of ['excellent', 'good', 'pass'] as const) expect(outcomeOf(1, g)).toEqual({ milestoneStatus: 'passed', opensRectification: false, closesRectification: null, terminatesContract: false });
+    for (const g of ['excellent', 'good', 'pass'] as const)
+      expect(outcomeOf(1, g)).toEqual({ milestoneStatus: 'passed', opensRectification: false, closesRectification: null, terminatesContract: false });
     expect(outcomeOf(2, 'pass')).toEqual({ milestoneStatus: 'passed', opensRectification: false, closesRectification: 'passed', terminatesContract: false });
     expect(outcomeOf(1, 'fail')).toEqual({ milestoneStatus: 'rectification', opensRectification: true, closesRectification: null, terminatesContract: false });
     expect(outcomeOf(2, 'fail')).toEqual({ milestoneStatus: 'failed', opensRectification: false, closesRectification: 'failed', terminatesContract: true });

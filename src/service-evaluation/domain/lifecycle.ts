@@ -61,13 +61,7 @@ export interface TerminationPlan {
  * including the hold-backs of passed milestones, returns from committed to the fund. Nothing
  * more is payable on a terminated contract (payments pays active or completed contracts only).
  */
-export function terminationPlan(
-  milestones: readonly MilestoneMoney[],
-  contractAmountMinor: number,
-  approvedMinor: number,
-  pendingMinor: number,
-  failedPosition: number,
-): TerminationPlan {
+export function terminationPlan(milestones: readonly MilestoneMoney[], contractAmountMinor: number, approvedMinor: number, pendingMinor: number, failedPosition: number): TerminationPlan {
   const total = milestones.reduce((s, m) => s + m.amountMinor, 0);
   if (total !== contractAmountMinor) throw new LifecycleError(`milestones sum to ${total}, the contract to ${contractAmountMinor}`);
   if (!milestones.some((m) => m.position === failedPosition)) throw new LifecycleError(`no milestone ${failedPosition}`);
@@ -87,13 +81,7 @@ export function terminationPlan(
  * as after a second fail. Before the deadline, or once the milestone is delivered again, not.
  */
 export function missedRectification(input: { contractStatus: string; milestoneStatus: string; rectificationStatus: string | null; deadline: Date | null; now: Date }): boolean {
-  return (
-    input.contractStatus === 'active' &&
-    input.milestoneStatus === 'rectification' &&
-    input.rectificationStatus === 'open' &&
-    !!input.deadline &&
-    input.now.getTime() > input.deadline.getTime()
-  );
+  return input.contractStatus === 'active' && input.milestoneStatus === 'rectification' && input.rectificationStatus === 'open' && !!input.deadline && input.now.getTime() > input.deadline.getTime();
 }
 
 /** The rectification deadline: whole days from `now`, 1 … 180, default 30. */

@@ -53,7 +53,11 @@ describe('milestone score: the exact mean of the evaluators’ totals, rounded h
 
 describe('score sheet input', () => {
   it('takes 0 … weight with two decimals, kept in hundredths', () => {
-    const { lines, problems } = checkScoresheet(indicators, { points: { output_quantity: '27.5', service_quality: '30', resident_satisfaction: '18.25', management_finance: '０' }, comments: { management_finance: '账目缺失' } }, { submit: true });
+    const { lines, problems } = checkScoresheet(
+      indicators,
+      { points: { output_quantity: '27.5', service_quality: '30', resident_satisfaction: '18.25', management_finance: '０' }, comments: { management_finance: '账目缺失' } },
+      { submit: true },
+    );
     expect(problems).toEqual({});
     expect(lines.map((l) => l.pointsCenti)).toEqual([2750, 3000, 1825, 0]);
   });
@@ -74,7 +78,11 @@ describe('score sheet input', () => {
 
   it('lets a draft leave points empty, and skips the indicator the survey decides', () => {
     expect(checkScoresheet(indicators, { points: { output_quantity: '20' } }, { submit: false }).problems).toEqual({});
-    const { lines, problems } = checkScoresheet(indicators, { points: { output_quantity: '20', service_quality: '20', management_finance: '15', resident_satisfaction: '999' } }, { submit: true, skip: 'resident_satisfaction' });
+    const { lines, problems } = checkScoresheet(
+      indicators,
+      { points: { output_quantity: '20', service_quality: '20', management_finance: '15', resident_satisfaction: '999' } },
+      { submit: true, skip: 'resident_satisfaction' },
+    );
     expect(problems).toEqual({});
     expect(lines.map((l) => l.code)).toEqual(['output_quantity', 'service_quality', 'management_finance']);
   });

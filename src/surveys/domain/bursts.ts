@@ -22,9 +22,7 @@ export interface BurstLimits {
 
 export const DEFAULT_BURST_LIMITS: BurstLimits = { sameAddress: 5, windowAnswers: 20, windowMinutes: 10 };
 
-export type Burst =
-  | { kind: 'sameAddress'; answers: number; from: Date; to: Date }
-  | { kind: 'window'; answers: number; from: Date; to: Date };
+export type Burst = { kind: 'sameAddress'; answers: number; from: Date; to: Date } | { kind: 'window'; answers: number; from: Date; to: Date };
 
 export function findBursts(stamps: readonly AnswerStamp[], limits: BurstLimits = DEFAULT_BURST_LIMITS): Burst[] {
   if (limits.sameAddress < 2 || limits.windowAnswers < 2 || limits.windowMinutes <= 0) throw new RangeError('burst limits must be at least 2 answers and a positive window');

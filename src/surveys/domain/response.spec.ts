@@ -16,7 +16,10 @@ describe('survey response parsing', () => {
   it('refuses a missing rating, 0, 6 and anything else', () => {
     expect(parseResponse({})).toEqual({ ok: false, problems: { rating: { key: 'surveys.validation.ratingRequired' } } });
     for (const rating of ['0', '6', '4.5', 'five', '-1', ['4']]) {
-      expect(parseResponse({ rating })).toEqual({ ok: false, problems: { rating: { key: rating === '' || Array.isArray(rating) ? 'surveys.validation.ratingRequired' : 'surveys.validation.ratingRange' } } });
+      expect(parseResponse({ rating })).toEqual({
+        ok: false,
+        problems: { rating: { key: rating === '' || Array.isArray(rating) ? 'surveys.validation.ratingRequired' : 'surveys.validation.ratingRange' } },
+      });
     }
   });
 

@@ -50,7 +50,12 @@ describe('minimum rule', () => {
 
 describe('distribution', () => {
   it('lists every rating from 5 down to 1, missing ones as zero, with whole per cents', () => {
-    expect(distributionOf([{ rating: 5, count: 2 }, { rating: 3, count: 1 }])).toEqual([
+    expect(
+      distributionOf([
+        { rating: 5, count: 2 },
+        { rating: 3, count: 1 },
+      ]),
+    ).toEqual([
       { rating: 5, count: 2, percent: 67 },
       { rating: 4, count: 0, percent: 0 },
       { rating: 3, count: 1, percent: 33 },

@@ -57,7 +57,11 @@ describe('Stripe transfer rules', () => {
 
     it('flags a transfer without a disbursement, a wrong amount and a wrong destination', () => {
       const r = reconcile(
-        [transfer({ id: 'tr_x', metadata: {} }), transfer({ id: 'tr_2', amount: 1, metadata: { disbursement_id: 'd2' } }), transfer({ id: 'tr_3', destination: 'acct_B', metadata: { disbursement_id: 'd3' } })],
+        [
+          transfer({ id: 'tr_x', metadata: {} }),
+          transfer({ id: 'tr_2', amount: 1, metadata: { disbursement_id: 'd2' } }),
+          transfer({ id: 'tr_3', destination: 'acct_B', metadata: { disbursement_id: 'd3' } }),
+        ],
         [ours({ id: 'd2', stripeTransferId: 'tr_2' }), ours({ id: 'd3', stripeTransferId: 'tr_3' })],
         5_000,
         600,

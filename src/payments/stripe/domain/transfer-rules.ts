@@ -97,7 +97,8 @@ export function reconcile(transfers: TransferLike[], ours: OurDisbursement[], no
     const live = !isFullyReversed(t);
     const d = byId.get(t.metadata?.disbursement_id ?? '') ?? ours.find((o) => o.stripeTransferId === t.id);
     if (!d) {
-      if (live) findings.push({ kind: 'transfer_without_disbursement', disbursementId: null, stripeTransferId: t.id, details: { amount: t.amount, destination: t.destination, metadata: t.metadata ?? {} } });
+      if (live)
+        findings.push({ kind: 'transfer_without_disbursement', disbursementId: null, stripeTransferId: t.id, details: { amount: t.amount, destination: t.destination, metadata: t.metadata ?? {} } });
       continue;
     }
     if (live) seen.add(d.id);
