@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { verifyLedgerAt } from '../../src/ledger/ledger-verify.cli';
 import { createStripeContract, proposeStripe, stripeEnv, useEnv } from '../factories/stripe';
 import { FakeStripe, startFakeStripe } from '../support/fake-stripe';
+import { appPort } from '../support/ports';
 import { createTestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
 
@@ -18,17 +18,6 @@ import { createTestDatabase } from '../support/test-database';
  * that Stripe receives exactly one transfer, settled as paid by the signed webhook.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -116,7 +105,7 @@ describe('payments: the Stripe outbox survives a crash between approval and the 
     }
 
     // First life: approve through HTTP; the worker claims the row and hangs before Stripe.
-    const port1 = await freePort();
+    const port1 = await appPort();
     const first = startApp(port1, { STRIPE_TEST_HANG_BEFORE_SEND_MS: '600000' });
     await healthy(port1);
     fake.webhookUrl = `http://127.0.0.1:${port1}/webhooks/stripe`;
@@ -159,7 +148,7 @@ describe('payments: the Stripe outbox survives a crash between approval and the 
     expect(afterCrash[0]).toMatchObject({ status: 'sending', outbox: 'sending', attempts: 1 });
 
     // Second life: the lease passes, the sweep takes the row over, looks first, sends once.
-    const port2 = await freePort();
+    const port2 = await appPort();
     fake.webhookUrl = `http://127.0.0.1:${port2}/webhooks/stripe`;
     const second = startApp(port2, {});
     await healthy(port2);

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort } from '../../src/database/embedded-postgres';
+import { appPort } from '../support/ports';
 
 /**
  * Start-up and shutdown of the real app in its own process (src/main.ts under ts-node) on its own
@@ -77,7 +77,7 @@ describe('start-up and shutdown of the app process', () => {
     ['Ctrl-C (SIGINT to the process group)', 'SIGINT', true],
     ['SIGTERM to the process', 'SIGTERM', false],
   ] as const)('stops on %s with the job queue running, logging no error and leaving no database behind', async (_how, signal, group) => {
-    const port = await freePort();
+    const port = await appPort();
     const run = startApp({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', JOBS_ENABLED: 'true' });
     runs.push(run);
     await healthy(run, port);
@@ -100,7 +100,7 @@ describe('start-up and shutdown of the app process', () => {
   });
 
   it('stops with one line naming DATA_DIR when it cannot be created, not a stack trace', async () => {
-    const run = startApp({ PORT: String(await freePort()), DATA_DIR: '/dev/null/marketplace', LOG_LEVEL: 'info' });
+    const run = startApp({ PORT: String(await appPort()), DATA_DIR: '/dev/null/marketplace', LOG_LEVEL: 'info' });
     runs.push(run);
     await expect(run.exited).resolves.toEqual({ code: 1, signal: null });
     const lines = run.stderr().trim().split('\n');
@@ -115,7 +115,7 @@ describe('start-up and shutdown of the app process', () => {
     const locked = fs.mkdtempSync(path.join(os.tmpdir(), 'startup-locked-'));
     fs.chmodSync(locked, 0o700);
     try {
-      const run = startApp({ PORT: String(await freePort()), DATA_DIR: path.join(locked, 'data'), LOG_LEVEL: 'info' });
+      const run = startApp({ PORT: String(await appPort()), DATA_DIR: path.join(locked, 'data'), LOG_LEVEL: 'info' });
       runs.push(run);
       await expect(run.exited).resolves.toEqual({ code: 1, signal: null });
       const lines = run.stderr().trim().split('\n');
