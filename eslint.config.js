@@ -8,6 +8,16 @@ const nodeGlobals = Object.fromEntries(
   ['process', 'console', 'Buffer', '__dirname', '__filename', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'URL', 'fetch'].map((name) => [name, 'readonly']),
 );
 
+// The rules that forbid any, turned off together where any is accepted (each use below says why).
+const anyTolerated = {
+  '@typescript-eslint/no-unsafe-assignment': 'off',
+  '@typescript-eslint/no-unsafe-member-access': 'off',
+  '@typescript-eslint/no-unsafe-call': 'off',
+  '@typescript-eslint/no-unsafe-argument': 'off',
+  '@typescript-eslint/no-unsafe-return': 'off',
+  '@typescript-eslint/no-explicit-any': 'off',
+};
+
 module.exports = defineConfig(
   globalIgnores(['dist/', 'coverage/', '.data/', 'node_modules/']),
   {
@@ -34,14 +44,7 @@ module.exports = defineConfig(
   {
     // supertest's response.body, JSON.parse and the rows tests read back are any by design; the assertions check their shape.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'src/**/*.spec.ts'],
-    rules: {
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-explicit-any': 'off',
-    },
+    rules: anyTolerated,
   },
   {
     // The benchmark loads the compiled dist/ it measures, at run time.
@@ -57,14 +60,7 @@ module.exports = defineConfig(
       'src/service-evaluation/service-evaluation.queries.ts',
       'src/service-evaluation/indicator-templates.service.ts',
     ],
-    rules: {
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-explicit-any': 'off',
-    },
+    rules: anyTolerated,
   },
   {
     files: ['**/*.js'],
